@@ -1,0 +1,3 @@
+"""Social presence auditor: finds dead, broadcast-only and incomplete social media accounts."""
+
+__version__ = "0.1.0"

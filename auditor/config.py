@@ -1,0 +1,364 @@
+"""Audit configuration: TOML or CSV, validated in full before any request is made."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from auditor.platforms import platform_of, profile_url
+from auditor.urls import BadURL, canonicalise
+
+ROLES = ("client", "competitor", "person")
+
+
+class ConfigError(Exception):
+    """The config cannot be used; ``problems`` lists each one with its location."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a profile earns a flag. Every value can be set under ``[thresholds]``."""
+
+    #: No item for this many days or more: DEAD.
+    dead_after_days: int = 90
+    #: No item for this many days (up to dead_after_days): STALE.
+    stale_after_days: int = 30
+    #: At most this many posts ever: NEVER_USED.
+    never_used_max_posts: int = 2
+    #: Reply share below this: BROADCAST_ONLY.
+    broadcast_max_reply_share: float = 0.10
+    #: Shares are only computed over at least this many own posts.
+    min_posts_for_ratio: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    """The ``[audit]`` table: what the audit is called, its date and how far back it reads."""
+
+    name: str = "Social presence audit"
+    #: The audit date; None means "now" (the CLI fills it in at start).
+    as_of: datetime | None = None
+    #: How many days before as_of the activity metrics look at.
+    window_days: int = 90
+    #: At most this many pages of posts per profile.
+    max_pages: int = 3
+    #: Posts per page asked for.
+    page_size: int = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEntry:
+    url: str
+    platform: str
+    organisation: str
+    role: str
+    source_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    role: str
+    website: str | None = None
+    profiles: tuple[ProfileEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditConfig:
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    organisations: tuple[Organisation, ...] = ()
+    #: Where the config was read from (None for a config built from command-line URLs).
+    path: Path | None = None
+    #: Things worth telling the user that do not stop the audit (duplicates dropped).
+    warnings: tuple[str, ...] = ()
+
+    def profiles(self) -> Iterator[ProfileEntry]:
+        for organisation in self.organisations:
+            yield from organisation.profiles
+
+
+_AUDIT_KEYS = {f.name for f in fields(AuditSettings)}
+_THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
+_ORGANISATION_KEYS = {"name", "role", "website", "profiles"}
+_TOP_KEYS = {"audit", "thresholds", "organisation"}
+
+
+def load_config(path: str | Path) -> AuditConfig:
+    """Read and validate a TOML or CSV config; raise ConfigError listing every problem."""
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"{where}: no such file"]) from None
+    except IsADirectoryError:
+        raise ConfigError([f"{where}: is a folder, not a config file"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{where}: cannot be read ({exc.strerror})"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{where}: not UTF-8 text (byte {exc.start})"]) from None
+    if path.suffix.lower() == ".csv":
+        data = _csv_to_data(text, where)
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{where}: not valid TOML: {exc}"]) from None
+    return config_from_data(data, path=path)
+
+
+def config_from_urls(urls: list[str], *, name: str = "Quick check",
+                     as_of: datetime | None = None) -> AuditConfig:
+    """A one-organisation config for ``auditor check URL...``."""
+    data: dict[str, Any] = {
+        "audit": {"name": name},
+        "organisation": [{"name": name, "role": "person", "profiles": list(urls)}],
+    }
+    config = config_from_data(data, path=None, where="command line")
+    if as_of is not None:
+        config = AuditConfig(
+            audit=_replace(config.audit, as_of=as_of), thresholds=config.thresholds,
+            organisations=config.organisations, path=None, warnings=config.warnings,
+        )
+    return config
+
+
+def parse_as_of(value: Any) -> datetime:
+    """An audit date: a TOML date or datetime, or an ISO string; naive values are UTC.
+
+    A bare date means the start of that day in UTC. Raises ValueError.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
+        parsed = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+    else:
+        raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def config_from_data(data: Mapping[str, Any], *, path: Path | None,
+                     where: str | None = None) -> AuditConfig:
+    """Validate parsed config data; raise ConfigError listing every problem."""
+    prefix = f"{where or path}: " if (where or path) else ""
+    problems: list[str] = []
+    warnings: list[str] = []
+
+    def problem(location: str, message: str) -> None:
+        problems.append(f"{prefix}{location}: {message}")
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            problem(key, f"unknown section{_did_you_mean(key, _TOP_KEYS)}")
+
+    audit = _read_audit(data.get("audit", {}), problem)
+    thresholds = _read_thresholds(data.get("thresholds", {}), problem)
+
+    raw_orgs = data.get("organisation")
+    organisations: list[Organisation] = []
+    if raw_orgs is None:
+        problem("organisation", "missing: list at least one [[organisation]] with profiles")
+        raw_orgs = []
+    elif not isinstance(raw_orgs, list):
+        problem("organisation", "must be a list of tables ([[organisation]])")
+        raw_orgs = []
+    seen_urls: dict[str, str] = {}
+    seen_names: set[str] = set()
+    for index, raw in enumerate(raw_orgs):
+        location = f"organisation[{index}]"
+        if not isinstance(raw, dict):
+            problem(location, "must be a table with name, role and profiles")
+            continue
+        for key in raw:
+            if key not in _ORGANISATION_KEYS:
+                problem(f"{location}.{key}",
+                        f"unknown key{_did_you_mean(key, _ORGANISATION_KEYS)}")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problem(f"{location}.name", "missing or empty")
+            name = f"organisation {index + 1}"
+        name = name.strip()
+        if name in seen_names:
+            problem(f"{location}.name", f"{name!r} is listed twice; merge the two entries")
+        seen_names.add(name)
+        role = raw.get("role", "client")
+        if role not in ROLES:
+            problem(f"{location}.role", f"{role!r} is not one of {', '.join(ROLES)}")
+            role = "client"
+        website = raw.get("website")
+        if website is not None:
+            try:
+                website = canonicalise(website) if isinstance(website, str) else None
+                if website is None:
+                    problem(f"{location}.website", "must be a URL string")
+            except BadURL as exc:
+                problem(f"{location}.website", str(exc))
+                website = None
+        raw_profiles = raw.get("profiles")
+        if not isinstance(raw_profiles, list) or not raw_profiles:
+            problem(f"{location}.profiles", "missing or empty: list the profile URLs")
+            raw_profiles = []
+        profiles: list[ProfileEntry] = []
+        for p_index, source in enumerate(raw_profiles):
+            p_location = f"{location}.profiles[{p_index}]"
+            if not isinstance(source, str):
+                problem(p_location, "must be a URL string")
+                continue
+            try:
+                url = profile_url(canonicalise(source))
+            except BadURL as exc:
+                problem(p_location, f"{exc}: {source[:100]!r}")
+                continue
+            if url in seen_urls:
+                warnings.append(f"{prefix}{p_location}: {url} is already listed at "
+                                f"{seen_urls[url]}; audited once")
+                continue
+            seen_urls[url] = p_location
+            profiles.append(ProfileEntry(url=url, platform=platform_of(url), organisation=name,
+                                         role=role, source_url=source))
+        organisations.append(Organisation(name=name, role=role, website=website,
+                                          profiles=tuple(profiles)))
+    if problems:
+        raise ConfigError(problems)
+    return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),
+                       path=path, warnings=tuple(warnings))
+
+
+def _read_audit(raw: Any, problem: Any) -> AuditSettings:
+    if not isinstance(raw, dict):
+        problem("audit", "must be a table ([audit])")
+        return AuditSettings()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        location = f"audit.{key}"
+        if key not in _AUDIT_KEYS:
+            problem(location, f"unknown key{_did_you_mean(key, _AUDIT_KEYS)}")
+        elif key == "name":
+            if not isinstance(value, str) or not value.strip():
+                problem(location, "must be a non-empty string")
+            else:
+                values[key] = value.strip()
+        elif key == "as_of":
+            try:
+                values[key] = parse_as_of(value)
+            except ValueError as exc:
+                problem(location, str(exc))
+        else:
+            limits = {"window_days": (1, 3650), "max_pages": (1, 100), "page_size": (1, 100)}
+            low, high = limits[key]
+            if not _is_int(value) or not low <= value <= high:
+                problem(location, f"must be a whole number from {low} to {high}")
+            else:
+                values[key] = value
+    return AuditSettings(**values)
+
+
+def _read_thresholds(raw: Any, problem: Any) -> Thresholds:
+    if not isinstance(raw, dict):
+        problem("thresholds", "must be a table ([thresholds])")
+        return Thresholds()
+    values: dict[str, Any] = {}
+    bad = False
+    for key, value in raw.items():
+        location = f"thresholds.{key}"
+        if key not in _THRESHOLD_KEYS:
+            problem(location, f"unknown key{_did_you_mean(key, _THRESHOLD_KEYS)}")
+            bad = True
+        elif key == "broadcast_max_reply_share":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not 0 <= value <= 1:
+                problem(location, "must be a number from 0 to 1")
+                bad = True
+            else:
+                values[key] = float(value)
+        elif not _is_int(value) or value < 0:
+            problem(location, "must be a whole number, 0 or more")
+            bad = True
+        else:
+            values[key] = value
+    merged = Thresholds(**values)
+    if not bad and merged.stale_after_days > merged.dead_after_days:
+        problem("thresholds.stale_after_days",
+                f"{merged.stale_after_days} is more than dead_after_days "
+                f"({merged.dead_after_days})")
+    return merged
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _did_you_mean(word: str, choices: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _replace(settings: AuditSettings, **changes: Any) -> AuditSettings:
+    values = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    values.update(changes)
+    return AuditSettings(**values)
+
+
+def _csv_to_data(text: str, where: str) -> dict[str, Any]:
+    """CSV rows ``organisation,role,url`` (header required) as the TOML shape."""
+    reader = csv.reader(io.StringIO(text))
+    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ConfigError([f"{where}: empty CSV; expected a header organisation,role,url"])
+    header = [cell.strip().lower() for cell in rows[0]]
+    required = ["organisation", "role", "url"]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ConfigError([f"{where}: line 1: header must name the columns organisation,role,url "
+                           f"(missing: {', '.join(missing)})"])
+    optional = {"website"}
+    known = {*required, *optional}
+    problems = [f"{where}: line 1: unknown column {name!r}{_did_you_mean(name, known)}"
+                for name in header if name not in known]
+    column = {name: header.index(name) for name in header}
+    organisations: dict[str, dict[str, Any]] = {}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            problems.append(f"{where}: line {line_no}: {len(row)} columns, expected {len(header)}")
+            continue
+        cells = {name: row[i].strip() for name, i in column.items()}
+        name = cells["organisation"]
+        if not name:
+            problems.append(f"{where}: line {line_no}: organisation is empty")
+            continue
+        org = organisations.setdefault(name, {"name": name, "role": cells["role"] or "client",
+                                              "profiles": []})
+        if cells["role"] and cells["role"] != org["role"]:
+            problems.append(f"{where}: line {line_no}: role {cells['role']!r} differs from "
+                            f"{org['role']!r} given earlier for {name!r}")
+        if cells.get("website"):
+            org["website"] = cells["website"]
+        if cells["url"]:
+            org["profiles"].append(cells["url"])
+        else:
+            problems.append(f"{where}: line {line_no}: url is empty")
+    if problems:
+        raise ConfigError(problems)
+    return {"organisation": list(organisations.values())}

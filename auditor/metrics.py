@@ -1,0 +1,254 @@
+"""Activity and completeness metrics: pure functions of a record, the audit date and settings.
+
+Every metric that cannot be measured is None with a reason in ``null_reasons``;
+docs/metrics.md defines each number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+from auditor.config import Thresholds
+from auditor.models import OWN_POST_KINDS, Item, ProfileFacts, ProfileRecord
+
+#: Checklist items and their weight in the completeness score (they add up to 100).
+CHECK_WEIGHTS: Final = {
+    "photo": 30,
+    "bio": 20,
+    "contact": 20,
+    "website": 15,
+    "display_name": 10,
+    "banner": 5,
+}
+#: A bio shorter than this says nothing about who you are.
+MIN_BIO_CHARS: Final = 20
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+#: International (+31 6 12345678, +44 20 7946 0958) and Dutch national forms
+#: (020-1234567, 06-12345678, 0800 1234): a leading + or 0, then at least 8 more digits.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9][\d\s().\-]{7,17}\d|(?<![\w+])0[1-9][\d\s\-]{6,12}\d")
+_PHONE_DIGITS_MIN = 9
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """The profile checklist: each item True, False, or None (not applicable / not observable)."""
+
+    score: int | None
+    checks: Mapping[str, bool | None]
+    #: Why an item is None, or what was found (e.g. the e-mail address seen).
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(name for name, value in self.checks.items() if value is False)
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    last_post_at: datetime | None
+    last_post_url: str | None
+    #: Where last_post_at comes from: "items" (a fetched post) or "platform" (reported date).
+    last_post_source: str | None
+    days_since_last_post: int | None
+    posts_per_week: float | None
+    window_days: int
+    #: Days the rate is computed over: the window, or less when the sample or account is younger.
+    covered_days: float | None
+    #: Items fetched for the profile, of any date.
+    sampled_items: int
+    items_in_window: int
+    own_posts: int
+    originals: int
+    replies: int
+    self_replies: int
+    reposts: int
+    #: The page cap stopped the crawl before the window was covered.
+    page_cap_cut_sample: bool
+    reply_share: float | None
+    repost_share: float | None
+    posts_total: int | None
+    completeness: Completeness
+    null_reasons: Mapping[str, str] = field(default_factory=dict)
+
+
+def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
+                    thresholds: Thresholds) -> Metrics:
+    """All metrics of one profile at ``as_of`` over ``window_days``."""
+    completeness = compute_completeness(record)
+    posts_total = record.profile.posts_total if record.profile else None
+    reasons: dict[str, str] = {}
+    if record.outcome != "ok":
+        why = f"profile not read (outcome {record.outcome})"
+        for name in ("last_post_at", "days_since_last_post", "posts_per_week", "reply_share",
+                     "repost_share"):
+            reasons[name] = why
+        return Metrics(
+            last_post_at=None, last_post_url=None, last_post_source=None,
+            days_since_last_post=None, posts_per_week=None, window_days=window_days,
+            covered_days=None, sampled_items=len(record.items), items_in_window=0, own_posts=0,
+            originals=0, replies=0, self_replies=0, reposts=0, page_cap_cut_sample=False,
+            reply_share=None, repost_share=None, posts_total=posts_total,
+            completeness=completeness, null_reasons=reasons,
+        )
+
+    window_start = as_of - timedelta(days=window_days)
+    # Posts dated after the audit date did not exist yet at as_of (re-judging an old audit).
+    known = [item for item in record.items if item.published_at <= as_of]
+    last_post_at, last_post_url, source = _last_post(known, record.profile, as_of)
+    if last_post_at is None:
+        reasons["last_post_at"] = reasons["days_since_last_post"] = (
+            "the account has never posted" if posts_total == 0
+            else "no public post was seen"
+        )
+    days_since = None if last_post_at is None else int((as_of - last_post_at).total_seconds()
+                                                       // 86400)
+
+    sample = record.sample
+    exhausted = bool(sample and sample.exhausted)
+    oldest = min((item.published_at for item in known), default=None)
+    span_start = window_start
+    if not exhausted and oldest is not None and oldest > window_start:
+        span_start = oldest  # the sample stops before the window starts
+    created = record.profile.created_at if record.profile else None
+    if created is not None and created > span_start:
+        span_start = created  # the account did not exist before
+    in_span = [item for item in known if item.published_at >= span_start]
+    covered_days = round(max((as_of - span_start).total_seconds(), 0) / 86400, 2)
+    page_cap_cut = bool(sample and sample.page_cap_reached and span_start > window_start
+                        and span_start == oldest)
+
+    counts = {kind: 0 for kind in ("original", "reply", "self_reply", "repost")}
+    for item in in_span:
+        if item.kind in counts:
+            counts[item.kind] += 1
+    own = sum(counts[kind] for kind in OWN_POST_KINDS)
+
+    posts_per_week: float | None
+    if not known and not exhausted:
+        posts_per_week = None
+        reasons["posts_per_week"] = "no post was fetched and the history was not fully read"
+    elif covered_days < 1:
+        posts_per_week = None
+        reasons["posts_per_week"] = "the covered span is shorter than a day"
+    else:
+        posts_per_week = round(own * 7 / covered_days, 2)
+
+    minimum = thresholds.min_posts_for_ratio
+    reply_share: float | None = None
+    if not record.replies_observable:
+        reasons["reply_share"] = f"not measurable: {record.platform} does not show replies"
+    elif own < minimum:
+        reasons["reply_share"] = f"only {own} own posts in the window; at least {minimum} needed"
+    else:
+        reply_share = round(counts["reply"] / own, 4)
+    repost_share: float | None = None
+    if len(in_span) < minimum:
+        reasons["repost_share"] = (f"only {len(in_span)} items in the window; "
+                                   f"at least {minimum} needed")
+    else:
+        repost_share = round(counts["repost"] / len(in_span), 4)
+
+    return Metrics(
+        last_post_at=last_post_at, last_post_url=last_post_url, last_post_source=source,
+        days_since_last_post=days_since, posts_per_week=posts_per_week, window_days=window_days,
+        covered_days=covered_days, sampled_items=len(record.items), items_in_window=len(in_span),
+        own_posts=own, originals=counts["original"], replies=counts["reply"],
+        self_replies=counts["self_reply"], reposts=counts["repost"],
+        page_cap_cut_sample=page_cap_cut, reply_share=reply_share, repost_share=repost_share,
+        posts_total=posts_total, completeness=completeness, null_reasons=reasons,
+    )
+
+
+def _last_post(items: list[Item], profile: ProfileFacts | None,
+               as_of: datetime) -> tuple[datetime | None, str | None, str | None]:
+    if items:
+        newest = max(items, key=lambda item: item.published_at)
+        return newest.published_at, newest.url, "items"
+    reported = profile.last_post_reported_at if profile else None
+    if reported is not None and reported <= as_of and (profile and profile.posts_total != 0):
+        return reported, None, "platform"
+    return None, None, None
+
+
+def find_contacts(texts: list[str]) -> tuple[list[str], list[str]]:
+    """E-mail addresses and phone numbers found in free text."""
+    emails: list[str] = []
+    phones: list[str] = []
+    for text in texts:
+        for match in _EMAIL.findall(text):
+            if match not in emails:
+                emails.append(match)
+        for match in _PHONE.findall(text):
+            digits = re.sub(r"\D", "", match)
+            if len(digits) >= _PHONE_DIGITS_MIN and match.strip() not in phones:
+                phones.append(match.strip())
+    return emails, phones
+
+
+def compute_completeness(record: ProfileRecord) -> Completeness:
+    """The checklist and weighted score; all None when the profile could not be read."""
+    profile = record.profile
+    if profile is None:
+        return Completeness(score=None, checks={name: None for name in CHECK_WEIGHTS},
+                            notes={name: "profile not read" for name in CHECK_WEIGHTS})
+    checks: dict[str, bool | None] = {}
+    notes: dict[str, str] = {}
+
+    checks["photo"] = bool(profile.avatar_url) and profile.avatar_is_default is not True
+    if profile.avatar_is_default:
+        notes["photo"] = "the platform's default avatar"
+    elif not profile.avatar_url:
+        notes["photo"] = "no avatar"
+
+    checks["display_name"] = bool(profile.display_name and profile.display_name.strip())
+
+    bio = (profile.bio or "").strip()
+    bare = bio.lstrip("@").split("@")[0].lower()
+    if profile.bio is None:
+        checks["bio"] = None
+        notes["bio"] = "not shown by the platform"
+    elif not bio:
+        checks["bio"] = False
+        notes["bio"] = "empty"
+    elif profile.username and bare == profile.username.lower():
+        checks["bio"] = False
+        notes["bio"] = "only the handle"
+    elif len(bio) < MIN_BIO_CHARS:
+        checks["bio"] = False
+        notes["bio"] = f"only {len(bio)} characters"
+    else:
+        checks["bio"] = True
+
+    texts = [bio, *(f"{f.name} {f.value}" for f in profile.fields)]
+    emails, phones = find_contacts(texts)
+    checks["contact"] = bool(emails or phones)
+    if emails or phones:
+        notes["contact"] = ", ".join([*emails, *phones])
+    else:
+        notes["contact"] = "no e-mail address or phone number in the bio or profile fields"
+
+    checks["website"] = bool(profile.links)
+    if profile.links:
+        notes["website"] = profile.links[0]
+
+    checks["banner"] = bool(profile.banner_url) and profile.banner_is_default is not True
+    if profile.banner_is_default:
+        notes["banner"] = "the platform's default header image"
+
+    for name, reason in record.unobservable.items():
+        if name in checks:
+            checks[name] = None
+            notes[name] = reason
+
+    applicable = {name: value for name, value in checks.items() if value is not None}
+    total = sum(CHECK_WEIGHTS[name] for name in applicable)
+    score = None if total == 0 else round(
+        100 * sum(CHECK_WEIGHTS[name] for name, value in applicable.items() if value) / total
+    )
+    ordered = {name: checks[name] for name in CHECK_WEIGHTS}
+    return Completeness(score=score, checks=ordered, notes=notes)

@@ -1,0 +1,229 @@
+"""Typed records that flow from the platform parsers to metrics, verdicts and reports.
+
+Every field that a platform may not show is optional: ``None`` means "not observed",
+which is never the same as 0, False or an empty string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+#: Platform names used in every output (contract).
+PLATFORMS: Final = (
+    "mastodon",
+    "bluesky",
+    "youtube",
+    "telegram",
+    "feed",
+    "website",
+    "linkedin",
+    "x",
+    "facebook",
+    "instagram",
+    "threads",
+    "tiktok",
+    "reddit",
+    "unknown",
+)
+
+#: Every profile ends with exactly one of these outcomes (contract).
+OUTCOMES: Final = (
+    "ok",
+    "not_found",
+    "gone",
+    "login_wall",
+    "robots_disallowed",
+    "blocked",
+    "rate_limited",
+    "preview_disabled",
+    "unsupported",
+    "error",
+)
+
+#: How an item relates to the account that published it.
+ITEM_KINDS: Final = ("original", "reply", "self_reply", "repost")
+OWN_POST_KINDS: Final = frozenset({"original", "reply", "self_reply"})
+
+#: Scraped text is untrusted and unbounded: keep excerpts short.
+MAX_TEXT_CHARS: Final = 500
+MAX_BIO_CHARS: Final = 2000
+MAX_NAME_CHARS: Final = 200
+
+
+def cap_text(text: str | None, limit: int = MAX_TEXT_CHARS) -> str | None:
+    """Trim scraped text to ``limit`` characters, marking the cut with an ellipsis."""
+    if text is None:
+        return None
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing the account published (a post, a reply, a boost)."""
+
+    id: str
+    #: When it was first published (aware UTC); edits do not move it.
+    published_at: datetime
+    #: One of ITEM_KINDS.
+    kind: str
+    #: Public link to the item, when the platform gives one.
+    url: str | None = None
+    #: Pinned to the top of the profile; still counted by its own date.
+    pinned: bool = False
+    #: Plain-text excerpt, capped at MAX_TEXT_CHARS.
+    text: str = ""
+    #: Links found in the item's text (for "only a link to our own site" evidence).
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileField:
+    """A name/value pair shown on the profile (Mastodon's profile metadata)."""
+
+    name: str
+    #: The value as plain text.
+    value: str
+    #: http(s) links found in the value.
+    links: tuple[str, ...] = ()
+    #: The server verified that the linked page links back (rel=me).
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileFacts:
+    """What the profile page shows about the account itself."""
+
+    #: The account's own name for itself in its own words; None if the platform has none.
+    display_name: str | None = None
+    username: str | None = None
+    #: Summary or bio as plain text; None when not observable, "" when observably empty.
+    bio: str | None = None
+    avatar_url: str | None = None
+    #: True when the avatar is the platform's placeholder image.
+    avatar_is_default: bool | None = None
+    banner_url: str | None = None
+    banner_is_default: bool | None = None
+    #: Website links in the profile (fields, bio or a dedicated website slot).
+    links: tuple[str, ...] = ()
+    fields: tuple[ProfileField, ...] = ()
+    created_at: datetime | None = None
+    #: Total number of posts the platform says the account ever made.
+    posts_total: int | None = None
+    #: Last activity as the platform reports it (Mastodon: a date only).
+    last_post_reported_at: datetime | None = None
+    followers: int | None = None
+    #: The account moved to another one (Mastodon's ``moved``).
+    moved_to: str | None = None
+    bot: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """How much of the account's history the crawl saw."""
+
+    #: Pages of items fetched.
+    pages: int = 0
+    #: More items existed but the page cap stopped the crawl.
+    page_cap_reached: bool = False
+    #: The platform had no more items: the sample is the whole history.
+    exhausted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRecord:
+    """Everything the crawl learnt about one listed profile: the unit the pipeline streams."""
+
+    #: Canonical profile URL (the key everywhere).
+    url: str
+    platform: str
+    #: The account's handle, as the platform spells it (e.g. ``@name@host``).
+    handle: str | None
+    #: One of OUTCOMES.
+    outcome: str
+    outcome_detail: str | None = None
+    fetched_at: datetime | None = None
+    organisation: str | None = None
+    role: str | None = None
+    #: The URL as the config listed it, before canonicalisation.
+    source_url: str | None = None
+    profile: ProfileFacts | None = None
+    items: tuple[Item, ...] = ()
+    sample: Sample | None = None
+    #: Whether the platform can show replies at all (False: reply share is not measurable).
+    replies_observable: bool = True
+    #: Checklist items this platform cannot show, with the reason.
+    unobservable: Mapping[str, str] = field(default_factory=dict)
+    #: Things worth knowing about how the data was read (skipped items, partial pages).
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProfileRecord:
+        profile = data.get("profile")
+        sample = data.get("sample")
+        return cls(
+            url=data["url"],
+            platform=data["platform"],
+            handle=data.get("handle"),
+            outcome=data["outcome"],
+            outcome_detail=data.get("outcome_detail"),
+            fetched_at=_parse_dt(data.get("fetched_at")),
+            organisation=data.get("organisation"),
+            role=data.get("role"),
+            source_url=data.get("source_url"),
+            profile=_profile_from_dict(profile) if profile is not None else None,
+            items=tuple(_item_from_dict(i) for i in data.get("items") or ()),
+            sample=Sample(**sample) if sample is not None else None,
+            replies_observable=bool(data.get("replies_observable", True)),
+            unobservable=dict(data.get("unobservable") or {}),
+            notes=tuple(data.get("notes") or ()),
+        )
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn dataclasses, datetimes, tuples and mappings into JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _item_from_dict(data: Mapping[str, Any]) -> Item:
+    return Item(
+        id=str(data["id"]),
+        published_at=datetime.fromisoformat(data["published_at"]),
+        kind=data["kind"],
+        url=data.get("url"),
+        pinned=bool(data.get("pinned", False)),
+        text=data.get("text") or "",
+        links=tuple(data.get("links") or ()),
+    )
+
+
+def _profile_from_dict(data: Mapping[str, Any]) -> ProfileFacts:
+    values = dict(data)
+    values["fields"] = tuple(ProfileField(**{**f, "links": tuple(f.get("links") or ())})
+                             for f in data.get("fields") or ())
+    values["links"] = tuple(data.get("links") or ())
+    values["created_at"] = _parse_dt(data.get("created_at"))
+    values["last_post_reported_at"] = _parse_dt(data.get("last_post_reported_at"))
+    known = {f.name for f in dataclasses.fields(ProfileFacts)}
+    return ProfileFacts(**{k: v for k, v in values.items() if k in known})

@@ -1,0 +1,35 @@
+"""Platform adapters and the registry that picks one from a profile URL."""
+
+from __future__ import annotations
+
+from auditor.platforms.base import PlatformAdapter
+from auditor.platforms.mastodon import MastodonAdapter
+
+#: Adapters tried in order: specific hosts first, patterns that match any host last.
+ADAPTERS: tuple[PlatformAdapter, ...] = (MastodonAdapter(),)
+
+_BY_NAME = {adapter.platform: adapter for adapter in ADAPTERS}
+
+
+def adapter_for(url: str) -> PlatformAdapter | None:
+    """The adapter that reads ``url`` (canonical), or None when no adapter claims it."""
+    for adapter in ADAPTERS:
+        if adapter.claims(url):
+            return adapter
+    return None
+
+
+def adapter_named(platform: str) -> PlatformAdapter | None:
+    return _BY_NAME.get(platform)
+
+
+def platform_of(url: str) -> str:
+    """The platform name for ``url``; ``unknown`` when no adapter claims it."""
+    adapter = adapter_for(url)
+    return adapter.platform if adapter else "unknown"
+
+
+def profile_url(url: str) -> str:
+    """The canonical profile URL: the adapter's own spelling where one claims the URL."""
+    adapter = adapter_for(url)
+    return adapter.profile_url(url) if adapter else url

@@ -1,0 +1,216 @@
+"""The interface every platform adapter implements, and the pieces they share.
+
+An adapter is a pure page object: it is handed what was fetched (url, status, headers,
+body, fetched_at) and answers with the next request to make or the finished record.
+It never fetches anything itself and never raises on a bad page: a page it cannot read
+becomes a record with an outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from auditor.models import ProfileRecord
+
+#: Failure kinds the I/O layer reports when no response could be had.
+FAILURE_KINDS = (
+    "timeout",
+    "dns",
+    "connection",
+    "tls",
+    "robots",
+    "not_in_replay",
+    "too_large",
+    "parser",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One profile listed in the config, ready to crawl."""
+
+    url: str
+    platform: str
+    organisation: str | None = None
+    role: str | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    """How far back to read: the window and the page cap."""
+
+    as_of: datetime
+    window_days: int = 90
+    max_pages: int = 3
+    page_size: int = 40
+
+    @property
+    def window_start(self) -> datetime:
+        return self.as_of - timedelta(days=self.window_days)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """A request the adapter wants made next."""
+
+    url: str
+    #: Adapter-defined name of the step this answer feeds ("lookup", "statuses", ...).
+    step: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What came back for a Fetch: the adapter's only view of the network."""
+
+    url: str
+    status: int
+    #: Header names lower-cased; repeated headers joined with ", ".
+    headers: Mapping[str, str]
+    body: bytes
+    fetched_at: datetime
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as JSON; raises ValueError when it is not JSON."""
+        return json.loads(self.body.decode("utf-8", errors="replace"))
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """No response could be had for a Fetch (network error, robots.txt, replay miss)."""
+
+    kind: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlState:
+    """Where one profile's request chain stands; adapters keep their findings in ``data``."""
+
+    target: Target
+    options: CrawlOptions
+    step: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_data(self, step: str, **changes: Any) -> CrawlState:
+        return replace(self, step=step, data={**self.data, **changes})
+
+
+@dataclass(frozen=True, slots=True)
+class Next:
+    """Continue the chain: make ``fetch``, then hand its Page back with ``state``."""
+
+    fetch: Fetch
+    state: CrawlState
+
+
+Step = Next | ProfileRecord
+
+
+class PlatformAdapter(ABC):
+    """Reads one platform. Subclasses are stateless; all state travels in CrawlState."""
+
+    #: Platform name as used in every output.
+    platform: str = "unknown"
+    #: Whether this platform shows which posts are replies.
+    replies_observable: bool = True
+    #: Checklist items the platform cannot show, with the reason.
+    unobservable: Mapping[str, str] = {}
+
+    @abstractmethod
+    def claims(self, url: str) -> bool:
+        """True when ``url`` (canonical) is a profile this adapter reads."""
+
+    def profile_url(self, url: str) -> str:
+        """The canonical profile URL for a URL this adapter claims."""
+        return url
+
+    def handle(self, url: str) -> str | None:
+        """The handle shown in reports for a claimed URL."""
+        return None
+
+    @abstractmethod
+    def start(self, target: Target, options: CrawlOptions) -> Step:
+        """The first request for a profile (or a record straight away)."""
+
+    @abstractmethod
+    def advance(self, state: CrawlState, page: Page) -> Step:
+        """Read a fetched page; return the next request or the finished record."""
+
+    def fail(self, state: CrawlState, failure: Failure) -> ProfileRecord:
+        """Turn a failed fetch into the profile's record."""
+        outcome, detail = outcome_for_failure(failure)
+        return self.record(state.target, outcome, detail)
+
+    def record(self, target: Target, outcome: str, detail: str | None = None,
+               **fields: Any) -> ProfileRecord:
+        """A record for ``target`` carrying this platform's name and capabilities."""
+        return ProfileRecord(
+            url=target.url,
+            platform=self.platform,
+            handle=self.handle(target.url),
+            outcome=outcome,
+            outcome_detail=detail,
+            organisation=target.organisation,
+            role=target.role,
+            source_url=target.source_url,
+            replies_observable=self.replies_observable,
+            unobservable=dict(self.unobservable),
+            **fields,
+        )
+
+
+def outcome_for_failure(failure: Failure) -> tuple[str, str]:
+    """Outcome and detail for a fetch that produced no response."""
+    if failure.kind == "robots":
+        return "robots_disallowed", f"robots.txt forbids {failure.url}"
+    if failure.kind == "not_in_replay":
+        return "error", f"not in replay: {failure.url}"
+    return "error", f"{failure.kind}: {failure.detail}"
+
+
+def outcome_for_status(status: int) -> tuple[str, str] | None:
+    """Outcome for an HTTP status that ends the chain, or None for a readable 2xx."""
+    if 200 <= status < 300:
+        return None
+    if status == 404:
+        return "not_found", "HTTP 404: no such account"
+    if status == 410:
+        return "gone", "HTTP 410: the account was suspended or deleted"
+    if status in (401, 403, 999):
+        return "blocked", f"HTTP {status}: the server refuses logged-out access"
+    if status == 451:
+        return "blocked", "HTTP 451: unavailable for legal reasons"
+    if status in (429, 503):
+        return "rate_limited", f"HTTP {status}: rate limited"
+    return "error", f"HTTP {status}"
+
+
+_LINK_PART = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')
+_REL = re.compile(r'rel\s*=\s*"?([^";,]+)"?', re.I)
+
+
+def parse_link_header(value: str | None) -> dict[str, str]:
+    """Parse an RFC 8288 ``Link`` header into {rel: url}."""
+    links: dict[str, str] = {}
+    if not value:
+        return links
+    for match in _LINK_PART.finditer(value):
+        url, params = match.group(1).strip(), match.group(2)
+        rel = _REL.search(params or "")
+        if url and rel:
+            for name in rel.group(1).split():
+                links.setdefault(name.lower(), url)
+    return links

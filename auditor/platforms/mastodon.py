@@ -1,0 +1,298 @@
+"""Mastodon and servers that speak its REST API (account lookup, then paged statuses)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from auditor.htmltext import read_fragment
+from auditor.models import (
+    MAX_BIO_CHARS,
+    MAX_NAME_CHARS,
+    Item,
+    ProfileFacts,
+    ProfileField,
+    ProfileRecord,
+    Sample,
+    cap_text,
+)
+from auditor.platforms.base import (
+    CrawlOptions,
+    CrawlState,
+    Fetch,
+    Next,
+    Page,
+    PlatformAdapter,
+    Step,
+    Target,
+    outcome_for_status,
+    parse_link_header,
+)
+from auditor.urls import host_of
+
+#: ``/@user``, ``/@user@remote.host`` and ``/users/user`` (optionally followed by more path).
+_PROFILE_PATH = re.compile(
+    r"^/(?:@(?P<at>[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?)|users/(?P<users>[A-Za-z0-9_.\-]+))(?:/.*)?$"
+)
+#: Placeholder images Mastodon (``missing.png``) and Pleroma/Akkoma (``avi.png``) serve.
+_DEFAULT_AVATAR = re.compile(r"(/avatars/original/missing\.png|/images/avi\.png)(\?.*)?$")
+_DEFAULT_HEADER = re.compile(r"(/headers/original/missing\.png|/images/banner\.png)(\?.*)?$")
+_MAX_ITEMS_PER_PAGE = 200
+
+
+class MastodonAdapter(PlatformAdapter):
+    platform = "mastodon"
+    replies_observable = True
+    unobservable: Mapping[str, str] = {}
+
+    def claims(self, url: str) -> bool:
+        return _PROFILE_PATH.match(urlsplit(url).path) is not None
+
+    def profile_url(self, url: str) -> str:
+        parts = urlsplit(url)
+        return urlunsplit((parts.scheme, parts.netloc, f"/@{_acct(url)}", "", ""))
+
+    def handle(self, url: str) -> str | None:
+        acct = _acct(url)
+        if "@" in acct:
+            return f"@{acct}"
+        return f"@{acct}@{urlsplit(url).hostname}"
+
+    def start(self, target: Target, options: CrawlOptions) -> Step:
+        parts = urlsplit(target.url)
+        lookup = urlunsplit(
+            (parts.scheme, parts.netloc, "/api/v1/accounts/lookup",
+             f"acct={quote(_acct(target.url), safe='@')}", "")
+        )
+        state = CrawlState(target=target, options=options, step="lookup")
+        return Next(Fetch(lookup, "lookup", {"Accept": "application/json"}), state)
+
+    def advance(self, state: CrawlState, page: Page) -> Step:
+        if state.step == "lookup":
+            return self._after_lookup(state, page)
+        return self._after_statuses(state, page)
+
+    # -- steps -------------------------------------------------------------------------
+
+    def _after_lookup(self, state: CrawlState, page: Page) -> Step:
+        target = state.target
+        api_error = _api_error(page)
+        if page.status in (404, 410) and api_error is None and not _is_json(page):
+            # Something answered, but not a Mastodon API: the URL only looked like one.
+            return self.record(
+                target, "unsupported",
+                f"{urlsplit(target.url).hostname} does not answer the Mastodon API "
+                f"(HTTP {page.status}, {page.headers.get('content-type', 'no content type')})",
+                fetched_at=page.fetched_at,
+            )
+        ended = outcome_for_status(page.status)
+        if ended is not None:
+            outcome, detail = ended
+            if page.status == 401:
+                detail = "HTTP 401: the server closes its API to logged-out clients"
+            if api_error:
+                detail = f"{detail} ({cap_text(api_error, 200)})"
+            return self.record(target, outcome, detail, fetched_at=page.fetched_at)
+        try:
+            account = page.json()
+        except ValueError:
+            return self.record(target, "unsupported",
+                               f"{urlsplit(target.url).hostname} did not answer with Mastodon "
+                               "API JSON", fetched_at=page.fetched_at)
+        if not isinstance(account, dict) or "id" not in account or "username" not in account:
+            return self.record(target, "error", "account lookup: unexpected answer",
+                               fetched_at=page.fetched_at)
+        facts = _profile_facts(account)
+        if facts.moved_to:
+            return self.record(target, "gone", f"the account moved to {facts.moved_to}",
+                               fetched_at=page.fetched_at, profile=facts)
+        parts = urlsplit(page.url)
+        account_id = quote(str(account["id"]), safe="")
+        statuses = urlunsplit(
+            (parts.scheme, parts.netloc, f"/api/v1/accounts/{account_id}/statuses",
+             f"limit={state.options.page_size}", "")
+        )
+        next_state = state.with_data(
+            "statuses", account_id=str(account["id"]), facts=facts, items=(), pages=0,
+            fetched_at=page.fetched_at, notes=(),
+        )
+        return Next(Fetch(statuses, "statuses", {"Accept": "application/json"}), next_state)
+
+    def _after_statuses(self, state: CrawlState, page: Page) -> Step:
+        data = state.data
+        target = state.target
+        ended = outcome_for_status(page.status)
+        if ended is not None or not _is_json(page):
+            outcome, detail = ended or ("error", "statuses: not JSON")
+            if data["pages"] > 0:
+                # Earlier pages were read: keep them and say the sample stops here.
+                return self._finish(state, page, exhausted=False,
+                                    note=f"statuses page {data['pages'] + 1}: {detail}")
+            return self.record(target, outcome, f"statuses: {detail}",
+                               fetched_at=data["fetched_at"], profile=data["facts"])
+        try:
+            statuses = page.json()
+        except ValueError:
+            statuses = None
+        if not isinstance(statuses, list):
+            if data["pages"] > 0:
+                return self._finish(state, page, exhausted=False,
+                                    note=f"statuses page {data['pages'] + 1}: unexpected answer")
+            return self.record(target, "error", "statuses: unexpected answer",
+                               fetched_at=data["fetched_at"], profile=data["facts"])
+        items, skipped = _items(statuses[:_MAX_ITEMS_PER_PAGE], data["account_id"])
+        notes = data["notes"]
+        if skipped:
+            notes = (*notes, f"{skipped} unreadable status(es) skipped")
+        all_items = (*data["items"], *items)
+        pages = data["pages"] + 1
+        state = state.with_data("statuses", items=all_items, pages=pages, notes=notes)
+        next_url = parse_link_header(page.headers.get("link")).get("next")
+        if not statuses or not next_url:
+            return self._finish(state, page, exhausted=True)
+        oldest = min((i.published_at for i in items), default=None)
+        if oldest is not None and oldest < state.options.window_start:
+            return self._finish(state, page, exhausted=False)
+        if pages >= state.options.max_pages:
+            return self._finish(state, page, exhausted=False, cap_reached=True)
+        if host_of(next_url) != host_of(page.url):
+            # A server may only page through its own API; never follow it elsewhere.
+            return self._finish(state, page, exhausted=False,
+                                note=f"next page on another host ignored: {host_of(next_url)}")
+        return Next(Fetch(next_url, "statuses", {"Accept": "application/json"}), state)
+
+    def _finish(self, state: CrawlState, page: Page, *, exhausted: bool,
+                cap_reached: bool = False, note: str | None = None) -> ProfileRecord:
+        data = state.data
+        notes = tuple(data["notes"]) + ((note,) if note else ())
+        items = tuple(sorted(data["items"], key=lambda i: i.published_at, reverse=True))
+        return self.record(
+            state.target, "ok", None,
+            fetched_at=data["fetched_at"],
+            profile=data["facts"],
+            items=items,
+            sample=Sample(pages=data["pages"], page_cap_reached=cap_reached, exhausted=exhausted),
+            notes=notes,
+        )
+
+
+def _acct(url: str) -> str:
+    match = _PROFILE_PATH.match(urlsplit(url).path)
+    if match is None:
+        raise ValueError(f"not a Mastodon profile URL: {url}")
+    return match.group("at") or match.group("users") or ""
+
+
+def _is_json(page: Page) -> bool:
+    return "json" in page.headers.get("content-type", "").lower() or page.body[:1] in (b"{", b"[")
+
+
+def _api_error(page: Page) -> str | None:
+    try:
+        body = page.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        return body["error"]
+    return None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    """Mastodon timestamps ('2026-04-11T12:08:00.687Z') and dates ('2026-04-11') as aware UTC."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _profile_facts(account: Mapping[str, Any]) -> ProfileFacts:
+    bio = read_fragment(account.get("note") if isinstance(account.get("note"), str) else "")
+    fields: list[ProfileField] = []
+    links: list[str] = list(bio.links)
+    for raw in account.get("fields") or ():
+        if not isinstance(raw, dict):
+            continue
+        value = read_fragment(raw.get("value") if isinstance(raw.get("value"), str) else "")
+        fields.append(ProfileField(
+            name=cap_text(str(raw.get("name") or ""), MAX_NAME_CHARS) or "",
+            value=cap_text(value.text, MAX_NAME_CHARS * 2) or "",
+            links=value.links,
+            verified=bool(raw.get("verified_at")),
+        ))
+        links.extend(link for link in value.links if link not in links)
+    avatar = _str_or_none(account.get("avatar"))
+    header = _str_or_none(account.get("header"))
+    moved = account.get("moved")
+    moved_to = None
+    if isinstance(moved, dict):
+        moved_to = _str_or_none(moved.get("url")) or _str_or_none(moved.get("acct"))
+    display_name = account.get("display_name")
+    return ProfileFacts(
+        display_name=cap_text(display_name, MAX_NAME_CHARS) if isinstance(display_name, str)
+        else None,
+        username=_str_or_none(account.get("username")),
+        bio=cap_text(bio.text, MAX_BIO_CHARS),
+        avatar_url=avatar,
+        avatar_is_default=None if avatar is None else bool(_DEFAULT_AVATAR.search(avatar)),
+        banner_url=header,
+        banner_is_default=None if header is None else bool(_DEFAULT_HEADER.search(header)),
+        links=tuple(links),
+        fields=tuple(fields),
+        created_at=_parse_time(account.get("created_at")),
+        posts_total=_int_or_none(account.get("statuses_count")),
+        last_post_reported_at=_parse_time(account.get("last_status_at")),
+        followers=_int_or_none(account.get("followers_count")),
+        moved_to=moved_to,
+        bot=account.get("bot") if isinstance(account.get("bot"), bool) else None,
+    )
+
+
+def _items(statuses: list[Any], account_id: str) -> tuple[list[Item], int]:
+    items: list[Item] = []
+    skipped = 0
+    for status in statuses:
+        if not isinstance(status, dict):
+            skipped += 1
+            continue
+        published = _parse_time(status.get("created_at"))
+        if published is None or status.get("id") is None:
+            skipped += 1
+            continue
+        reply_to = status.get("in_reply_to_account_id")
+        if isinstance(status.get("reblog"), dict):
+            kind = "repost"
+        elif reply_to is None:
+            kind = "original"
+        elif str(reply_to) == account_id:
+            kind = "self_reply"
+        else:
+            kind = "reply"
+        content = read_fragment(status.get("content") if isinstance(status.get("content"), str)
+                                else "")
+        url = _str_or_none(status.get("url")) or _str_or_none(status.get("uri"))
+        items.append(Item(
+            id=str(status["id"]),
+            published_at=published,
+            kind=kind,
+            url=url,
+            pinned=status.get("pinned") is True,
+            text=cap_text(content.text) or "",
+            links=content.links[:20],
+        ))
+    return items, skipped

@@ -1,0 +1,1 @@
+"""Report writers over one judged audit: report.json (the contract), report.html, the brief."""

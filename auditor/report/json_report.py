@@ -1,0 +1,86 @@
+"""report.json: the machine-readable report other tools rely on (contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.audit import AuditResult, ProfileResult
+from auditor.models import to_jsonable
+
+
+def report_data(result: AuditResult) -> dict[str, Any]:
+    """The report as plain data. Unknown values are null, never omitted."""
+    return {
+        "audit": {
+            "name": result.name,
+            "as_of": result.as_of.isoformat(),
+            "generated_at": result.generated_at.isoformat(),
+            "tool_version": result.tool_version,
+            "window_days": result.window_days,
+            "thresholds": to_jsonable(result.thresholds),
+            "profiles_not_finished": result.missing,
+        },
+        "organisations": [
+            {
+                "name": organisation.name,
+                "role": organisation.role,
+                "website": organisation.website,
+                "profiles": [profile_data(p) for p in organisation.profiles],
+            }
+            for organisation in result.organisations
+        ],
+    }
+
+
+def profile_data(result: ProfileResult) -> dict[str, Any]:
+    record, metrics = result.record, result.metrics
+    profile = record.profile
+    return {
+        "url": record.url,
+        "source_url": record.source_url,
+        "platform": record.platform,
+        "handle": record.handle,
+        "display_name": profile.display_name if profile else None,
+        "outcome": record.outcome,
+        "outcome_detail": record.outcome_detail,
+        "fetched_at": to_jsonable(record.fetched_at),
+        "metrics": {
+            "last_post_at": to_jsonable(metrics.last_post_at),
+            "last_post_url": metrics.last_post_url,
+            "last_post_source": metrics.last_post_source,
+            "days_since_last_post": metrics.days_since_last_post,
+            "posts_per_week": metrics.posts_per_week,
+            "window_days": metrics.window_days,
+            "covered_days": metrics.covered_days,
+            "sampled_items": metrics.sampled_items,
+            "items_in_window": metrics.items_in_window,
+            "own_posts": metrics.own_posts,
+            "originals": metrics.originals,
+            "replies": metrics.replies,
+            "self_replies": metrics.self_replies,
+            "reposts": metrics.reposts,
+            "page_cap_cut_sample": metrics.page_cap_cut_sample,
+            "reply_share": metrics.reply_share,
+            "repost_share": metrics.repost_share,
+            "posts_total": metrics.posts_total,
+            "completeness": {
+                "score": metrics.completeness.score,
+                "checks": dict(metrics.completeness.checks),
+                "notes": dict(metrics.completeness.notes),
+            },
+            "null_reasons": dict(metrics.null_reasons),
+        },
+        "flags": [
+            {"code": flag.code, "severity": flag.severity, "reason": flag.reason,
+             "evidence": to_jsonable(flag.evidence), "fix": flag.fix}
+            for flag in result.flags
+        ],
+        "notes": list(record.notes),
+    }
+
+
+def write_json(result: AuditResult, path: Path) -> None:
+    text = json.dumps(report_data(result), ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")

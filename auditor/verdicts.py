@@ -1,0 +1,165 @@
+"""Flags with a reason and evidence: pure functions of a record, its metrics and thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from auditor.config import Thresholds
+from auditor.metrics import Metrics
+from auditor.models import ProfileRecord
+
+SEVERITIES: Final = ("high", "medium", "low")
+FLAG_CODES: Final = (
+    "GONE",
+    "NEVER_USED",
+    "DEAD",
+    "STALE",
+    "BROADCAST_ONLY",
+    "INCOMPLETE",
+    "UNAUDITABLE",
+    "AUTOMATED",
+    "INCONSISTENT",
+)
+#: Outcomes that say the listed profile does not exist.
+MISSING_OUTCOMES: Final = frozenset({"not_found", "gone"})
+_EVIDENCE_POSTS = 5
+
+_FIXES: Final = {
+    "GONE": "Remove the link from your website and materials, or claim the account again.",
+    "NEVER_USED": "Start using the account or close it; an empty account suggests nobody answers.",
+    "DEAD": "Post again and answer questions, or close the account and say where to go instead.",
+    "STALE": "Plan regular posts; followers notice a silence of weeks.",
+    "BROADCAST_ONLY": "Answer questions and react to followers instead of only posting news.",
+    "INCOMPLETE": "Fill in the missing profile items; a photo matters most.",
+    "UNAUDITABLE": "Check this profile by hand; the auditor could not read it.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    severity: str
+    #: One line with the numbers ("last post 212 days ago, threshold 90").
+    reason: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    #: What to do about it.
+    fix: str = ""
+
+
+def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds) -> tuple[Flag, ...]:
+    """Every flag the profile earns. A profile we could not read never gets an activity flag."""
+    flags: list[Flag] = []
+    if record.outcome in MISSING_OUTCOMES:
+        flags.append(_flag("GONE", "high", _gone_reason(record),
+                           {"outcome": record.outcome, "detail": record.outcome_detail,
+                            "url": record.url}))
+        return tuple(flags)
+    if record.outcome != "ok":
+        flags.append(_flag("UNAUDITABLE", "low",
+                           f"could not be audited: {record.outcome}"
+                           + (f" ({record.outcome_detail})" if record.outcome_detail else ""),
+                           {"outcome": record.outcome, "detail": record.outcome_detail,
+                            "url": record.url}))
+    else:
+        flags.extend(_activity_flags(record, metrics, thresholds))
+    incomplete = _incomplete_flag(record, metrics)
+    if incomplete is not None:
+        flags.append(incomplete)
+    return tuple(flags)
+
+
+def _flag(code: str, severity: str, reason: str, evidence: Mapping[str, Any]) -> Flag:
+    return Flag(code=code, severity=severity, reason=reason, evidence=dict(evidence),
+                fix=_FIXES.get(code, ""))
+
+
+def _gone_reason(record: ProfileRecord) -> str:
+    if record.profile is not None and record.profile.moved_to:
+        return f"the account moved to {record.profile.moved_to}"
+    if record.outcome == "not_found":
+        return "the listed account does not exist"
+    return "the account was suspended or deleted"
+
+
+def _activity_flags(record: ProfileRecord, metrics: Metrics,
+                    thresholds: Thresholds) -> list[Flag]:
+    flags: list[Flag] = []
+    total = metrics.posts_total
+    sample = record.sample
+    if total is None and sample is not None and sample.exhausted:
+        total = len(record.items)  # the whole history was read
+    never_used = total is not None and total <= thresholds.never_used_max_posts
+    if never_used:
+        flags.append(_flag(
+            "NEVER_USED", "high",
+            f"{total} post{'s' if total != 1 else ''} ever, threshold "
+            f"{thresholds.never_used_max_posts}",
+            {"posts_total": total, "created_at": _iso(record.profile.created_at
+                                                      if record.profile else None),
+             "last_post_at": _iso(metrics.last_post_at), "posts": _post_links(record)},
+        ))
+    days = metrics.days_since_last_post
+    if not never_used and days is not None:
+        evidence = {"last_post_at": _iso(metrics.last_post_at),
+                    "last_post_url": metrics.last_post_url,
+                    "source": metrics.last_post_source}
+        if days >= thresholds.dead_after_days:
+            flags.append(_flag("DEAD", "high",
+                               f"last post {days} days ago, threshold "
+                               f"{thresholds.dead_after_days}",
+                               {**evidence, "threshold_days": thresholds.dead_after_days}))
+        elif days >= thresholds.stale_after_days:
+            flags.append(_flag("STALE", "medium",
+                               f"last post {days} days ago, threshold "
+                               f"{thresholds.stale_after_days}",
+                               {**evidence, "threshold_days": thresholds.stale_after_days}))
+    share = metrics.reply_share
+    if share is not None and share < thresholds.broadcast_max_reply_share:
+        flags.append(_flag(
+            "BROADCAST_ONLY", "medium",
+            f"{_percent(share)} of {metrics.own_posts} own posts in the last "
+            f"{metrics.window_days} days are replies to others, threshold "
+            f"{_percent(thresholds.broadcast_max_reply_share)}",
+            {"own_posts": metrics.own_posts, "replies": metrics.replies,
+             "originals": metrics.originals, "self_replies": metrics.self_replies,
+             "reposts": metrics.reposts, "covered_days": metrics.covered_days,
+             "threshold": thresholds.broadcast_max_reply_share,
+             "posts": _post_links(record, kinds={"original"})},
+        ))
+    return flags
+
+
+def _incomplete_flag(record: ProfileRecord, metrics: Metrics) -> Flag | None:
+    completeness = metrics.completeness
+    missing = completeness.missing
+    if record.profile is None or not missing:
+        return None
+    if "photo" in missing:
+        severity = "high"
+    elif "bio" in missing or "contact" in missing:
+        severity = "medium"
+    else:
+        severity = "low"
+    details = [f"{name} ({completeness.notes[name]})" if name in completeness.notes else name
+               for name in missing]
+    return _flag("INCOMPLETE", severity,
+                 f"missing: {', '.join(details)}; completeness {completeness.score}/100",
+                 {"missing": list(missing), "score": completeness.score,
+                  "checks": dict(completeness.checks)})
+
+
+def _post_links(record: ProfileRecord, kinds: set[str] | None = None) -> list[dict[str, Any]]:
+    chosen = [item for item in record.items if kinds is None or item.kind in kinds]
+    chosen.sort(key=lambda item: item.published_at, reverse=True)
+    return [{"date": _iso(item.published_at), "url": item.url, "kind": item.kind}
+            for item in chosen[:_EVIDENCE_POSTS]]
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

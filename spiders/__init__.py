@@ -1,0 +1,1 @@
+"""The Scrapy side of the auditor: one spider, its settings, middlewares and pipeline."""

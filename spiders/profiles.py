@@ -1,0 +1,202 @@
+"""The one spider: turns the config into request chains that the platform adapters drive."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
+from scrapy.http import Response
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure as TwistedFailure
+
+from auditor.config import AuditConfig, ConfigError, config_from_urls, load_config, parse_as_of
+from auditor.models import ProfileRecord
+from auditor.platforms import adapter_named
+from auditor.platforms.base import (
+    CrawlOptions,
+    CrawlState,
+    Failure,
+    Next,
+    Page,
+    PlatformAdapter,
+    Step,
+    Target,
+)
+from auditor.urls import host_of
+from spiders.middlewares import NotInReplay
+
+logger = logging.getLogger(__name__)
+
+#: Statuses handed to the adapter instead of being dropped: it maps each to an outcome.
+#: Redirects (3xx) are not listed, so Scrapy still follows them.
+HANDLED_STATUSES = [*range(400, 600), 999]
+
+
+class ProfilesSpider(scrapy.Spider):
+    """Audits every profile listed in ``-a config=FILE`` (or ``-a urls="URL URL"``)."""
+
+    name = "profiles"
+
+    def __init__(self, config: str | None = None, urls: str | None = None,
+                 as_of: str | None = None, records: str | None = None,
+                 replay: str | None = None, record: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        try:
+            if config:
+                self.config: AuditConfig = load_config(config)
+            elif urls:
+                self.config = config_from_urls(urls.split())
+            else:
+                raise UsageError("give -a config=FILE or -a urls=\"URL [URL ...]\"")
+        except ConfigError as exc:
+            raise UsageError("bad config:\n" + "\n".join(exc.problems)) from None
+        try:
+            moment = as_of or self.config.audit.as_of
+            self.as_of = parse_as_of(moment) if moment else datetime.now(UTC)
+        except ValueError as exc:
+            raise UsageError(f"as_of: {exc}") from None
+        self.records = records
+        self.replay = replay
+        self.record = record
+        self.options = CrawlOptions(
+            as_of=self.as_of,
+            window_days=self.config.audit.window_days,
+            max_pages=self.config.audit.max_pages,
+            page_size=self.config.audit.page_size,
+        )
+        #: Profiles whose record has not been yielded yet: none may be lost.
+        self.pending: dict[str, Target] = {}
+        self._rescue_sent = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProfilesSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        targets = [
+            Target(url=entry.url, platform=entry.platform, organisation=entry.organisation,
+                   role=entry.role, source_url=entry.source_url)
+            for entry in self.config.profiles()
+        ]
+        for target in targets:
+            self.pending[target.url] = target
+        for target in targets:
+            adapter = adapter_named(target.platform)
+            if adapter is None:
+                yield self._emit(ProfileRecord(
+                    url=target.url, platform="unknown", handle=None, outcome="unsupported",
+                    outcome_detail=f"no adapter reads {host_of(target.url)} profiles yet",
+                    organisation=target.organisation, role=target.role,
+                    source_url=target.source_url,
+                ))
+                continue
+            for output in self._follow(adapter, target, lambda a=adapter, t=target:
+                                       a.start(t, self.options)):
+                yield output
+
+    # -- the request chain ----------------------------------------------------------------
+
+    def _follow(self, adapter: PlatformAdapter, target: Target, make_step: Any) -> Iterator[Any]:
+        """Run one adapter call; an exception inside it becomes outcome error, never a loss."""
+        try:
+            step: Step = make_step()
+        except Exception as exc:  # the adapter is pure code over untrusted input
+            logger.exception("adapter %s failed on %s", adapter.platform, target.url)
+            step = adapter.record(target, "error", f"parser failed: {type(exc).__name__}: {exc}")
+        if isinstance(step, Next):
+            yield scrapy.Request(
+                step.fetch.url,
+                headers=dict(step.fetch.headers),
+                callback=self.on_response,
+                errback=self.on_failure,
+                dont_filter=True,
+                meta={"auditor_state": step.state, "handle_httpstatus_list": HANDLED_STATUSES},
+            )
+        else:
+            yield self._emit(step)
+
+    def on_response(self, response: Response) -> Iterator[Any]:
+        state: CrawlState = response.meta["auditor_state"]
+        adapter = adapter_named(state.target.platform)
+        assert adapter is not None
+        page = Page(
+            url=response.url,
+            status=response.status,
+            headers={k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                     for k, v in response.headers.items()},
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+        )
+        yield from self._follow(adapter, state.target, lambda: adapter.advance(state, page))
+
+    def on_failure(self, failure: TwistedFailure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        state: CrawlState = request.meta["auditor_state"]
+        adapter = adapter_named(state.target.platform)
+        assert adapter is not None
+        problem = Failure(kind=failure_kind(failure), detail=_describe(failure), url=request.url)
+        yield from self._follow(adapter, state.target, lambda: adapter.fail(state, problem))
+
+    def _emit(self, record: ProfileRecord) -> dict[str, Any]:
+        self.pending.pop(record.url, None)
+        return record.to_dict()
+
+    # -- the safety net ---------------------------------------------------------------------
+
+    def on_idle(self) -> None:
+        """Before closing, give every profile still without a record an error record."""
+        if not self.pending or self._rescue_sent:
+            return
+        self._rescue_sent = True
+        logger.error("%d profile(s) lost their request chain; recording them as errors",
+                     len(self.pending))
+        self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._emit_lost,
+                                                 dont_filter=True))
+        raise DontCloseSpider
+
+    def _emit_lost(self, response: Response) -> Iterator[Any]:
+        for target in list(self.pending.values()):
+            adapter = adapter_named(target.platform)
+            if adapter is not None:
+                yield self._emit(adapter.record(target, "error",
+                                                "the request was dropped before an answer"))
+
+
+def failure_kind(failure: TwistedFailure) -> str:
+    """Classify a download failure into one of auditor.platforms.base.FAILURE_KINDS."""
+    if failure.check(NotInReplay):
+        return "not_in_replay"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value).lower()
+        return "robots" if "robots" in message else "other"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(ConnectionRefusedError, ConnectError):
+        return "connection"
+    text = f"{type(failure.value).__name__} {failure.value}".lower()
+    if "ssl" in text or "tls" in text or "certificate" in text:
+        return "tls"
+    if "maxsize" in text or "max size" in text or "larger than" in text:
+        return "too_large"
+    return "other"
+
+
+def _describe(failure: TwistedFailure) -> str:
+    value = failure.value
+    text = str(value).strip() or type(value).__name__
+    return text[:300]

@@ -1,0 +1,65 @@
+"""Scrapy settings for the auditor: polite by default. Every value says why it is set."""
+
+from auditor import __version__
+
+BOT_NAME = "social-presence-auditor"
+SPIDER_MODULES = ["spiders.profiles"]
+NEWSPIDER_MODULE = "spiders"
+
+# Identify ourselves and where to read about us, as polite crawlers do.
+USER_AGENT = (
+    f"social-presence-auditor/{__version__} "
+    "(+https://github.com/social-presence-auditor/auditor)"
+)
+
+# Manners: robots.txt obeyed (an audit may switch it off for documented APIs and feeds),
+# one or two requests at a time per host, AutoThrottle to back off from slow servers,
+# different hosts in parallel.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Short timeouts, a size cap and few retries: a profile page is never large, and a slow
+# server must not hold the audit up.
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+
+# Public pages only: no cookies, no sessions.
+COOKIES_ENABLED = False
+
+# Nothing listens on this machine because of us: no telnet console, and Scrapy 2.19's
+# RemoteControl extension (a local server that runs posted code) stays off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # After HttpCompression (590) has decoded the body, before anything else sees it.
+    "spiders.middlewares.RecordMiddleware": 580,
+    # Closest to the downloader: with --replay no request ever reaches the network.
+    "spiders.middlewares.ReplayMiddleware": 990,
+}
+
+ITEM_PIPELINES = {
+    "spiders.pipelines.RecordFilePipeline": 800,
+}
+
+# Auditor options; each can also be given as a spider argument (-a replay=DIR).
+AUDITOR_REPLAY_DIR = None  # answer every request from this replay directory
+AUDITOR_RECORD_DIR = None  # write every response into this replay directory
+AUDITOR_RECORDS_FILE = None  # stream one JSON record per profile to this file
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,76 @@
+"""Shared test helpers: sample pages, the real payloads beside the repo, records to judge."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.models import Item, ProfileFacts, ProfileRecord, Sample
+from auditor.platforms.base import Page
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_PAGES = REPO / "sample_pages"
+REALCASES = REPO.parent / "shared" / "realcases"
+AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def sample_page(*parts: str) -> Path:
+    """Path of a file under sample_pages/."""
+    return SAMPLE_PAGES.joinpath(*parts)
+
+
+def realcase(*parts: str) -> Path:
+    """Path of a real captured payload; skips the test when ../shared/realcases is absent."""
+    path = REALCASES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real payload not available: {path}")
+    return path
+
+
+def page_from_file(path: Path, *, url: str, status: int = 200,
+                   headers: dict[str, str] | None = None) -> Page:
+    return Page(url=url, status=status,
+                headers={"content-type": "application/json", **(headers or {})},
+                body=path.read_bytes(), fetched_at=AS_OF)
+
+
+def realcase_meta(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def make_items(spec: list[tuple[int, str]], *, as_of: datetime = AS_OF) -> tuple[Item, ...]:
+    """Items from (days before as_of, kind) pairs, newest first."""
+    items = [
+        Item(id=str(index), published_at=as_of - timedelta(days=days), kind=kind,
+             url=f"https://mastodon.example/@t/{index}")
+        for index, (days, kind) in enumerate(spec)
+    ]
+    return tuple(sorted(items, key=lambda item: item.published_at, reverse=True))
+
+
+COMPLETE_PROFILE = ProfileFacts(
+    display_name="Fietsenmaker Spaak",
+    username="spaak",
+    bio="Fietsenmaker in Utrecht sinds 1982. Bel 030-1234567 of mail info@spaak.example.",
+    avatar_url="https://mastodon.example/system/accounts/avatars/1/original/a.jpg",
+    avatar_is_default=False,
+    banner_url="https://mastodon.example/system/accounts/headers/1/original/h.jpg",
+    banner_is_default=False,
+    links=("https://www.spaak.example",),
+    created_at=AS_OF - timedelta(days=2000),
+    posts_total=500,
+)
+
+
+def make_record(*, items: tuple[Item, ...] = (), outcome: str = "ok",
+                profile: ProfileFacts | None = COMPLETE_PROFILE, exhausted: bool = False,
+                cap: bool = False, **fields: Any) -> ProfileRecord:
+    return ProfileRecord(
+        url=fields.pop("url", "https://mastodon.example/@spaak"), platform="mastodon",
+        handle="@spaak@mastodon.example", outcome=outcome, profile=profile, items=items,
+        sample=Sample(pages=1, page_cap_reached=cap, exhausted=exhausted), **fields,
+    )
