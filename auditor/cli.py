@@ -16,6 +16,7 @@ from auditor.audit import AuditResult, judge_audit
 from auditor.config import AuditConfig, ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import crawl_command, read_records, run_crawl
 from auditor.replay import ReplayError, ReplayStore
+from auditor.resources import sample_pages_dir
 from auditor.verdicts import FLAG_CODES
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
@@ -49,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit with code 1 when any of these flags is raised "
                             f"({', '.join(FLAG_CODES)})")
 
+    demo = commands.add_parser("demo", help="audit the bundled sample pages offline "
+                                            "(the same as: audit sample_pages/demo.toml "
+                                            "--replay sample_pages)")
+    demo.add_argument("--out", type=Path, default=Path("demo-report"),
+                      help="folder for the reports (default: ./demo-report)")
+
     check = commands.add_parser("check", help="a quick brief on a few profile URLs")
     check.add_argument("urls", nargs="+", metavar="URL", help="profile URLs")
     _common(check)
@@ -72,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "audit":
             return cmd_audit(args)
+        if args.command == "demo":
+            return cmd_demo(args)
         return cmd_check(args)
     except UsageProblem as exc:
         print(f"auditor: {exc}", file=sys.stderr)
@@ -106,6 +115,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     flagged = sum(1 for p in result.profiles() if p.flags)
     print(f"{total} profile(s) audited in {elapsed:.1f} s, {flagged} with flags. "
           f"Reports: {', '.join(str(p) for p in written)}", file=sys.stderr)
+    if run.returncode != 0 and not run.interrupted:
+        _print_log_tail(out / "crawl.log")
     if not run.completed or result.missing:
         print(f"auditor: the crawl was cut short ({result.missing} profile(s) not finished; "
               f"see {out / 'crawl.log'})", file=sys.stderr)
@@ -116,6 +127,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_FLAGGED
     return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The bundled demo, found inside the installed package as well as in a checkout."""
+    samples = sample_pages_dir()
+    demo_args = argparse.Namespace(
+        config=samples / "demo.toml", out=args.out, as_of=None, replay=samples, record=None,
+        format=",".join(FORMATS), fail_on="", settings=[],
+    )
+    return cmd_audit(demo_args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -135,9 +156,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         run = run_crawl(command, records)
         result = judge_audit(config, read_records(records), as_of=as_of,
                              generated_at=datetime.now(UTC))
-        if not run.completed and run.returncode != 0:
-            log = (work / "crawl.log").read_text(encoding="utf-8", errors="replace")
-            print(log[-2000:], file=sys.stderr)
+        if run.returncode != 0 and not run.interrupted:
+            _print_log_tail(work / "crawl.log")
     if args.json:
         print(json.dumps(report_data(result), ensure_ascii=False, indent=2))
     else:
@@ -147,21 +167,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> list[Path]:
     """Write the chosen reports into ``out``; return their paths."""
-    from auditor.report.brief import render_brief
-    from auditor.report.csv_report import write_csv
-    from auditor.report.html import write_html
-    from auditor.report.json_report import write_json
-
     written: list[Path] = []
     for name in formats:
         path = out / f"report.{name}"
+        # Each writer is imported only when asked for: a JSON-only run needs no Jinja2.
         if name == "json":
+            from auditor.report.json_report import write_json
             write_json(result, path)
         elif name == "html":
+            from auditor.report.html import write_html
             write_html(result, path)
         elif name == "csv":
+            from auditor.report.csv_report import write_csv
             write_csv(result, path)
         elif name == "md":
+            from auditor.report.brief import render_brief
             path.write_text(render_brief(result) + "\n", encoding="utf-8")
         written.append(path)
     return written
@@ -173,6 +193,17 @@ def _settings(values: Sequence[str]) -> list[str]:
         if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
             raise UsageProblem(f"-s: expected NAME=VALUE, got {value!r}")
     return list(values)
+
+
+def _print_log_tail(log: Path, lines: int = 15) -> None:
+    """The end of the crawl's log, so a failed crawl is not a silent one."""
+    try:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    except OSError:
+        return
+    print("auditor: the crawl failed; the end of its log:", file=sys.stderr)
+    for line in tail:
+        print(f"  {line}", file=sys.stderr)
 
 
 def _print_warnings(config: AuditConfig) -> None:

@@ -90,6 +90,9 @@ def _activity_flags(record: ProfileRecord, metrics: Metrics,
     sample = record.sample
     if total is None and sample is not None and sample.exhausted:
         total = len(record.items)  # the whole history was read
+    elif total is not None:
+        # A platform's counter can lag behind the posts it serves: trust what we saw.
+        total = max(total, len(record.items))
     never_used = total is not None and total <= thresholds.never_used_max_posts
     if never_used:
         flags.append(_flag(

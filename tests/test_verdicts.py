@@ -103,3 +103,9 @@ def test_incomplete_severity() -> None:
 def test_healthy_profile_has_no_flags() -> None:
     spec = [(d, "reply" if d % 3 == 0 else "original") for d in range(1, 60)]
     assert codes(make_record(items=make_items(spec))) == []
+
+
+def test_a_lagging_post_counter_does_not_make_an_active_account_never_used() -> None:
+    profile = replace(COMPLETE_PROFILE, posts_total=0)
+    record = make_record(items=make_items([(1, "original")] * 10), profile=profile)
+    assert "NEVER_USED" not in codes(record)

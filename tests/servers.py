@@ -1,0 +1,111 @@
+"""Local HTTP servers for end-to-end crawls: a replay directory served for real on 127.0.0.x.
+
+Each fictional origin in the manifest (https://mastodon.example, ...) gets its own server
+on its own loopback address, so Scrapy sees distinct hosts as it would on the internet.
+Every occurrence of a fictional origin in bodies and headers is rewritten to the local one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from auditor.replay import ReplayStore
+
+
+def origins_of(store: ReplayStore) -> list[str]:
+    found: list[str] = []
+    for entry in store.entries.values():
+        parts = urlsplit(entry.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in found:
+            found.append(origin)
+    return found
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _ManifestServer
+
+    def do_GET(self) -> None:  # the name http.server calls
+        outer = self.server.outer
+        fictional = outer.mapping_back[self.server.local_origin]
+        entry = outer.store.lookup(fictional + self.path)
+        outer.requests.append(self.server.local_origin + self.path)
+        if entry is None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"not in the sample pages")
+            return
+        body = outer.rewrite(entry.body())
+        self.send_response(entry.status)
+        for name, value in entry.headers.items():
+            values = [value] if isinstance(value, str) else value
+            for one in values:
+                self.send_header(name, outer.rewrite(one.encode()).decode())
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        pass
+
+
+class _ManifestServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], outer: ReplayServers):
+        super().__init__(address, _Handler)
+        self.outer = outer
+        self.local_origin = f"http://{address[0]}:{self.server_address[1]}"
+
+
+class ReplayServers:
+    """Serves a replay directory on one loopback address per fictional origin."""
+
+    def __init__(self, directory: Path):
+        self.store = ReplayStore(directory)
+        self.mapping: dict[str, str] = {}
+        self.mapping_back: dict[str, str] = {}
+        self.requests: list[str] = []
+        self._servers: list[_ManifestServer] = []
+
+    def start(self) -> None:
+        for index, origin in enumerate(origins_of(self.store)):
+            server = _ManifestServer((f"127.0.0.{index + 1}", 0), self)
+            self.mapping[origin] = server.local_origin
+            self.mapping_back[server.local_origin] = origin
+            self._servers.append(server)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+
+    def rewrite(self, data: bytes) -> bytes:
+        for fictional, local in self.mapping.items():
+            data = data.replace(fictional.encode(), local.encode())
+        return data
+
+    def local(self, url: str) -> str:
+        return self.rewrite(url.encode()).decode()
+
+    def fictional(self, url: str) -> str:
+        for local, fictional in self.mapping_back.items():
+            url = url.replace(local, fictional)
+        return url
+
+
+@contextmanager
+def serve_replay(directory: Path) -> Iterator[ReplayServers]:
+    servers = ReplayServers(directory)
+    servers.start()
+    try:
+        yield servers
+    finally:
+        servers.stop()

@@ -1,0 +1,170 @@
+"""End to end: real Scrapy crawls through the CLI, offline (--replay) and over loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE_PAGES
+from tests.servers import serve_replay
+
+DEMO = SAMPLE_PAGES / "demo.toml"
+#: Loopback servers answer at once: no need to wait between requests in tests.
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def auditor(*args: str, cwd: Path = REPO, timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "auditor", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def expected() -> dict[str, Any]:
+    return json.loads((SAMPLE_PAGES / "expected.json").read_text(encoding="utf-8"))
+
+
+def profiles_of(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["url"]: p for org in report["organisations"] for p in org["profiles"]}
+
+
+def verdicts(report: dict[str, Any], *, rename: Any = None) -> dict[str, dict[str, Any]]:
+    """{url: {"outcome", "flags"}} from a report, URLs mapped back to the fictional hosts."""
+    found = {}
+    for url, profile in profiles_of(report).items():
+        key = rename(url) if rename else url
+        found[key] = {"outcome": profile["outcome"],
+                      "flags": sorted(flag["code"] for flag in profile["flags"])}
+    return found
+
+
+def wanted() -> dict[str, dict[str, Any]]:
+    return {url: {"outcome": v["outcome"], "flags": sorted(v["flags"])}
+            for url, v in expected().items()}
+
+
+def read_report(out: Path) -> dict[str, Any]:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def test_demo_audit_through_replay(tmp_path: Path) -> None:
+    out = tmp_path / "demo-report"
+    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    report = read_report(out)
+    assert verdicts(report) == wanted()
+    assert report["audit"]["as_of"].startswith("2026-11-01")
+    for name in ("report.html", "report.csv", "report.md", "records.jsonl"):
+        assert (out / name).stat().st_size > 0
+    lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(wanted())  # exactly one record per listed profile
+
+
+def _local_config(servers: Any, tmp_path: Path) -> Path:
+    text = DEMO.read_text(encoding="utf-8")
+    config = tmp_path / "local.toml"
+    config.write_text(servers.local(text), encoding="utf-8")
+    return config
+
+
+def test_demo_audit_over_real_http(tmp_path: Path) -> None:
+    out = tmp_path / "live"
+    with serve_replay(SAMPLE_PAGES) as servers:
+        run = auditor("audit", str(_local_config(servers, tmp_path)), "--out", str(out), *FAST)
+        requested = list(servers.requests)
+    assert run.returncode == 0, run.stderr + (out / "crawl.log").read_text()
+    assert verdicts(read_report(out), rename=servers.fictional) == wanted()
+    # polite: robots.txt asked once per host; the page cap stopped the paging
+    assert sum(url.endswith("/robots.txt") for url in requested) == len(servers.mapping)
+    unexpected = [url for url in requested if not url.endswith("/robots.txt")
+                  and servers.store.lookup(servers.fictional(url)) is None]
+    assert unexpected == []
+
+
+def test_record_then_replay_gives_the_same_report(tmp_path: Path) -> None:
+    recorded = tmp_path / "recorded"
+    with serve_replay(SAMPLE_PAGES) as servers:
+        config = _local_config(servers, tmp_path)
+        live = auditor("audit", str(config), "--out", str(tmp_path / "live"),
+                       "--record", str(recorded), *FAST)
+    assert live.returncode == 0, live.stderr
+    # the servers are gone: the replay must not need the network
+    replayed = auditor("audit", str(config), "--out", str(tmp_path / "replayed"),
+                       "--replay", str(recorded))
+    assert replayed.returncode == 0, replayed.stderr
+    live_report, replay_report = read_report(tmp_path / "live"), read_report(tmp_path / "replayed")
+    for report in (live_report, replay_report):
+        report["audit"].pop("generated_at")
+        for org in report["organisations"]:
+            for profile in org["profiles"]:
+                profile.pop("fetched_at")
+    assert live_report == replay_report
+    assert (recorded / "manifest.json").exists()
+
+
+def test_replay_miss_is_an_error_for_that_profile_only(tmp_path: Path) -> None:
+    config = tmp_path / "audit.toml"
+    config.write_text(
+        '[audit]\nas_of = 2026-11-01\n[[organisation]]\nname = "X"\nprofiles = ['
+        '"https://mastodon.example/@spaak", "https://mastodon.example/@nobody_recorded"]\n',
+        encoding="utf-8")
+    run = auditor("audit", str(config), "--replay", "sample_pages", "--out", str(tmp_path / "o"))
+    assert run.returncode == 0, run.stderr
+    profiles = profiles_of(read_report(tmp_path / "o"))
+    assert profiles["https://mastodon.example/@spaak"]["outcome"] == "ok"
+    missing = profiles["https://mastodon.example/@nobody_recorded"]
+    assert missing["outcome"] == "error"
+    assert missing["outcome_detail"].startswith("not in replay: https://mastodon.example/api/")
+    assert [f["code"] for f in missing["flags"]] == ["UNAUDITABLE"]
+
+
+def test_fail_on_exits_1(tmp_path: Path) -> None:
+    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages",
+                  "--out", str(tmp_path / "o"), "--format", "json", "--fail-on", "DEAD")
+    assert run.returncode == 1
+    assert "DEAD" in run.stderr
+    assert not (tmp_path / "o" / "report.html").exists()  # only the formats asked for
+
+
+def test_scrapy_crawl_from_the_repo_root(tmp_path: Path) -> None:
+    out = tmp_path / "records.jsonl"
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    run = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "profiles", "-a", "config=sample_pages/demo.toml",
+         "-a", "replay=sample_pages", "-O", str(out)],
+        cwd=REPO, env=env, text=True, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["url"]: r["outcome"] for r in records} == {
+        url: v["outcome"] for url, v in expected().items()}
+    assert "RemoteControl" not in run.stderr.split("Enabled extensions")[-1].split("]")[0]
+
+
+def test_check_prints_a_brief(tmp_path: Path) -> None:
+    urls = list(expected())[:2]
+    run = auditor("check", *urls, "--replay", "sample_pages", "--as-of", "2026-11-01")
+    assert run.returncode == 0, run.stderr
+    for url in urls:
+        handle = url.rsplit("/@", 1)[1]
+        assert handle in run.stdout
+    as_json = auditor("check", urls[0], "--replay", "sample_pages", "--as-of", "2026-11-01",
+                      "--json")
+    data = json.loads(as_json.stdout)
+    assert list(profiles_of(data)) == [urls[0]]
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-01", "2027-06-01"])
+def test_as_of_fixes_the_audit_date(tmp_path: Path, as_of: str) -> None:
+    out = tmp_path / as_of
+    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages", "--out", str(out),
+                  "--as-of", as_of, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    report = read_report(out)
+    assert report["audit"]["as_of"].startswith(as_of)
+    days = [p["metrics"]["days_since_last_post"] for p in profiles_of(report).values()
+            if p["metrics"]["days_since_last_post"] is not None]
+    assert days and (min(days) >= 200 if as_of == "2027-06-01" else min(days) < 30)
