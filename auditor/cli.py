@@ -7,7 +7,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     print(f"Auditing {total} profile(s) of {len(config.organisations)} organisation(s) "
           f"as of {as_of.date().isoformat()}…", file=sys.stderr)
     started = time.monotonic()
-    run = run_crawl(command, records)
+    run = run_crawl(command, records, progress=_progress_printer(total))
     result = judge_audit(config, read_records(records), as_of=as_of,
                          generated_at=datetime.now(UTC))
     written = write_reports(result, out, formats)
@@ -193,6 +193,25 @@ def _settings(values: Sequence[str]) -> list[str]:
         if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
             raise UsageProblem(f"-s: expected NAME=VALUE, got {value!r}")
     return list(values)
+
+
+def _progress_printer(total: int) -> Callable[[int], None]:
+    """Progress on stderr: one updating line on a terminal, a line per 10% otherwise."""
+    interactive = sys.stderr.isatty()
+    shown = {"step": -1}
+
+    def show(done: int) -> None:
+        if interactive:
+            print(f"\r  {done}/{total} profiles done", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print(file=sys.stderr)
+            return
+        step = done * 10 // max(total, 1)
+        if step > shown["step"]:
+            shown["step"] = step
+            print(f"  {done}/{total} profiles done", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _print_log_tail(log: Path, lines: int = 15) -> None:

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,8 @@ from pathlib import Path
 from auditor.models import ProfileRecord
 
 SETTINGS_MODULE = "spiders.settings"
+#: How often (seconds) the records file is looked at for progress.
+_PROGRESS_EVERY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +56,29 @@ def crawl_command(*, config: Path | None, urls: Sequence[str] = (), records: Pat
     return command
 
 
-def run_crawl(command: list[str], records: Path) -> CrawlRun:
-    """Run the crawl; Ctrl-C reaches the child too, which stops cleanly."""
+def run_crawl(command: list[str], records: Path,
+              progress: Callable[[int], None] | None = None) -> CrawlRun:
+    """Run the crawl; Ctrl-C reaches the child too, which stops cleanly.
+
+    ``progress`` is called with the number of finished profiles whenever it grows.
+    """
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
     records.parent.mkdir(parents=True, exist_ok=True)
     records.write_text("", encoding="utf-8")
     interrupted = False
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    done = 0
     try:
-        returncode = process.wait()
+        while True:
+            try:
+                returncode = process.wait(timeout=_PROGRESS_EVERY)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            finished = _count_lines(records)
+            if progress is not None and finished > done:
+                done = finished
+                progress(done)
     except KeyboardInterrupt:
         interrupted = True
         try:
@@ -70,7 +86,18 @@ def run_crawl(command: list[str], records: Path) -> CrawlRun:
         except (KeyboardInterrupt, subprocess.TimeoutExpired):
             process.kill()
             returncode = process.wait()
+    finished = _count_lines(records)
+    if progress is not None and finished > done:
+        progress(finished)
     return CrawlRun(records_path=records, returncode=returncode, interrupted=interrupted)
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
+    except OSError:
+        return 0
 
 
 def read_records(path: Path) -> Iterator[ProfileRecord]:
