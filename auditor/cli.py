@@ -181,8 +181,9 @@ def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> lis
             from auditor.report.csv_report import write_csv
             write_csv(result, path)
         elif name == "md":
+            from auditor.report import write_atomic
             from auditor.report.brief import render_brief
-            path.write_text(render_brief(result) + "\n", encoding="utf-8")
+            write_atomic(path, render_brief(result) + "\n")
         written.append(path)
     return written
 

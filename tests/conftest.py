@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 
+from auditor.audit import AuditResult, OrganisationResult, ProfileResult
+from auditor.config import Thresholds
+from auditor.metrics import compute_metrics
 from auditor.models import Item, ProfileFacts, ProfileRecord, Sample
 from auditor.platforms.base import Page
+from auditor.verdicts import judge
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PAGES = REPO / "sample_pages"
@@ -74,3 +78,19 @@ def make_record(*, items: tuple[Item, ...] = (), outcome: str = "ok",
         handle="@spaak@mastodon.example", outcome=outcome, profile=profile, items=items,
         sample=Sample(pages=1, page_cap_reached=cap, exhausted=exhausted), **fields,
     )
+
+
+def judged(record: ProfileRecord, thresholds: Thresholds | None = None) -> ProfileResult:
+    """A record with its metrics and flags, as the audit judges it (window 90 days)."""
+    thresholds = thresholds or Thresholds()
+    metrics = compute_metrics(record, AS_OF, window_days=90, thresholds=thresholds)
+    return ProfileResult(record, metrics, judge(record, metrics, thresholds))
+
+
+def make_audit(*organisations: OrganisationResult, name: str = "Presence audit, Q4",
+               missing: int = 0, thresholds: Thresholds | None = None,
+               generated_after: timedelta = timedelta(hours=2, minutes=5)) -> AuditResult:
+    return AuditResult(name=name, as_of=AS_OF, generated_at=AS_OF + generated_after,
+                       tool_version="9.8.7", window_days=90,
+                       thresholds=thresholds or Thresholds(), organisations=organisations,
+                       missing=missing)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from pathlib import Path
 
 from auditor.audit import AuditResult
+from auditor.models import cap_text
+from auditor.report import write_atomic
 
 COLUMNS = (
     "organisation", "role", "platform", "handle", "url", "outcome", "outcome_detail",
@@ -14,32 +18,42 @@ COLUMNS = (
     "flag_reasons",
 )
 #: Spreadsheets run cells starting with these as formulas; scraped text must not.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+#: Control characters (and ANSI escapes) have no place in a spreadsheet cell.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: A cell never holds more than this (spreadsheets cap cells at 32767 characters).
+_CELL_CHARS = 2000
 
 
 def _cell(value: object) -> str:
     if value is None:
         return ""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
+    if not isinstance(value, str):
+        return text
+    text = cap_text(_CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ")),
+                    _CELL_CHARS) or ""
+    # Leading blanks do not stop a spreadsheet from reading "  =cmd()" as a formula.
+    if text.lstrip().startswith(_FORMULA_START):
         return "'" + text
     return text
 
 
 def write_csv(result: AuditResult, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for organisation in result.organisations:
-            for profile in organisation.profiles:
-                record, metrics = profile.record, profile.metrics
-                row = (
-                    organisation.name, organisation.role, record.platform, record.handle,
-                    record.url, record.outcome, record.outcome_detail, metrics.last_post_at,
-                    metrics.days_since_last_post, metrics.posts_per_week, metrics.covered_days,
-                    metrics.sampled_items, metrics.reply_share, metrics.repost_share,
-                    metrics.completeness.score, " ".join(metrics.completeness.missing),
-                    " ".join(flag.code for flag in profile.flags),
-                    " | ".join(f"{flag.code}: {flag.reason}" for flag in profile.flags),
-                )
-                writer.writerow([_cell(value) for value in row])
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(COLUMNS)
+    for organisation in result.organisations:
+        for profile in organisation.profiles:
+            record, metrics = profile.record, profile.metrics
+            row = (
+                organisation.name, organisation.role, record.platform, record.handle,
+                record.url, record.outcome, record.outcome_detail, metrics.last_post_at,
+                metrics.days_since_last_post, metrics.posts_per_week, metrics.covered_days,
+                metrics.sampled_items, metrics.reply_share, metrics.repost_share,
+                metrics.completeness.score, " ".join(metrics.completeness.missing),
+                " ".join(flag.code for flag in profile.flags),
+                " | ".join(f"{flag.code}: {flag.reason}" for flag in profile.flags),
+            )
+            writer.writerow([_cell(value) for value in row])
+    write_atomic(path, handle.getvalue())

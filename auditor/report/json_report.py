@@ -8,6 +8,7 @@ from typing import Any
 
 from auditor.audit import AuditResult, ProfileResult
 from auditor.models import to_jsonable
+from auditor.report import write_atomic
 
 
 def report_data(result: AuditResult) -> dict[str, Any]:
@@ -83,4 +84,4 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
 
 def write_json(result: AuditResult, path: Path) -> None:
     text = json.dumps(report_data(result), ensure_ascii=False, indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_atomic(path, text + "\n")

@@ -1,0 +1,156 @@
+"""The one-screen brief: every profile and flag reason, no terminal escapes from scraped text."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import timedelta
+
+from auditor.audit import AuditResult, OrganisationResult
+from auditor.config import Thresholds
+from auditor.models import ProfileRecord
+from auditor.report.brief import render_brief
+from tests.conftest import (
+    COMPLETE_PROFILE,
+    REPO,
+    judged,
+    make_audit,
+    make_items,
+    make_record,
+)
+
+T = Thresholds()
+ESCAPES = "\x1b[31m\x1b[2J\x1b]0;pwned\x07\x1b]8;;https://evil.example\x1b\\"
+ACTIVE = [(d, "reply" if d % 3 == 0 else "original") for d in range(4, 60)]
+
+
+def check(*records: ProfileRecord, missing: int = 0, name: str = "Quick check",
+          organisations: tuple[OrganisationResult, ...] | None = None) -> AuditResult:
+    if organisations is None:
+        organisations = (OrganisationResult(name, "person", None,
+                                             tuple(judged(r) for r in records)),)
+    return make_audit(*organisations, name=name, missing=missing,
+                      generated_after=timedelta(minutes=1))
+
+
+def person() -> AuditResult:
+    active = make_record(url="https://mastodon.example/@jan", items=make_items(ACTIVE))
+    dead = make_record(url="https://mastodon.example/@jan_old",
+                       items=make_items([(212, "original")]),
+                       profile=replace(COMPLETE_PROFILE, avatar_is_default=True))
+    walled = make_record(url="https://mastodon.example/@jan_walled", outcome="login_wall",
+                         outcome_detail="sign-in page", profile=None)
+    return check(active, dead, walled)
+
+
+def test_brief_lists_every_profile_with_its_numbers_and_flags() -> None:
+    text = render_brief(person())
+    lines = text.splitlines()
+    assert lines[0] == "# Quick check — as of 2026-11-01"
+    profile_lines = [line for line in lines if line.startswith("- ")]
+    assert len(profile_lines) == 3
+    assert "https://mastodon.example/@jan>" in profile_lines[0]
+    assert profile_lines[0].startswith("- mastodon @spaak@mastodon.example")
+    assert lines[lines.index(profile_lines[0]) + 1] == (
+        "  last post 2026-10-28 (4 days ago) · 6.64 posts/week · replies 32.1% · "
+        "profile 100/100")
+    assert "last post 2026-04-03 (212 days ago)" in text
+    assert "profile 70/100" in text
+    # flags indented under their profile, with the reason
+    assert "  - DEAD (high): last post 212 days ago, threshold 90" in lines
+    incomplete = next(line for line in lines if line.startswith("  - INCOMPLETE (high): "))
+    assert "photo (the platform's default avatar)" in incomplete
+    assert lines.index(incomplete) > lines.index(profile_lines[1])
+    # the unreadable profile: its outcome and UNAUDITABLE, never a guess at activity
+    walled = lines.index(profile_lines[2])
+    assert profile_lines[2].endswith(": login_wall (sign-in page)")
+    assert lines[walled + 1] == ("  - UNAUDITABLE (low): could not be audited: login_wall "
+                                 "(sign-in page)")
+    assert "3 flags (2 high, 1 low) on 2 of 3 profiles." in lines
+
+
+def test_brief_fits_one_screen() -> None:
+    lines = render_brief(person()).splitlines()
+    assert len(lines) <= 24
+    assert max(len(line) for line in lines) <= 200
+
+
+def test_unknown_values_are_na_not_zero() -> None:
+    few = make_record(items=make_items([(2, "original"), (5, "original")]))
+    text = render_brief(check(few))
+    assert "replies n/a" in text
+    assert "replies 0%" not in text
+    assert "n/a = could not be measured (not zero)" in text
+
+
+def test_no_flags() -> None:
+    text = render_brief(check(make_record(items=make_items(ACTIVE))))
+    assert text.splitlines()[-2] == "No flags on 1 profile."
+
+
+def test_scraped_strings_cannot_inject_terminal_escapes() -> None:
+    hostile = ProfileRecord(
+        url="https://mastodon.example/@evil", platform="mastodon",
+        handle=f"@evil{ESCAPES}\x00\x08\r\x7f\x9b2J\u202e",
+        outcome="error", outcome_detail=f"boom{ESCAPES}\nsecond line\rthird",
+    )
+    moved = make_record(url="https://mastodon.example/@moved", outcome="gone",
+                        profile=replace(COMPLETE_PROFILE, moved_to=f"@new{ESCAPES}@x.example"))
+    text = render_brief(check(hostile, moved, name=f"Check {ESCAPES}"))
+    for bad in ("\x1b", "\x07", "\x00", "\x08", "\r", "\x7f", "\x9b", "\u202e"):
+        assert bad not in text, repr(bad)
+    assert "[31m" not in text and "[2J" not in text and "pwned" not in text
+    assert all(ch == "\n" or ch.isprintable() for ch in text)
+    assert "- mastodon @evil " in text
+    assert "boom second line third" in text          # a detail cannot start a line of its own
+    assert "the account moved to @new@x.example" in text
+
+
+def test_long_scraped_strings_are_capped() -> None:
+    long = make_record(url="https://mastodon.example/@long", outcome="error",
+                       outcome_detail="x" * 5000, profile=None)
+    record = replace(long, handle="@" + "h" * 5000)
+    text = render_brief(check(record))
+    assert max(len(line) for line in text.splitlines()) < 500
+    profile_line = next(line for line in text.splitlines() if line.startswith("- "))
+    assert "h" * 81 not in text and "x" * 121 not in profile_line
+    assert "x" * 201 not in text  # the flag's reason quotes the detail, capped too
+
+
+def test_only_http_urls_become_markdown_links() -> None:
+    hostile = ProfileRecord(url="javascript:alert(1)", platform="unknown",
+                            handle="<script>alert(1)</script>", outcome="unsupported")
+    text = render_brief(check(hostile))
+    assert "<javascript:" not in text
+    assert "javascript:alert(1)" in text
+    # a Markdown viewer of report.md must not see raw HTML: "<" is escaped
+    assert re.search(r"(?<!\\)<script>", text) is None and "\\<script>" in text
+
+
+def test_markdown_shape_with_several_organisations() -> None:
+    client = OrganisationResult("Spaak", "client", None,
+                                (judged(make_record(items=make_items(ACTIVE))),))
+    rival = OrganisationResult("Rival", "competitor", None, (judged(make_record(
+        url="https://mastodon.example/@rival", items=make_items([(212, "original")]))),))
+    text = render_brief(check(organisations=(client, rival)))
+    lines = text.splitlines()
+    assert lines[0].startswith("# ")
+    assert "## Spaak (client): 1 profile, 0 flags" in lines
+    assert "## Rival (competitor): 1 profile, 1 flag" in lines
+    assert all(not line.startswith("\t") for line in lines)
+
+
+def test_cut_short_crawl_is_said_first() -> None:
+    text = render_brief(check(make_record(items=make_items(ACTIVE)), missing=1))
+    assert text.splitlines()[3].startswith("**WARNING:** The crawl was cut short: 1 listed "
+                                           "profile could not be fetched")
+
+
+def test_the_brief_needs_no_jinja2() -> None:
+    code = ("import sys, auditor.report.brief\n"
+            "print('jinja2' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                         text=True, check=True)
+    assert run.stdout.strip() == "False"
