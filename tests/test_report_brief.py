@@ -11,7 +11,7 @@ from datetime import timedelta
 from auditor.audit import AuditResult, OrganisationResult
 from auditor.config import Thresholds
 from auditor.models import ProfileRecord
-from auditor.report.brief import render_brief
+from auditor.report.brief import REASON_CHARS, render_brief
 from tests.conftest import (
     COMPLETE_PROFILE,
     REPO,
@@ -116,7 +116,7 @@ def test_long_scraped_strings_are_capped() -> None:
     assert max(len(line) for line in text.splitlines()) < 500
     profile_line = next(line for line in text.splitlines() if line.startswith("- "))
     assert "h" * 81 not in text and "x" * 121 not in profile_line
-    assert "x" * 201 not in text  # the flag's reason quotes the detail, capped too
+    assert "x" * (REASON_CHARS + 1) not in text  # the flag's reason quotes the detail, capped
 
 
 def test_only_http_urls_become_markdown_links() -> None:

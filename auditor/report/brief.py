@@ -26,7 +26,7 @@ from auditor.report.html import (
 HANDLE_CHARS: Final = 80
 URL_CHARS: Final = 120
 DETAIL_CHARS: Final = 120
-REASON_CHARS: Final = 200
+REASON_CHARS: Final = 320
 
 
 def render_brief(result: AuditResult) -> str:
