@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 from auditor.audit import AuditResult
-from auditor.models import cap_text
-from auditor.report import write_atomic
+from auditor.report import clean_text, write_atomic
 
 COLUMNS = (
     "organisation", "role", "platform", "handle", "url", "outcome", "outcome_detail",
@@ -19,8 +17,6 @@ COLUMNS = (
 )
 #: Spreadsheets run cells starting with these as formulas; scraped text must not.
 _FORMULA_START = ("=", "+", "-", "@")
-#: Control characters (and ANSI escapes) have no place in a spreadsheet cell.
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: A cell never holds more than this (spreadsheets cap cells at 32767 characters).
 _CELL_CHARS = 2000
 
@@ -31,8 +27,7 @@ def _cell(value: object) -> str:
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if not isinstance(value, str):
         return text
-    text = cap_text(_CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ")),
-                    _CELL_CHARS) or ""
+    text = clean_text(text, _CELL_CHARS)  # one line, no control characters or escapes
     # Leading blanks do not stop a spreadsheet from reading "  =cmd()" as a formula.
     if text.lstrip().startswith(_FORMULA_START):
         return "'" + text

@@ -10,7 +10,6 @@ and a link is only made for an http(s) URL. The same view model feeds the plain-
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,8 +20,7 @@ from urllib.parse import urlsplit
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import Thresholds
 from auditor.metrics import Completeness, Metrics
-from auditor.models import cap_text
-from auditor.report import write_atomic
+from auditor.report import DEFAULT_CHARS, clean_text, write_atomic
 from auditor.resources import templates_dir
 from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, Flag
 
@@ -38,7 +36,7 @@ HANDLE_CHARS: Final = 200
 URL_CHARS: Final = 300
 REASON_CHARS: Final = 500
 EVIDENCE_CHARS: Final = 300
-NOTE_CHARS: Final = 300
+NOTE_CHARS: Final = DEFAULT_CHARS
 #: At most this many evidence items are shown per flag (the rest are counted).
 EVIDENCE_ITEMS: Final = 20
 #: At most this many crawl notes are shown per profile.
@@ -47,21 +45,6 @@ NOTES_SHOWN: Final = 10
 MAX_HREF_CHARS: Final = 2000
 
 NA: Final = "n/a"
-
-#: Terminal escape sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks), and the
-#: two-character forms. Removed whole, so no "[31m" is left behind.
-_ANSI: Final = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"            # CSI ... final byte
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"       # DCS, SOS, PM, APC ... ST
-    r"|\x1b[@-Z\\-_]"                       # other two-character escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"               # 8-bit CSI
-)
-#: C0 and C1 control characters, DEL, and the bidi embedding/override/isolate characters
-#: that can make text read differently from what it is.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SPACES: Final = re.compile(r"[ \t\u2028\u2029]+")
-_BLANK_LINES: Final = re.compile(r"\n{3,}")
 
 CHECK_LABELS: Final = {
     "photo": "Photo",
@@ -78,25 +61,6 @@ _DEAD_OR_STALE: Final = frozenset({"DEAD", "STALE", "NEVER_USED"})
 
 
 # --------------------------------------------------------------------------- untrusted text
-
-
-def clean_text(value: object, limit: int = NOTE_CHARS, *, multiline: bool = False) -> str:
-    """Scraped text made safe to show: no escapes or control characters, capped at ``limit``.
-
-    Tabs and runs of spaces become one space; newlines are kept (at most one blank line)
-    when ``multiline``, else they become spaces. ``None`` becomes "".
-    """
-    if value is None:
-        return ""
-    text = _ANSI.sub("", str(value))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        text = text.replace("\n", " ")
-    text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text)
-    if multiline:
-        text = _BLANK_LINES.sub("\n\n", "\n".join(line.strip() for line in text.split("\n")))
-    return cap_text(text, limit) or ""
 
 
 def web_url(value: object) -> str | None:
