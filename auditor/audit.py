@@ -29,6 +29,8 @@ class OrganisationResult:
     role: str
     website: str | None
     profiles: tuple[ProfileResult, ...]
+    #: What the organisation's own website showed (platform ``website``), when it was read.
+    website_record: ProfileRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +80,12 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of:
                                       thresholds=config.thresholds)
             results.append(ProfileResult(record, metrics,
                                          judge(record, metrics, config.thresholds)))
+        site = by_url.get(organisation.website) if organisation.website else None
+        if site is not None and site.platform != "website":
+            site = None  # the website is also listed as a profile and judged as one
         organisations.append(OrganisationResult(organisation.name, organisation.role,
-                                                organisation.website, tuple(results)))
+                                                organisation.website, tuple(results),
+                                                website_record=site))
     return AuditResult(
         name=config.audit.name, as_of=as_of, generated_at=generated_at, tool_version=__version__,
         window_days=config.audit.window_days, thresholds=config.thresholds,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.platforms import platform_of, profile_url
+from auditor.platforms.base import DEFAULT_ENDPOINTS
 from auditor.urls import BadURL, canonicalise
 
 ROLES = ("client", "competitor", "person")
@@ -55,6 +56,13 @@ class AuditSettings:
     max_pages: int = 3
     #: Posts per page asked for.
     page_size: int = 40
+    #: Fetch the public HTML of walled networks (LinkedIn, X, ...) instead of only reporting
+    #: them as login_wall. Off by default.
+    fetch_walled_networks: bool = False
+    #: Obey robots.txt. Switch off only for documented APIs and feeds you may read.
+    obey_robots: bool = True
+    #: Allow requests to private, loopback and link-local addresses (tests, intranets).
+    allow_private_addresses: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,8 @@ class AuditConfig:
     audit: AuditSettings = field(default_factory=AuditSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     organisations: tuple[Organisation, ...] = ()
+    #: Base URL per platform (``[endpoints]``), overriding the public defaults.
+    endpoints: Mapping[str, str] = field(default_factory=dict)
     #: Where the config was read from (None for a config built from command-line URLs).
     path: Path | None = None
     #: Things worth telling the user that do not stop the audit (duplicates dropped).
@@ -88,11 +98,25 @@ class AuditConfig:
         for organisation in self.organisations:
             yield from organisation.profiles
 
+    def websites(self) -> Iterator[ProfileEntry]:
+        """Each organisation's own website, read for its links to the profiles.
+
+        A website that is also listed as a profile is read once, as that profile.
+        """
+        seen = {entry.url for entry in self.profiles()}
+        for organisation in self.organisations:
+            if organisation.website and organisation.website not in seen:
+                seen.add(organisation.website)
+                yield ProfileEntry(url=organisation.website, platform="website",
+                                   organisation=organisation.name, role=organisation.role,
+                                   source_url=organisation.website)
+
 
 _AUDIT_KEYS = {f.name for f in fields(AuditSettings)}
 _THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
 _ORGANISATION_KEYS = {"name", "role", "website", "profiles"}
-_TOP_KEYS = {"audit", "thresholds", "organisation"}
+_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints"}
+_BOOL_AUDIT_KEYS = {"fetch_walled_networks", "obey_robots", "allow_private_addresses"}
 
 
 def load_config(path: str | Path) -> AuditConfig:
@@ -132,7 +156,8 @@ def config_from_urls(urls: list[str], *, name: str = "Quick check",
     if as_of is not None:
         config = AuditConfig(
             audit=_replace(config.audit, as_of=as_of), thresholds=config.thresholds,
-            organisations=config.organisations, path=None, warnings=config.warnings,
+            organisations=config.organisations, endpoints=config.endpoints, path=None,
+            warnings=config.warnings,
         )
     return config
 
@@ -175,6 +200,7 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
 
     audit = _read_audit(data.get("audit", {}), problem)
     thresholds = _read_thresholds(data.get("thresholds", {}), problem)
+    endpoints = _read_endpoints(data.get("endpoints", {}), problem)
 
     raw_orgs = data.get("organisation")
     organisations: list[Organisation] = []
@@ -243,7 +269,7 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
     if problems:
         raise ConfigError(problems)
     return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),
-                       path=path, warnings=tuple(warnings))
+                       endpoints=endpoints, path=path, warnings=tuple(warnings))
 
 
 def _read_audit(raw: Any, problem: Any) -> AuditSettings:
@@ -265,6 +291,11 @@ def _read_audit(raw: Any, problem: Any) -> AuditSettings:
                 values[key] = parse_as_of(value)
             except ValueError as exc:
                 problem(location, str(exc))
+        elif key in _BOOL_AUDIT_KEYS:
+            if not isinstance(value, bool):
+                problem(location, "must be true or false")
+            else:
+                values[key] = value
         else:
             limits = {"window_days": (1, 3650), "max_pages": (1, 100), "page_size": (1, 100)}
             low, high = limits[key]
@@ -273,6 +304,31 @@ def _read_audit(raw: Any, problem: Any) -> AuditSettings:
             else:
                 values[key] = value
     return AuditSettings(**values)
+
+
+def _read_endpoints(raw: Any, problem: Any) -> dict[str, str]:
+    """``[endpoints]``: platform name = base URL, e.g. ``bluesky = "https://bsky.example"``."""
+    if not isinstance(raw, dict):
+        problem("endpoints", "must be a table ([endpoints])")
+        return {}
+    known = set(DEFAULT_ENDPOINTS)
+    endpoints: dict[str, str] = {}
+    for key, value in raw.items():
+        location = f"endpoints.{key}"
+        if key not in known:
+            problem(location, f"unknown platform{_did_you_mean(key, known)}; "
+                              f"endpoints can be set for {', '.join(sorted(known))}")
+            continue
+        if not isinstance(value, str):
+            problem(location, "must be a URL string")
+            continue
+        try:
+            url = canonicalise(value)
+        except BadURL as exc:
+            problem(location, str(exc))
+            continue
+        endpoints[key] = url.rstrip("/")
+    return endpoints
 
 
 def _read_thresholds(raw: Any, problem: Any) -> Thresholds:

@@ -81,6 +81,10 @@ class Item:
     text: str = ""
     #: Links found in the item's text (for "only a link to our own site" evidence).
     links: tuple[str, ...] = ()
+    #: What kind of upload it is where the platform distinguishes ("video", "short").
+    format: str | None = None
+    #: Comments the platform counts for the item (feeds' slash:comments, thr:total).
+    comments: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +219,8 @@ def _item_from_dict(data: Mapping[str, Any]) -> Item:
         pinned=bool(data.get("pinned", False)),
         text=data.get("text") or "",
         links=tuple(data.get("links") or ()),
+        format=data.get("format"),
+        comments=data.get("comments"),
     )
 
 

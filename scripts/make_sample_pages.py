@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Generate sample_pages/: the hand-made Mastodon payloads behind the demo audit.
+"""Generate sample_pages/: the hand-made payloads behind the demo audit.
 
-The payloads are modelled on the real ones in ../shared/realcases/mastodon (field names,
+Mastodon's profiles are declared in this file; every other platform has its builder in
+``scripts/samples/<platform>.py`` (see scripts/samples/__init__.py).
+
+The Mastodon payloads are modelled on the real ones in ../shared/realcases/mastodon (field names,
 HTML in ``note`` and ``content``, snowflake ids, ``Link`` paging, date-only
 ``last_status_at``) but every account, post and host is invented: hosts end in
 ``.example`` so nothing here can reach a real server.
@@ -14,18 +17,24 @@ Only the standard library is used, and the output is deterministic.
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from samples.common import AS_OF, ORGANISATIONS, Expect, Writer  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent / "sample_pages"
-AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 PAGE_SIZE = 40
-JSON = {"Content-Type": "application/json; charset=utf-8"}
+#: Builders of the other platforms, in the order their profiles appear in the demo.
+PLATFORM_MODULES = ("bluesky", "youtube", "telegram", "feed", "walled", "website")
 ROBOTS = ("User-agent: *\nDisallow: /media_proxy/\nDisallow: /interact/\n")
 
 Kind = str  # original | reply | self_reply | repost
@@ -270,31 +279,6 @@ PROFILES = [
             posts=[(420.0, "original")]),
 ]
 
-ORGANISATIONS = [
-    ("Spaak Fietsen", "client", "https://www.spaak.example"),
-    ("Ratel Tweewielers", "competitor", "https://www.ratel.example"),
-    ("Velo Vlot", "competitor", "https://www.velovlot.example"),
-]
-
-
-class Writer:
-    def __init__(self, root: Path):
-        self.root = root
-        self.responses: list[dict[str, Any]] = []
-
-    def add(self, url: str, status: int, headers: dict[str, str], name: str,
-            body: str) -> None:
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-        self.responses.append({"url": url, "status": status, "headers": headers, "body": name})
-
-    def add_json(self, url: str, status: int, name: str, data: Any,
-                 headers: dict[str, str] | None = None) -> None:
-        self.add(url, status, {**JSON, **(headers or {})}, name,
-                 json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-
-
 def write_profile(out: Writer, p: Profile) -> None:
     origin = f"https://{p.host}"
     stem = f"mastodon/{p.host.split('.')[0]}-{p.user}"
@@ -321,16 +305,16 @@ def write_profile(out: Writer, p: Profile) -> None:
             url = next_url
 
 
-def demo_toml() -> str:
-    lines = ['# The demo audit: a bicycle shop (the client) and two competitors, all on',
-             '# invented Mastodon servers. Run it offline from the recorded pages:',
+def demo_toml(expects: list[Expect]) -> str:
+    lines = ['# The demo audit: a bicycle shop (the client) and two competitors, on invented',
+             '# servers and every public platform. Run it offline from the recorded pages:',
              '#   auditor audit sample_pages/demo.toml --replay sample_pages --out demo-report',
              '', '[audit]', 'name = "Demo: Spaak Fietsen and competitors"',
              'as_of = "2026-11-01"  # the pages were made for this date', '',
              '[thresholds]  # the defaults, written out so they are easy to try changing',
              'dead_after_days = 90', 'stale_after_days = 30', '']
     for name, role, website in ORGANISATIONS:
-        urls = [p.url for p in PROFILES if p.organisation == name]
+        urls = [e.url for e in expects if e.organisation == name]
         lines += ['[[organisation]]', f'name = "{name}"', f'role = "{role}"',
                   f'website = "{website}"', 'profiles = [']
         lines += [f'  "{u}",' for u in urls]
@@ -338,47 +322,58 @@ def demo_toml() -> str:
     return "\n".join(lines)
 
 
-def readme() -> str:
-    rows = "\n".join(f"| {p.url} | {p.outcome} | {', '.join(p.flags) or '—'} | {p.why} |"
-                     for p in PROFILES)
+def readme(expects: list[Expect]) -> str:
+    rows = "\n".join(f"| {e.platform} | {e.url} | {e.outcome} | {', '.join(e.flags) or '—'} "
+                     f"| {e.why} |" for e in expects)
     return f"""# Sample pages
 
-Hand-made Mastodon API answers for the demo audit (`demo.toml`), served by `--replay`
+Hand-made answers of every platform for the demo audit (`demo.toml`), served by `--replay`
 from `manifest.json` and, in the end-to-end tests, by local HTTP servers on 127.0.0.x.
-They are modelled on the real payloads in `../shared/realcases/mastodon` but every
-account, post and host is invented (hosts end in `.example`). The audit date is
-2026-11-01: post dates are counted back from it.
+They are modelled on the real payloads in `../shared/realcases/` but every account, post
+and host is invented (hosts end in `.example`, or are the platforms' own hosts serving
+invented accounts). The audit date is 2026-11-01: post dates are counted back from it.
 
-Do not edit the files by hand: change `scripts/make_sample_pages.py` and run
-`python scripts/make_sample_pages.py`. `expected.json` holds what each profile is *meant*
-to get; the tests check the tool against it.
+Do not edit the files by hand: change `scripts/make_sample_pages.py` (Mastodon) or
+`scripts/samples/<platform>.py` and run `python scripts/make_sample_pages.py`.
+`expected.json` holds what each profile is *meant* to get; the tests check the tool
+against it.
 
-| profile | outcome | flags | what it shows |
-|---|---|---|---|
+| platform | profile | outcome | flags | what it shows |
+|---|---|---|---|---|
 {rows}
 """
 
 
 def main() -> None:
-    mastodon = ROOT / "mastodon"
-    if mastodon.exists():
-        shutil.rmtree(mastodon)
     ROOT.mkdir(exist_ok=True)
+    for child in ROOT.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child)
     out = Writer(ROOT)
     out.add("https://mastodon.example/robots.txt", 200,
             {"Content-Type": "text/plain; charset=utf-8"}, "mastodon/mastodon-robots.txt",
             ROBOTS)
     for profile in PROFILES:
         write_profile(out, profile)
+    expects = [Expect(url=p.url, organisation=p.organisation, outcome=p.outcome,
+                      flags=p.flags, why=p.why, platform="mastodon") for p in PROFILES]
+    for name in PLATFORM_MODULES:
+        try:
+            module = importlib.import_module(f"samples.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"samples.{name}":
+                raise
+            continue
+        expects.extend(module.build(out))
     (ROOT / "manifest.json").write_text(
         json.dumps({"responses": out.responses}, indent=1) + "\n", encoding="utf-8")
-    expected = {p.url: {"outcome": p.outcome, "flags": p.flags, "why": p.why}
-                for p in PROFILES}
+    expected = {e.url: {"outcome": e.outcome, "flags": e.flags, "why": e.why}
+                for e in expects}
     (ROOT / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False)
                                         + "\n", encoding="utf-8")
-    (ROOT / "demo.toml").write_text(demo_toml(), encoding="utf-8")
-    (ROOT / "README.md").write_text(readme(), encoding="utf-8")
-    print(f"wrote {len(out.responses)} responses for {len(PROFILES)} profiles to {ROOT}")
+    (ROOT / "demo.toml").write_text(demo_toml(expects), encoding="utf-8")
+    (ROOT / "README.md").write_text(readme(expects), encoding="utf-8")
+    print(f"wrote {len(out.responses)} responses for {len(expects)} profiles to {ROOT}")
 
 
 if __name__ == "__main__":

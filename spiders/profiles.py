@@ -74,6 +74,8 @@ class ProfilesSpider(scrapy.Spider):
             window_days=self.config.audit.window_days,
             max_pages=self.config.audit.max_pages,
             page_size=self.config.audit.page_size,
+            endpoints=dict(self.config.endpoints),
+            fetch_walled=self.config.audit.fetch_walled_networks,
         )
         #: Profiles whose record has not been yielded yet: none may be lost.
         self.pending: dict[str, Target] = {}

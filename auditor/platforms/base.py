@@ -43,18 +43,44 @@ class Target:
     source_url: str | None = None
 
 
+#: Where each platform with a fixed home is read; ``[endpoints]`` in the config overrides
+#: them (self-hosted instances, and tests that point every adapter at a local server).
+DEFAULT_ENDPOINTS: Mapping[str, str] = {
+    "bluesky": "https://public.api.bsky.app",
+    "youtube": "https://www.youtube.com",
+    "telegram": "https://t.me",
+    "linkedin": "https://www.linkedin.com",
+    "x": "https://x.com",
+    "facebook": "https://www.facebook.com",
+    "instagram": "https://www.instagram.com",
+    "threads": "https://www.threads.net",
+    "tiktok": "https://www.tiktok.com",
+    "reddit": "https://www.reddit.com",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CrawlOptions:
-    """How far back to read: the window and the page cap."""
+    """How far back to read (the window and the page cap), and where each platform lives."""
 
     as_of: datetime
     window_days: int = 90
     max_pages: int = 3
     page_size: int = 40
+    #: Base URL per platform name, overriding DEFAULT_ENDPOINTS.
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    #: Fetch the public HTML of walled networks (LinkedIn, X, ...) instead of only naming
+    #: them login_wall. Off by default: they forbid it and show little to logged-out readers.
+    fetch_walled: bool = False
 
     @property
     def window_start(self) -> datetime:
         return self.as_of - timedelta(days=self.window_days)
+
+    def endpoint(self, platform: str) -> str:
+        """The base URL (no trailing slash) to read ``platform`` from."""
+        base = self.endpoints.get(platform) or DEFAULT_ENDPOINTS[platform]
+        return base.rstrip("/")
 
 
 @dataclass(frozen=True, slots=True)
