@@ -88,10 +88,11 @@ class ProfilesSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        # Every listed profile, then each organisation's own website (read for its links).
         targets = [
             Target(url=entry.url, platform=entry.platform, organisation=entry.organisation,
                    role=entry.role, source_url=entry.source_url)
-            for entry in self.config.profiles()
+            for entry in (*self.config.profiles(), *self.config.websites())
         ]
         for target in targets:
             self.pending[target.url] = target
