@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from auditor import __version__
 from auditor.config import AuditConfig, ProfileEntry, Thresholds
-from auditor.metrics import Metrics, compute_metrics
+from auditor.consistency import (
+    Crosspost,
+    Finding,
+    consistency_findings,
+    crossposts,
+    findings_by_profile,
+)
+from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Metrics, compute_metrics
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
-from auditor.verdicts import Flag, judge
+from auditor.urls import host_of
+from auditor.verdicts import Flag, inconsistent_flag, judge
 
 CUT_SHORT_DETAIL = "not fetched: the crawl was cut short"
 
@@ -31,6 +39,8 @@ class OrganisationResult:
     profiles: tuple[ProfileResult, ...]
     #: What the organisation's own website showed (platform ``website``), when it was read.
     website_record: ProfileRecord | None = None
+    #: Where the organisation's profiles disagree (names, photos, website links).
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,8 @@ class AuditResult:
     organisations: tuple[OrganisationResult, ...]
     #: Listed profiles the crawl never finished (the run was cut short).
     missing: int = 0
+    #: Thresholds for one role where the config sets them (``[thresholds.competitor]``).
+    role_thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
 
     def profiles(self) -> Iterable[ProfileResult]:
         for organisation in self.organisations:
@@ -63,31 +75,60 @@ def placeholder_record(entry: ProfileEntry) -> ProfileRecord:
 
 def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of: datetime,
                 generated_at: datetime) -> AuditResult:
-    """Metrics and flags for every listed profile, in config order."""
+    """Metrics and flags for every listed profile, in config order.
+
+    Each organisation is judged as a whole too: posts repeated across its profiles count
+    as automation evidence, and profiles that disagree with the others are INCONSISTENT.
+    """
     by_url: dict[str, ProfileRecord] = {}
     for record in records:
         by_url[record.url] = record
     missing = 0
     organisations: list[OrganisationResult] = []
     for organisation in config.organisations:
-        results: list[ProfileResult] = []
+        org_records: list[ProfileRecord] = []
         for entry in organisation.profiles:
             record = by_url.get(entry.url)
             if record is None:
                 missing += 1
                 record = placeholder_record(entry)
-            metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
-                                      thresholds=config.thresholds)
-            results.append(ProfileResult(record, metrics,
-                                         judge(record, metrics, config.thresholds)))
+            org_records.append(record)
         site = by_url.get(organisation.website) if organisation.website else None
         if site is not None and site.platform != "website":
             site = None  # the website is also listed as a profile and judged as one
+        own_hosts = {host_of(organisation.website)} if organisation.website else set()
+        repeated = crossposts(org_records)
+        findings = consistency_findings(org_records, organisation.website, organisation.name)
+        per_profile = findings_by_profile(findings)
+        results: list[ProfileResult] = []
+        for record in org_records:
+            thresholds = config.thresholds_for(record.role or organisation.role)
+            metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
+                                      thresholds=thresholds, own_hosts=own_hosts)
+            metrics = _with_crossposts(metrics, repeated.get(record.url))
+            flags = list(judge(record, metrics, thresholds))
+            inconsistent = inconsistent_flag(per_profile.get(record.url, []))
+            if inconsistent is not None and record.outcome == "ok":
+                flags.append(inconsistent)
+            results.append(ProfileResult(record, metrics, tuple(flags)))
         organisations.append(OrganisationResult(organisation.name, organisation.role,
                                                 organisation.website, tuple(results),
-                                                website_record=site))
+                                                website_record=site,
+                                                findings=tuple(findings)))
     return AuditResult(
         name=config.audit.name, as_of=as_of, generated_at=generated_at, tool_version=__version__,
         window_days=config.audit.window_days, thresholds=config.thresholds,
         organisations=tuple(organisations), missing=missing,
+        role_thresholds=dict(config.role_thresholds),
     )
+
+
+def _with_crossposts(metrics: Metrics, repeated: Crosspost | None) -> Metrics:
+    """Fold an organisation-level cross-post count into the profile's automation signals."""
+    auto = metrics.automation
+    if repeated is None or auto.basis < MIN_POSTS_FOR_AUTOMATION:
+        return metrics
+    share = round(repeated.posts / repeated.basis, 4) if repeated.basis else None
+    return replace(metrics, automation=replace(
+        auto, crossposted=repeated.posts, crossposted_share=share,
+        crossposted_with=repeated.with_profiles))

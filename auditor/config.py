@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import tomllib
@@ -41,6 +42,12 @@ class Thresholds:
     broadcast_max_reply_share: float = 0.10
     #: Shares are only computed over at least this many own posts.
     min_posts_for_ratio: int = 20
+    #: AUTOMATED when at least this share of own posts are only a link to the own website,
+    automated_link_share: float = 0.8
+    #: or at least this share of posts go out at the same minute past the hour,
+    automated_same_minute_share: float = 0.6
+    #: or at least this share of own posts repeat another of the organisation's profiles.
+    automated_crosspost_share: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,8 @@ class AuditConfig:
     audit: AuditSettings = field(default_factory=AuditSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     organisations: tuple[Organisation, ...] = ()
+    #: Thresholds for one role (``[thresholds.competitor]``), over the general ones.
+    role_thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
     #: Base URL per platform (``[endpoints]``), overriding the public defaults.
     endpoints: Mapping[str, str] = field(default_factory=dict)
     #: Where the config was read from (None for a config built from command-line URLs).
@@ -97,6 +106,10 @@ class AuditConfig:
     def profiles(self) -> Iterator[ProfileEntry]:
         for organisation in self.organisations:
             yield from organisation.profiles
+
+    def thresholds_for(self, role: str | None) -> Thresholds:
+        """The thresholds a profile of ``role`` is judged by."""
+        return self.role_thresholds.get(role or "", self.thresholds)
 
     def websites(self) -> Iterator[ProfileEntry]:
         """Each organisation's own website, read for its links to the profiles.
@@ -114,6 +127,7 @@ class AuditConfig:
 
 _AUDIT_KEYS = {f.name for f in fields(AuditSettings)}
 _THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
+_SHARE_KEYS = {name for name in _THRESHOLD_KEYS if name.startswith(("broadcast_", "automated_"))}
 _ORGANISATION_KEYS = {"name", "role", "website", "profiles"}
 _TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints"}
 _BOOL_AUDIT_KEYS = {"fetch_walled_networks", "obey_robots", "allow_private_addresses"}
@@ -156,7 +170,8 @@ def config_from_urls(urls: list[str], *, name: str = "Quick check",
     if as_of is not None:
         config = AuditConfig(
             audit=_replace(config.audit, as_of=as_of), thresholds=config.thresholds,
-            organisations=config.organisations, endpoints=config.endpoints, path=None,
+            organisations=config.organisations, role_thresholds=config.role_thresholds,
+            endpoints=config.endpoints, path=None,
             warnings=config.warnings,
         )
     return config
@@ -199,7 +214,16 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
             problem(key, f"unknown section{_did_you_mean(key, _TOP_KEYS)}")
 
     audit = _read_audit(data.get("audit", {}), problem)
-    thresholds = _read_thresholds(data.get("thresholds", {}), problem)
+    raw_thresholds = data.get("thresholds", {})
+    role_tables = ({role: raw_thresholds[role] for role in ROLES if role in raw_thresholds}
+                   if isinstance(raw_thresholds, dict) else {})
+    general = ({k: v for k, v in raw_thresholds.items() if k not in role_tables}
+               if isinstance(raw_thresholds, dict) else raw_thresholds)
+    thresholds = _read_thresholds(general, problem)
+    role_thresholds = {
+        role: _read_thresholds(table, problem, base=thresholds, where=f"thresholds.{role}")
+        for role, table in role_tables.items()
+    }
     endpoints = _read_endpoints(data.get("endpoints", {}), problem)
 
     raw_orgs = data.get("organisation")
@@ -269,7 +293,8 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
     if problems:
         raise ConfigError(problems)
     return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),
-                       endpoints=endpoints, path=path, warnings=tuple(warnings))
+                       role_thresholds=role_thresholds, endpoints=endpoints, path=path,
+                       warnings=tuple(warnings))
 
 
 def _read_audit(raw: Any, problem: Any) -> AuditSettings:
@@ -331,18 +356,21 @@ def _read_endpoints(raw: Any, problem: Any) -> dict[str, str]:
     return endpoints
 
 
-def _read_thresholds(raw: Any, problem: Any) -> Thresholds:
+def _read_thresholds(raw: Any, problem: Any, *, base: Thresholds | None = None,
+                     where: str = "thresholds") -> Thresholds:
+    """``[thresholds]`` (or ``[thresholds.ROLE]`` over ``base``), every value checked."""
     if not isinstance(raw, dict):
-        problem("thresholds", "must be a table ([thresholds])")
-        return Thresholds()
+        problem(where, f"must be a table ([{where}])")
+        return base or Thresholds()
     values: dict[str, Any] = {}
     bad = False
     for key, value in raw.items():
-        location = f"thresholds.{key}"
+        location = f"{where}.{key}"
         if key not in _THRESHOLD_KEYS:
-            problem(location, f"unknown key{_did_you_mean(key, _THRESHOLD_KEYS)}")
+            hint = _did_you_mean(key, _THRESHOLD_KEYS | set(ROLES))
+            problem(location, f"unknown key{hint}")
             bad = True
-        elif key == "broadcast_max_reply_share":
+        elif key in _SHARE_KEYS:
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not 0 <= value <= 1:
                 problem(location, "must be a number from 0 to 1")
@@ -354,9 +382,9 @@ def _read_thresholds(raw: Any, problem: Any) -> Thresholds:
             bad = True
         else:
             values[key] = value
-    merged = Thresholds(**values)
+    merged = dataclasses.replace(base or Thresholds(), **values)
     if not bad and merged.stale_after_days > merged.dead_after_days:
-        problem("thresholds.stale_after_days",
+        problem(f"{where}.stale_after_days",
                 f"{merged.stale_after_days} is more than dead_after_days "
                 f"({merged.dead_after_days})")
     return merged

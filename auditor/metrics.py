@@ -7,13 +7,17 @@ docs/metrics.md defines each number.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import statistics
+from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Final
 
 from auditor.config import Thresholds
 from auditor.models import OWN_POST_KINDS, Item, ProfileFacts, ProfileRecord
+from auditor.urls import host_of
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
 CHECK_WEIGHTS: Final = {
@@ -32,6 +36,47 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A
 #: (020-1234567, 06-12345678, 0800 1234): a leading + or 0, then at least 8 more digits.
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9][\d\s().\-]{7,17}\d|(?<![\w+])0[1-9][\d\s\-]{6,12}\d")
 _PHONE_DIGITS_MIN = 9
+#: Links in a profile that are a way to get in touch, not a website.
+_CONTACT_LINK = re.compile(r"^(mailto:|tel:)|^https?://(wa\.me|api\.whatsapp\.com|m\.me)/"
+                           r"|^https?://[^/]+/(contact|kontakt|contacteer|neem-contact)", re.I)
+_URL_TEXT = re.compile(r"https?://\S+|www\.\S+", re.I)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: A "link-only" post has at most this many words besides its link.
+LINK_ONLY_MAX_WORDS: Final = 12
+#: Automation signals are only computed over at least this many own posts.
+MIN_POSTS_FOR_AUTOMATION: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class WeekBucket:
+    """Own posts in one week of the window (for the report's timeline chart)."""
+
+    start: date
+    #: Originals and self-replies.
+    posts: int
+    replies: int
+    reposts: int
+    #: False when the sample does not reach back into this week (unknown, not zero).
+    covered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Automation:
+    """Signs of automatic posting, shown as evidence; strong ones raise AUTOMATED."""
+
+    #: Own posts that are only a link to the organisation's own website (<= 12 other words).
+    own_link_posts: int = 0
+    own_link_share: float | None = None
+    #: The minute past the hour most own posts were published at, and their share.
+    top_minute: int | None = None
+    same_minute_share: float | None = None
+    #: Own posts whose text also appears (near-identically) on another of the
+    #: organisation's profiles; filled in by the audit, which sees every profile.
+    crossposted: int = 0
+    crossposted_share: float | None = None
+    crossposted_with: tuple[str, ...] = ()
+    #: Posts over which the shares are computed.
+    basis: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +119,24 @@ class Metrics:
     posts_total: int | None
     completeness: Completeness
     null_reasons: Mapping[str, str] = field(default_factory=dict)
+    #: Median and longest gap in days between consecutive own posts in the span.
+    median_gap_days: float | None = None
+    longest_gap_days: float | None = None
+    #: Own posts per weekday (Monday first) and per hour (UTC) over the span.
+    weekday_profile: tuple[int, ...] = (0,) * 7
+    hour_profile: tuple[int, ...] = (0,) * 24
+    #: Weekly counts over the window, oldest week first.
+    weekly: tuple[WeekBucket, ...] = ()
+    automation: Automation = field(default_factory=Automation)
 
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
-                    thresholds: Thresholds) -> Metrics:
-    """All metrics of one profile at ``as_of`` over ``window_days``."""
+                    thresholds: Thresholds, own_hosts: Collection[str] = ()) -> Metrics:
+    """All metrics of one profile at ``as_of`` over ``window_days``.
+
+    ``own_hosts`` are the host names of the organisation's own website: posts that are
+    only a link there are a sign of automatic posting.
+    """
     completeness = compute_completeness(record)
     posts_total = record.profile.posts_total if record.profile else None
     reasons: dict[str, str] = {}
@@ -153,6 +211,21 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     else:
         repost_share = round(counts["repost"] / len(in_span), 4)
 
+    own_items = sorted((item for item in in_span if item.kind in OWN_POST_KINDS),
+                       key=lambda item: item.published_at)
+    gaps = [(b.published_at - a.published_at).total_seconds() / 86400
+            for a, b in pairwise(own_items)]
+    median_gap = round(statistics.median(gaps), 2) if gaps else None
+    longest_gap = round(max(gaps), 2) if gaps else None
+    if not gaps:
+        reasons["median_gap_days"] = reasons["longest_gap_days"] = (
+            f"{len(own_items)} own post(s) in the span; a gap needs two")
+    weekdays = [0] * 7
+    hours = [0] * 24
+    for item in own_items:
+        weekdays[item.published_at.weekday()] += 1
+        hours[item.published_at.hour] += 1
+
     return Metrics(
         last_post_at=last_post_at, last_post_url=last_post_url, last_post_source=source,
         days_since_last_post=days_since, posts_per_week=posts_per_week, window_days=window_days,
@@ -161,7 +234,70 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
         self_replies=counts["self_reply"], reposts=counts["repost"],
         page_cap_cut_sample=page_cap_cut, reply_share=reply_share, repost_share=repost_share,
         posts_total=posts_total, completeness=completeness, null_reasons=reasons,
+        median_gap_days=median_gap, longest_gap_days=longest_gap,
+        weekday_profile=tuple(weekdays), hour_profile=tuple(hours),
+        weekly=weekly_buckets(in_span, as_of, window_days, covered_from=span_start),
+        automation=automation_signals(own_items, own_hosts),
     )
+
+
+def weekly_buckets(items: list[Item], as_of: datetime, window_days: int, *,
+                   covered_from: datetime) -> tuple[WeekBucket, ...]:
+    """Counts per 7-day bucket ending at ``as_of``, oldest first."""
+    weeks = max(1, -(-window_days // 7))
+    buckets = []
+    for index in range(weeks):
+        end = as_of - timedelta(days=7 * (weeks - 1 - index))
+        start = end - timedelta(days=7)
+        chosen = [item for item in items if start < item.published_at <= end]
+        buckets.append(WeekBucket(
+            start=start.date(),
+            posts=sum(1 for item in chosen if item.kind in ("original", "self_reply")),
+            replies=sum(1 for item in chosen if item.kind == "reply"),
+            reposts=sum(1 for item in chosen if item.kind == "repost"),
+            covered=end > covered_from,
+        ))
+    return tuple(buckets)
+
+
+def is_link_only(item: Item, own_hosts: Collection[str]) -> bool:
+    """A post that is a link to the organisation's own site and at most a few words."""
+    if not own_hosts or not item.links:
+        return False
+    if not any(_same_site(host_of(link), own_hosts) for link in item.links):
+        return False
+    words = _WORD.findall(_URL_TEXT.sub(" ", item.text or ""))
+    return len(words) <= LINK_ONLY_MAX_WORDS
+
+
+def _same_site(host: str, own_hosts: Collection[str]) -> bool:
+    bare = host.removeprefix("www.")
+    return any(bare == own.removeprefix("www.") or bare.endswith("." + own.removeprefix("www."))
+               for own in own_hosts if own)
+
+
+def automation_signals(own_items: list[Item], own_hosts: Collection[str]) -> Automation:
+    """Link-only posts and fixed-minute posting over the account's own posts."""
+    basis = len(own_items)
+    if basis < MIN_POSTS_FOR_AUTOMATION:
+        return Automation(basis=basis)
+    link_only = sum(1 for item in own_items if is_link_only(item, own_hosts))
+    minutes = Counter(item.published_at.minute for item in own_items
+                      if item.kind != "reply")
+    top_minute, top_count = minutes.most_common(1)[0] if minutes else (None, 0)
+    counted = sum(minutes.values())
+    return Automation(
+        own_link_posts=link_only,
+        own_link_share=round(link_only / basis, 4) if own_hosts else None,
+        top_minute=top_minute,
+        same_minute_share=round(top_count / counted, 4) if counted else None,
+        basis=basis,
+    )
+
+
+def normalised_text(text: str) -> str:
+    """Text compared across profiles: no links, lower case, words only."""
+    return " ".join(_WORD.findall(_URL_TEXT.sub(" ", text or "").lower()))
 
 
 def _last_post(items: list[Item], profile: ProfileFacts | None,
@@ -226,11 +362,15 @@ def compute_completeness(record: ProfileRecord) -> Completeness:
 
     texts = [bio, *(f"{f.name} {f.value}" for f in profile.fields)]
     emails, phones = find_contacts(texts)
-    checks["contact"] = bool(emails or phones)
-    if emails or phones:
-        notes["contact"] = ", ".join([*emails, *phones])
+    field_links = [link for f in profile.fields for link in f.links]
+    contact_links = [link for link in (*profile.links, *field_links)
+                     if _CONTACT_LINK.search(link)]
+    checks["contact"] = bool(emails or phones or contact_links)
+    if emails or phones or contact_links:
+        notes["contact"] = ", ".join(dict.fromkeys([*emails, *phones, *contact_links]))
     else:
-        notes["contact"] = "no e-mail address or phone number in the bio or profile fields"
+        notes["contact"] = ("no e-mail address, phone number or contact link in the bio or "
+                            "profile fields")
 
     checks["website"] = bool(profile.links)
     if profile.links:

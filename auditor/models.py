@@ -112,6 +112,8 @@ class ProfileFacts:
     avatar_url: str | None = None
     #: True when the avatar is the platform's placeholder image.
     avatar_is_default: bool | None = None
+    #: SHA-256 of the avatar image's bytes (fetched once per URL), to compare profiles.
+    avatar_sha256: str | None = None
     banner_url: str | None = None
     banner_is_default: bool | None = None
     #: Website links in the profile (fields, bio or a dedicated website slot).

@@ -34,6 +34,10 @@ _FIXES: Final = {
     "BROADCAST_ONLY": "Answer questions and react to followers instead of only posting news.",
     "INCOMPLETE": "Fill in the missing profile items; a photo matters most.",
     "UNAUDITABLE": "Check this profile by hand; the auditor could not read it.",
+    "AUTOMATED": "Write for each network and answer by hand; automatic cross-posting reads as "
+                 "nobody being there.",
+    "INCONSISTENT": "Use the same name, photo and website link on every profile, and link "
+                    "every profile from your website.",
 }
 
 
@@ -64,6 +68,9 @@ def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds) -> tu
                             "url": record.url}))
     else:
         flags.extend(_activity_flags(record, metrics, thresholds))
+        automated = _automated_flag(metrics, thresholds)
+        if automated is not None:
+            flags.append(automated)
     incomplete = _incomplete_flag(record, metrics)
     if incomplete is not None:
         flags.append(incomplete)
@@ -129,9 +136,52 @@ def _activity_flags(record: ProfileRecord, metrics: Metrics,
              "originals": metrics.originals, "self_replies": metrics.self_replies,
              "reposts": metrics.reposts, "covered_days": metrics.covered_days,
              "threshold": thresholds.broadcast_max_reply_share,
-             "posts": _post_links(record, kinds={"original"})},
+             "posts": _post_links(record, kinds={"original"}),
+             "automation": automation_evidence(metrics)},
         ))
     return flags
+
+
+def automation_evidence(metrics: Metrics) -> dict[str, Any]:
+    """The automation signals as evidence (shown on BROADCAST_ONLY and AUTOMATED)."""
+    auto = metrics.automation
+    return {"basis_posts": auto.basis,
+            "own_link_posts": auto.own_link_posts, "own_link_share": auto.own_link_share,
+            "top_minute": auto.top_minute, "same_minute_share": auto.same_minute_share,
+            "crossposted": auto.crossposted, "crossposted_share": auto.crossposted_share,
+            "crossposted_with": list(auto.crossposted_with)}
+
+
+def _automated_flag(metrics: Metrics, thresholds: Thresholds) -> Flag | None:
+    """AUTOMATED (low) only on strong signs, each over at least 10 own posts."""
+    auto = metrics.automation
+    signs: list[str] = []
+    if auto.own_link_share is not None and auto.own_link_share >= thresholds.automated_link_share:
+        signs.append(f"{_percent(auto.own_link_share)} of {auto.basis} own posts are only a "
+                     f"link to the own website (threshold "
+                     f"{_percent(thresholds.automated_link_share)})")
+    if auto.same_minute_share is not None \
+            and auto.same_minute_share >= thresholds.automated_same_minute_share:
+        signs.append(f"{_percent(auto.same_minute_share)} of posts go out at minute "
+                     f"{auto.top_minute:02d} past the hour (threshold "
+                     f"{_percent(thresholds.automated_same_minute_share)})")
+    if auto.crossposted_share is not None \
+            and auto.crossposted_share >= thresholds.automated_crosspost_share:
+        signs.append(f"{_percent(auto.crossposted_share)} of own posts repeat the text of "
+                     f"{', '.join(auto.crossposted_with)} (threshold "
+                     f"{_percent(thresholds.automated_crosspost_share)})")
+    if not signs:
+        return None
+    return _flag("AUTOMATED", "low", "; ".join(signs), automation_evidence(metrics))
+
+
+def inconsistent_flag(findings: list[tuple[str, dict[str, Any]]]) -> Flag | None:
+    """INCONSISTENT (low) from the organisation-level findings that concern one profile."""
+    if not findings:
+        return None
+    return _flag("INCONSISTENT", "low", "; ".join(message for message, _ in findings),
+                 {"findings": [{"message": message, **evidence}
+                               for message, evidence in findings]})
 
 
 def _incomplete_flag(record: ProfileRecord, metrics: Metrics) -> Flag | None:

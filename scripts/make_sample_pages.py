@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import random
 import shutil
+import struct
+import zlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +69,8 @@ class Profile:
     #: pages of statuses recorded; the last recorded page links to an unrecorded next one
     pages: int = 1
     last_page_links_next: bool = False
+    #: Posts go out from a scheduler, always at the same minute past the hour.
+    scheduled: bool = False
 
     @property
     def url(self) -> str:
@@ -131,18 +136,44 @@ OTHERS = [("klant_anna", "fedi.example", "110203040506070801"),
           ("fietsfan", "mastodon.example", "110203040506070802"),
           ("buurtkrant", "nieuws.example", "110203040506070803")]
 
-ORIGINAL = ["Nieuw binnen: {n} stadsfietsen met naafdynamo. Kom ze proberen in de winkel.",
-            "Werkplaatstip {n}: controleer je bandenspanning elke twee weken.",
-            "Deze week {n} fietsen klaargemaakt voor de winter. Dank aan het team!",
-            "Zaterdag open van 9 tot 17 uur; de koffie staat klaar (#{n})."]
-REPLY = ["Goede vraag! Een nieuwe ketting kost bij ons €{n},95 inclusief montage.",
-         "Dank je voor de melding, we bellen je vandaag nog terug over reparatie {n}.",
-         "Klopt, de bakfiets is ook te huur per dag (vraag {n})."]
+#: Posts are composed from these parts, chosen per profile and post, so that two
+#: profiles never share a text by accident (shared texts are cross-posting evidence).
+OPENERS = ["Nieuw binnen:", "Werkplaatstip:", "Deze week:", "Goed nieuws:", "Let op:",
+           "Vandaag in de winkel:", "Uit de werkplaats:", "Voor de liefhebber:"]
+SUBJECTS = ["stadsfietsen met naafdynamo", "bandenspanning elke twee weken controleren",
+            "winterbanden voor de bakfiets", "kettingolie die niet spettert",
+            "elektrische vouwfietsen om te proberen", "een gratis lichtcheck bij de kassa",
+            "zadels op maat voor lange ritten", "kinderzitjes van gerecycled plastic",
+            "remblokken voor natte dagen", "fietstassen die echt waterdicht zijn"]
+ENDINGS = ["Kom gerust langs.", "Vraag ernaar aan de balie.", "Dank aan het team!",
+           "De koffie staat klaar.", "Zolang de voorraad strekt.", "Tot zaterdag!",
+           "Reserveren kan online.", "Neem je oude fiets mee."]
+REPLIES = ["Goede vraag! Een nieuwe ketting kost bij ons {n} euro inclusief montage.",
+           "Dank je voor de melding, we bellen je vandaag nog terug over reparatie {n}.",
+           "Klopt, de bakfiets is ook te huur per dag; er staan er nu {n} klaar.",
+           "Fijn dat je tevreden bent! Over {n} maanden graag weer een onderhoudsbeurt.",
+           "Helaas is die maat op, maar over {n} dagen komt er een nieuwe levering."]
+
+
+def compose(p: Profile, index: int, parts: list[list[str]]) -> str:
+    """A post text picked per profile and post.
+
+    For originals, the profiles of one organisation talk about different subjects, so
+    their texts never look alike by accident (alike texts are cross-posting evidence).
+    """
+    pick = random.Random(f"{p.host}/{p.user}/{index}")
+    if parts == [OPENERS, SUBJECTS, ENDINGS]:
+        siblings = [q.user for q in PROFILES if q.organisation == p.organisation]
+        share = siblings.index(p.user) % 3
+        parts = [OPENERS, SUBJECTS[share::3], ENDINGS]
+    return " ".join(pick.choice(options) for options in parts)
 
 
 def status(p: Profile, index: int, age: float, kind: Kind) -> dict[str, Any]:
     origin = f"https://{p.host}"
     when = AS_OF - timedelta(days=age)
+    if not p.scheduled:
+        when -= timedelta(minutes=(index * 17) % 53)  # people post at any minute
     sid = snowflake(when, index)
     other_user, other_host, other_id = OTHERS[index % len(OTHERS)]
     base: dict[str, Any] = {
@@ -157,7 +188,7 @@ def status(p: Profile, index: int, age: float, kind: Kind) -> dict[str, Any]:
                     "url": f"{origin}/@{p.user}"},
     }
     if kind == "original":
-        base["content"] = f"<p>{ORIGINAL[index % len(ORIGINAL)].format(n=index + 1)}</p>"
+        base["content"] = f"<p>{compose(p, index, [OPENERS, SUBJECTS, ENDINGS])}</p>"
     elif kind == "reply":
         base["in_reply_to_id"] = snowflake(when - timedelta(hours=2), index + 7)
         base["in_reply_to_account_id"] = other_id
@@ -167,7 +198,7 @@ def status(p: Profile, index: int, age: float, kind: Kind) -> dict[str, Any]:
         base["content"] = (
             f'<p><span class="h-card" translate="no"><a href="https://{other_host}/@{other_user}"'
             f' class="u-url mention">@<span>{other_user}</span></a></span> '
-            f"{REPLY[index % len(REPLY)].format(n=index + 11)}</p>")
+            f"{compose(p, index, [REPLIES]).format(n=index + 2)}</p>")
     elif kind == "self_reply":
         base["in_reply_to_id"] = snowflake(when - timedelta(minutes=5), index + 3)
         base["in_reply_to_account_id"] = p.account_id
@@ -228,14 +259,15 @@ PROFILES = [
             statuses_count=2140, posts=series(120, 0.5, 0.6, conversational), pages=3,
             last_page_links_next=True),
     Profile("mastodon.example", "spaaknieuws", "109876543210000002", "Spaak Fietsen", "ok",
-            ["BROADCAST_ONLY"],
-            "posts news every other day and almost never answers anyone",
+            ["AUTOMATED", "BROADCAST_ONLY"],
+            "posts news every other day from a scheduler (always at minute 00) and almost "
+            "never answers anyone",
             display_name="Spaak Nieuws",
             note=bio("Nieuws, acties en openingstijden van Spaak Fietsen. "
                      "Contact: nieuws@spaak.example"),
             fields=[website_field("https://www.spaak.example")],
             statuses_count=812, posts=series(80, 1.0, 1.5, broadcasting), pages=2,
-            last_page_links_next=True),
+            last_page_links_next=True, scheduled=True),
     Profile("mastodon.example", "spaak_oud", "0", "Spaak Fietsen", "not_found", ["GONE"],
             "an old handle still listed: the server says 404", status=404,
             error="Record not found"),
@@ -248,10 +280,12 @@ PROFILES = [
             fields=[website_field("https://www.ratel.example")],
             statuses_count=25, posts=series(25, 200.0, 4.0, some_replies)),
     Profile("fedi.example", "ratelwerkplaats", "110000000000000102", "Ratel Tweewielers", "ok",
-            ["STALE"], "newest post 45 days ago: slowing down, not dead yet",
+            ["INCONSISTENT", "STALE"],
+            "newest post 45 days ago: slowing down, not dead yet; links to an old booking "
+            "site instead of the shop's website",
             display_name="Ratel Werkplaats",
             note=bio("De werkplaats van Ratel. Afspraak maken: werkplaats@ratel.example"),
-            fields=[website_field("https://www.ratel.example")],
+            fields=[website_field("https://afspraak.ratelwerkplaats.example")],
             statuses_count=311, posts=series(30, 45.0, 3.0, some_replies),
             last_page_links_next=True),
     Profile("closed.example", "ratel", "0", "Ratel Tweewielers", "blocked", ["UNAUDITABLE"],
@@ -279,9 +313,29 @@ PROFILES = [
             posts=[(420.0, "original")]),
 ]
 
+def tiny_png(colour: tuple[int, int, int]) -> bytes:
+    """A valid 1x1 PNG of one colour: an avatar the crawl can fetch and hash."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + bytes(colour))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
+
+
+#: Each organisation's logo; a profile can use another picture (``avatar_colour``).
+LOGO_COLOURS = {"Spaak Fietsen": (200, 30, 40), "Ratel Tweewielers": (20, 90, 160),
+                "Velo Vlot": (30, 150, 60)}
+
+
 def write_profile(out: Writer, p: Profile) -> None:
     origin = f"https://{p.host}"
     stem = f"mastodon/{p.host.split('.')[0]}-{p.user}"
+    if p.status == 200 and p.avatar and not p.moved_to:
+        avatar = account(p)["avatar"]
+        out.add(avatar, 200, {"Content-Type": "image/png"}, f"{stem}-avatar.png",
+                tiny_png(LOGO_COLOURS[p.organisation]))
     lookup = f"{origin}/api/v1/accounts/lookup?acct={p.user}"
     if p.status != 200:
         out.add_json(lookup, p.status, f"{stem}-lookup.json", {"error": p.error})
@@ -374,9 +428,8 @@ def main(argv: list[str]) -> None:
         print(f"wrote sample_pages/{argv[1]}/ ({len(expects)} demo profiles)")
         return
     ROOT.mkdir(exist_ok=True)
-    for child in ROOT.iterdir():
-        if child.is_dir():
-            shutil.rmtree(child)
+    if (ROOT / "mastodon").exists():
+        shutil.rmtree(ROOT / "mastodon")  # the other folders are rebuilt by build_platform
     out = Writer(ROOT)
     out.add("https://mastodon.example/robots.txt", 200,
             {"Content-Type": "text/plain; charset=utf-8"}, "mastodon/mastodon-robots.txt",

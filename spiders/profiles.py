@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,7 +35,7 @@ from auditor.platforms.base import (
     Step,
     Target,
 )
-from auditor.urls import host_of
+from auditor.urls import host_of, is_http_url
 from spiders.middlewares import NotInReplay
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 #: Statuses handed to the adapter instead of being dropped: it maps each to an outcome.
 #: Redirects (3xx) are not listed, so Scrapy still follows them.
 HANDLED_STATUSES = [*range(400, 600), 999]
+#: An avatar larger than this is not fetched for hashing.
+_AVATAR_MAX = 2 * 1024 * 1024
 
 
 class ProfilesSpider(scrapy.Spider):
@@ -79,11 +83,16 @@ class ProfilesSpider(scrapy.Spider):
         )
         #: Profiles whose record has not been yielded yet: none may be lost.
         self.pending: dict[str, Target] = {}
+        self.fetch_avatars = True
+        #: Avatar URL -> SHA-256 (None when it could not be fetched); records waiting for one.
+        self.avatar_hashes: dict[str, str | None] = {}
+        self.avatar_waiting: dict[str, list[ProfileRecord]] = {}
         self._rescue_sent = False
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProfilesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.fetch_avatars = crawler.settings.getbool("AUDITOR_FETCH_AVATARS", True)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -129,7 +138,7 @@ class ProfilesSpider(scrapy.Spider):
                 meta={"auditor_state": step.state, "handle_httpstatus_list": HANDLED_STATUSES},
             )
         else:
-            yield self._emit(step)
+            yield from self._finish(step)
 
     def on_response(self, response: Response) -> Iterator[Any]:
         state: CrawlState = response.meta["auditor_state"]
@@ -157,6 +166,43 @@ class ProfilesSpider(scrapy.Spider):
         self.pending.pop(record.url, None)
         return record.to_dict()
 
+    # -- avatars: fetched once per URL and hashed, so profiles can be compared ---------------
+
+    def _finish(self, record: ProfileRecord) -> Iterator[Any]:
+        """Emit a finished record, after hashing its avatar when there is one to fetch."""
+        avatar = record.profile.avatar_url if record.profile else None
+        if (not self.fetch_avatars or not is_http_url(avatar) or record.profile is None
+                or record.profile.avatar_is_default):
+            yield self._emit(record)
+            return
+        assert avatar is not None
+        if avatar in self.avatar_hashes:
+            yield self._emit(_with_avatar_hash(record, self.avatar_hashes[avatar]))
+            return
+        waiting = self.avatar_waiting.setdefault(avatar, [])
+        waiting.append(record)
+        if len(waiting) == 1:
+            yield scrapy.Request(avatar, callback=self.on_avatar, errback=self.on_avatar_failure,
+                                 dont_filter=True,
+                                 meta={"auditor_avatar": avatar, "download_maxsize": _AVATAR_MAX,
+                                       "handle_httpstatus_list": HANDLED_STATUSES})
+
+    def on_avatar(self, response: Response) -> Iterator[Any]:
+        avatar = response.meta["auditor_avatar"]
+        digest = None
+        if 200 <= response.status < 300 and response.body:
+            digest = hashlib.sha256(response.body).hexdigest()
+        yield from self._release_avatar(avatar, digest)
+
+    def on_avatar_failure(self, failure: TwistedFailure) -> Iterator[Any]:
+        avatar = failure.request.meta["auditor_avatar"]  # type: ignore[attr-defined]
+        yield from self._release_avatar(avatar, None)
+
+    def _release_avatar(self, avatar: str, digest: str | None) -> Iterator[Any]:
+        self.avatar_hashes[avatar] = digest
+        for record in self.avatar_waiting.pop(avatar, []):
+            yield self._emit(_with_avatar_hash(record, digest))
+
     # -- the safety net ---------------------------------------------------------------------
 
     def on_idle(self) -> None:
@@ -171,11 +217,21 @@ class ProfilesSpider(scrapy.Spider):
         raise DontCloseSpider
 
     def _emit_lost(self, response: Response) -> Iterator[Any]:
+        for records in list(self.avatar_waiting.values()):
+            for record in records:
+                yield self._emit(record)  # the record is whole; only its avatar hash is missing
+        self.avatar_waiting.clear()
         for target in list(self.pending.values()):
             adapter = adapter_named(target.platform)
             if adapter is not None:
                 yield self._emit(adapter.record(target, "error",
                                                 "the request was dropped before an answer"))
+
+
+def _with_avatar_hash(record: ProfileRecord, digest: str | None) -> ProfileRecord:
+    if digest is None or record.profile is None:
+        return record
+    return replace(record, profile=replace(record.profile, avatar_sha256=digest))
 
 
 def failure_kind(failure: TwistedFailure) -> str:

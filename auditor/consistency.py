@@ -1,0 +1,167 @@
+"""What an organisation's profiles say together: cross-posting and consistency.
+
+Pure functions over the records of one organisation (and its website's record). They
+find the same text posted on several profiles (a sign of automatic cross-posting) and
+profiles that disagree with the others on display name, avatar or website.
+docs/metrics.md defines each finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any, Final
+
+from auditor.metrics import normalised_text
+from auditor.models import ProfileRecord
+from auditor.urls import host_of
+
+#: Texts shorter than this (in words) are too common to count as cross-posted.
+MIN_CROSSPOST_WORDS: Final = 5
+#: Two texts are near-identical at this similarity (difflib ratio) or more.
+NEAR_IDENTICAL: Final = 0.9
+#: At most this many posts per profile are compared, newest first (the cost is quadratic).
+MAX_COMPARED_POSTS: Final = 200
+_BROADCAST_KINDS: Final = frozenset({"original", "self_reply"})
+_NAME_CHARS = re.compile(r"[^\w]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Crosspost:
+    """Own posts of one profile whose text also appears on other profiles of its organisation."""
+
+    posts: int
+    basis: int
+    with_profiles: tuple[str, ...]
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One inconsistency within an organisation, naming the profiles it concerns."""
+
+    kind: str  # display_name | avatar | website
+    message: str
+    profiles: tuple[str, ...]
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+def crossposts(records: Iterable[ProfileRecord]) -> dict[str, Crosspost]:
+    """For each profile, the own posts whose text repeats on another of the given profiles."""
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for record in records:
+        if record.outcome != "ok":
+            continue
+        # Replies answer someone: a canned answer is not cross-posting. Compare the rest.
+        own = [item for item in record.items if item.kind in _BROADCAST_KINDS]
+        own = sorted(own, key=lambda item: item.published_at, reverse=True)[:MAX_COMPARED_POSTS]
+        texts[record.url] = [(normalised_text(item.text), item.url or item.id) for item in own]
+    result: dict[str, Crosspost] = {}
+    for url, mine in texts.items():
+        others = {other: [text for text, _ in posts if len(text.split()) >= MIN_CROSSPOST_WORDS]
+                  for other, posts in texts.items() if other != url}
+        exact = {other: set(posts) for other, posts in others.items()}
+        matched = 0
+        partners: list[str] = []
+        examples: list[str] = []
+        for text, link in mine:
+            if len(text.split()) < MIN_CROSSPOST_WORDS:
+                continue
+            hit = next((other for other, posts in exact.items() if text in posts), None)
+            if hit is None:
+                hit = next((other for other, posts in others.items()
+                            if any(_near(text, candidate) for candidate in posts)), None)
+            if hit is not None:
+                matched += 1
+                if hit not in partners:
+                    partners.append(hit)
+                if len(examples) < 3:
+                    examples.append(link)
+        result[url] = Crosspost(posts=matched, basis=len(mine), with_profiles=tuple(partners),
+                                examples=tuple(examples))
+    return result
+
+
+def _near(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 0.2 * max(len(a), len(b)):
+        return False
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= NEAR_IDENTICAL and \
+        matcher.quick_ratio() >= NEAR_IDENTICAL and matcher.ratio() >= NEAR_IDENTICAL
+
+
+def _name_key(name: str) -> str:
+    return _NAME_CHARS.sub("", name.casefold())
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name that identify it (four letters or more)."""
+    return {word for word in _NAME_CHARS.split(name.casefold()) if len(word) >= 4}
+
+
+def consistency_findings(records: Collection[ProfileRecord], website: str | None,
+                         organisation: str | None = None) -> list[Finding]:
+    """Profiles that disagree with the rest of their organisation.
+
+    Only profiles that were read (outcome ok) are compared, and a finding needs at least
+    two profiles that show the thing compared.
+    """
+    read = [r for r in records if r.outcome == "ok" and r.profile is not None]
+    findings: list[Finding] = []
+
+    names = {r.url: r.profile.display_name.strip() for r in read
+             if r.profile and r.profile.display_name and r.profile.display_name.strip()}
+    if len(names) >= 2:
+        common, _ = Counter(_name_key(n) for n in names.values()).most_common(1)[0]
+        shown = next(n for n in names.values() if _name_key(n) == common)
+        # A sub-account ("Spaak Nieuws" beside "Spaak Fietsen") shares a word with the
+        # organisation's name or the usual display name; a name sharing none is odd.
+        known_words = _name_words(shown) | _name_words(organisation or "")
+        for url, name in names.items():
+            if _name_key(name) != common and not (_name_words(name) & known_words):
+                findings.append(Finding(
+                    "display_name",
+                    f"display name {name!r} shares no word with {shown!r} used on the "
+                    "organisation's other profiles",
+                    (url,), {"display_name": name, "usual_name": shown}))
+
+    hashes = {r.url: r.profile.avatar_sha256 for r in read
+              if r.profile and r.profile.avatar_sha256}
+    if len(hashes) >= 2:
+        counts = Counter(hashes.values())
+        common_hash, common_count = counts.most_common(1)[0]
+        if common_count >= 2:
+            for url, digest in hashes.items():
+                if digest != common_hash:
+                    findings.append(Finding(
+                        "avatar",
+                        f"a different photo than the {common_count} other profiles that share "
+                        "one",
+                        (url,), {"avatar_sha256": digest, "usual_avatar_sha256": common_hash}))
+
+    site_host = host_of(website).removeprefix("www.") if website else ""
+    if site_host:
+        for record in read:
+            assert record.profile is not None
+            hosts = {host_of(link).removeprefix("www.") for link in record.profile.links}
+            hosts.discard("")
+            if hosts and not any(h == site_host or h.endswith("." + site_host) for h in hosts):
+                findings.append(Finding(
+                    "website",
+                    f"links to {', '.join(sorted(hosts))}, not to the organisation's website "
+                    f"{site_host}",
+                    (record.url,), {"links": list(record.profile.links), "website": website}))
+    return findings
+
+
+def findings_by_profile(findings: Iterable[Finding]) -> dict[str, list[tuple[str, dict]]]:
+    """Each profile's findings as (message, evidence) pairs, for its INCONSISTENT flag."""
+    by_url: dict[str, list[tuple[str, dict]]] = {}
+    for finding in findings:
+        for url in finding.profiles:
+            by_url.setdefault(url, []).append(
+                (finding.message, {"kind": finding.kind, **finding.evidence}))
+    return by_url
