@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Final
 
-from auditor.metrics import normalised_text
+from auditor.metrics import aware, normalised_text
 from auditor.models import ProfileRecord
 from auditor.urls import host_of
 
@@ -57,7 +57,8 @@ def crossposts(records: Iterable[ProfileRecord]) -> dict[str, Crosspost]:
             continue
         # Replies answer someone: a canned answer is not cross-posting. Compare the rest.
         own = [item for item in record.items if item.kind in _BROADCAST_KINDS]
-        own = sorted(own, key=lambda item: item.published_at, reverse=True)[:MAX_COMPARED_POSTS]
+        own.sort(key=lambda item: aware(item.published_at), reverse=True)
+        own = own[:MAX_COMPARED_POSTS]
         texts[record.url] = [(normalised_text(item.text), item.url or item.id) for item in own]
     result: dict[str, Crosspost] = {}
     for url, mine in texts.items():

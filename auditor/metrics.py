@@ -10,8 +10,8 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Final
 
@@ -156,6 +156,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
 
     window_start = as_of - timedelta(days=window_days)
     # Posts dated after the audit date did not exist yet at as_of (re-judging an old audit).
+    as_of = aware(as_of)
+    record = _with_aware_dates(record)
     known = [item for item in record.items if item.published_at <= as_of]
     last_post_at, last_post_url, source = _last_post(known, record.profile, as_of)
     if last_post_at is None:
@@ -298,6 +300,31 @@ def automation_signals(own_items: list[Item], own_hosts: Collection[str]) -> Aut
 def normalised_text(text: str) -> str:
     """Text compared across profiles: no links, lower case, words only."""
     return " ".join(_WORD.findall(_URL_TEXT.sub(" ", text or "").lower()))
+
+
+def aware(moment: datetime) -> datetime:
+    """Naive times are taken as UTC (adapters note where a source gave one)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _with_aware_dates(record: ProfileRecord) -> ProfileRecord:
+    """The record with every date comparable to an aware ``as_of``."""
+    naive_items = any(item.published_at.tzinfo is None for item in record.items)
+    profile = record.profile
+    naive_profile = profile is not None and any(
+        moment is not None and moment.tzinfo is None
+        for moment in (profile.created_at, profile.last_post_reported_at))
+    if not naive_items and not naive_profile:
+        return record
+    items = tuple(replace(item, published_at=aware(item.published_at))
+                  for item in record.items)
+    if profile is not None and naive_profile:
+        profile = replace(
+            profile,
+            created_at=aware(profile.created_at) if profile.created_at else None,
+            last_post_reported_at=(aware(profile.last_post_reported_at)
+                                   if profile.last_post_reported_at else None))
+    return replace(record, items=items, profile=profile)
 
 
 def _last_post(items: list[Item], profile: ProfileFacts | None,

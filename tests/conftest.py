@@ -46,11 +46,20 @@ def realcase_meta(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def make_items(spec: list[tuple[int, str]], *, as_of: datetime = AS_OF) -> tuple[Item, ...]:
-    """Items from (days before as_of, kind) pairs, newest first."""
+def make_items(spec: list[tuple[float, str]], *, as_of: datetime = AS_OF,
+               scheduled: bool = False) -> tuple[Item, ...]:
+    """Items from (days before as_of, kind) pairs, newest first.
+
+    People post at any minute: unless ``scheduled``, each item but the first is moved 1
+    to 7 minutes earlier so that the items do not all share one minute past the hour (an
+    automation sign). Whole-day counts and spans rounded to 0.01 day stay the same.
+    """
+    def shift(index: int) -> timedelta:
+        return timedelta() if scheduled or index == 0 else timedelta(minutes=index % 7 + 1)
+
     items = [
-        Item(id=str(index), published_at=as_of - timedelta(days=days), kind=kind,
-             url=f"https://mastodon.example/@t/{index}")
+        Item(id=str(index), published_at=as_of - timedelta(days=days) - shift(index),
+             kind=kind, url=f"https://mastodon.example/@t/{index}")
         for index, (days, kind) in enumerate(spec)
     ]
     return tuple(sorted(items, key=lambda item: item.published_at, reverse=True))
