@@ -15,6 +15,7 @@ from auditor.consistency import (
     crossposts,
     findings_by_profile,
 )
+from auditor.i18n import translator
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Metrics, compute_metrics
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
@@ -41,6 +42,8 @@ class OrganisationResult:
     website_record: ProfileRecord | None = None
     #: Where the organisation's profiles disagree (names, photos, website links).
     findings: tuple[Finding, ...] = ()
+    #: What the organisation's website links to, compared with the audited profiles.
+    website_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ class AuditResult:
     missing: int = 0
     #: Thresholds for one role where the config sets them (``[thresholds.competitor]``).
     role_thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
+    #: The language every text of the audit is written in (auditor.i18n.LANGUAGES).
+    lang: str = "en"
 
     def profiles(self) -> Iterable[ProfileResult]:
         for organisation in self.organisations:
@@ -74,12 +79,13 @@ def placeholder_record(entry: ProfileEntry) -> ProfileRecord:
 
 
 def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of: datetime,
-                generated_at: datetime) -> AuditResult:
+                generated_at: datetime, lang: str = "en") -> AuditResult:
     """Metrics and flags for every listed profile, in config order.
 
     Each organisation is judged as a whole too: posts repeated across its profiles count
     as automation evidence, and profiles that disagree with the others are INCONSISTENT.
     """
+    t = translator(lang)
     by_url: dict[str, ProfileRecord] = {}
     for record in records:
         by_url[record.url] = record
@@ -98,16 +104,16 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of:
             site = None  # the website is also listed as a profile and judged as one
         own_hosts = {host_of(organisation.website)} if organisation.website else set()
         repeated = crossposts(org_records)
-        findings = consistency_findings(org_records, organisation.website, organisation.name)
+        findings = consistency_findings(org_records, organisation.website, organisation.name, t)
         per_profile = findings_by_profile(findings)
         results: list[ProfileResult] = []
         for record in org_records:
             thresholds = config.thresholds_for(record.role or organisation.role)
             metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
-                                      thresholds=thresholds, own_hosts=own_hosts)
+                                      thresholds=thresholds, own_hosts=own_hosts, t=t)
             metrics = _with_crossposts(metrics, repeated.get(record.url))
-            flags = list(judge(record, metrics, thresholds))
-            inconsistent = inconsistent_flag(per_profile.get(record.url, []))
+            flags = list(judge(record, metrics, thresholds, t))
+            inconsistent = inconsistent_flag(per_profile.get(record.url, []), t)
             if inconsistent is not None and record.outcome == "ok":
                 flags.append(inconsistent)
             results.append(ProfileResult(record, metrics, tuple(flags)))
@@ -119,7 +125,7 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of:
         name=config.audit.name, as_of=as_of, generated_at=generated_at, tool_version=__version__,
         window_days=config.audit.window_days, thresholds=config.thresholds,
         organisations=tuple(organisations), missing=missing,
-        role_thresholds=dict(config.role_thresholds),
+        role_thresholds=dict(config.role_thresholds), lang=t.lang,
     )
 
 

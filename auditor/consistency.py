@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Final
 
+from auditor.i18n import EN, Translator
 from auditor.metrics import aware, normalised_text
 from auditor.models import ProfileRecord
 from auditor.urls import host_of
@@ -104,7 +105,7 @@ def _name_words(name: str) -> set[str]:
 
 
 def consistency_findings(records: Collection[ProfileRecord], website: str | None,
-                         organisation: str | None = None) -> list[Finding]:
+                         organisation: str | None = None, t: Translator = EN) -> list[Finding]:
     """Profiles that disagree with the rest of their organisation.
 
     Only profiles that were read (outcome ok) are compared, and a finding needs at least
@@ -125,8 +126,8 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
             if _name_key(name) != common and not (_name_words(name) & known_words):
                 findings.append(Finding(
                     "display_name",
-                    f"display name {name!r} shares no word with {shown!r} used on the "
-                    "organisation's other profiles",
+                    t("display name “{name}” shares no word with “{usual}” used on the "
+                      "organisation's other profiles", name=name, usual=shown),
                     (url,), {"display_name": name, "usual_name": shown}))
 
     hashes = {r.url: r.profile.avatar_sha256 for r in read
@@ -139,8 +140,8 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
                 if digest != common_hash:
                     findings.append(Finding(
                         "avatar",
-                        f"a different photo than the {common_count} other profiles that share "
-                        "one",
+                        t("a different photo than the {count} other profiles that share one",
+                          count=common_count),
                         (url,), {"avatar_sha256": digest, "usual_avatar_sha256": common_hash}))
 
     site_host = host_of(website).removeprefix("www.") if website else ""
@@ -152,8 +153,8 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
             if hosts and not any(h == site_host or h.endswith("." + site_host) for h in hosts):
                 findings.append(Finding(
                     "website",
-                    f"links to {', '.join(sorted(hosts))}, not to the organisation's website "
-                    f"{site_host}",
+                    t("links to {hosts}, not to the organisation's website {website}",
+                      hosts=", ".join(sorted(hosts)), website=site_host),
                     (record.url,), {"links": list(record.profile.links), "website": website}))
     return findings
 

@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Final
 
 from auditor.config import Thresholds
+from auditor.i18n import EN, Translator
 from auditor.models import OWN_POST_KINDS, Item, ProfileFacts, ProfileRecord
 from auditor.urls import host_of
 
@@ -131,17 +132,18 @@ class Metrics:
 
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
-                    thresholds: Thresholds, own_hosts: Collection[str] = ()) -> Metrics:
+                    thresholds: Thresholds, own_hosts: Collection[str] = (),
+                    t: Translator = EN) -> Metrics:
     """All metrics of one profile at ``as_of`` over ``window_days``.
 
     ``own_hosts`` are the host names of the organisation's own website: posts that are
     only a link there are a sign of automatic posting.
     """
-    completeness = compute_completeness(record)
+    completeness = compute_completeness(record, t)
     posts_total = record.profile.posts_total if record.profile else None
     reasons: dict[str, str] = {}
     if record.outcome != "ok":
-        why = f"profile not read (outcome {record.outcome})"
+        why = t("profile not read (outcome {outcome})", outcome=record.outcome)
         for name in ("last_post_at", "days_since_last_post", "posts_per_week", "reply_share",
                      "repost_share"):
             reasons[name] = why
@@ -162,8 +164,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     last_post_at, last_post_url, source = _last_post(known, record.profile, as_of)
     if last_post_at is None:
         reasons["last_post_at"] = reasons["days_since_last_post"] = (
-            "the account has never posted" if posts_total == 0
-            else "no public post was seen"
+            t("the account has never posted") if posts_total == 0
+            else t("no public post was seen")
         )
     days_since = None if last_post_at is None else int((as_of - last_post_at).total_seconds()
                                                        // 86400)
@@ -191,25 +193,27 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     posts_per_week: float | None
     if not known and not exhausted:
         posts_per_week = None
-        reasons["posts_per_week"] = "no post was fetched and the history was not fully read"
+        reasons["posts_per_week"] = t("no post was fetched and the history was not fully read")
     elif covered_days < 1:
         posts_per_week = None
-        reasons["posts_per_week"] = "the covered span is shorter than a day"
+        reasons["posts_per_week"] = t("the covered span is shorter than a day")
     else:
         posts_per_week = round(own * 7 / covered_days, 2)
 
     minimum = thresholds.min_posts_for_ratio
     reply_share: float | None = None
     if not record.replies_observable:
-        reasons["reply_share"] = f"not measurable: {record.platform} does not show replies"
+        reasons["reply_share"] = t("not measurable: {platform} does not show replies",
+                                   platform=record.platform)
     elif own < minimum:
-        reasons["reply_share"] = f"only {own} own posts in the window; at least {minimum} needed"
+        reasons["reply_share"] = t("only {posts} own posts in the window; at least {minimum} "
+                                   "needed", posts=own, minimum=minimum)
     else:
         reply_share = round(counts["reply"] / own, 4)
     repost_share: float | None = None
     if len(in_span) < minimum:
-        reasons["repost_share"] = (f"only {len(in_span)} items in the window; "
-                                   f"at least {minimum} needed")
+        reasons["repost_share"] = t("only {items} items in the window; at least {minimum} "
+                                    "needed", items=len(in_span), minimum=minimum)
     else:
         repost_share = round(counts["repost"] / len(in_span), 4)
 
@@ -220,8 +224,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     median_gap = round(statistics.median(gaps), 2) if gaps else None
     longest_gap = round(max(gaps), 2) if gaps else None
     if not gaps:
-        reasons["median_gap_days"] = reasons["longest_gap_days"] = (
-            f"{len(own_items)} own post(s) in the span; a gap needs two")
+        reasons["median_gap_days"] = reasons["longest_gap_days"] = t(
+            "{posts} own post(s) in the span; a gap needs two", posts=len(own_items))
     weekdays = [0] * 7
     hours = [0] * 24
     for item in own_items:
@@ -353,20 +357,20 @@ def find_contacts(texts: list[str]) -> tuple[list[str], list[str]]:
     return emails, phones
 
 
-def compute_completeness(record: ProfileRecord) -> Completeness:
+def compute_completeness(record: ProfileRecord, t: Translator = EN) -> Completeness:
     """The checklist and weighted score; all None when the profile could not be read."""
     profile = record.profile
     if profile is None:
         return Completeness(score=None, checks={name: None for name in CHECK_WEIGHTS},
-                            notes={name: "profile not read" for name in CHECK_WEIGHTS})
+                            notes={name: t("profile not read") for name in CHECK_WEIGHTS})
     checks: dict[str, bool | None] = {}
     notes: dict[str, str] = {}
 
     checks["photo"] = bool(profile.avatar_url) and profile.avatar_is_default is not True
     if profile.avatar_is_default:
-        notes["photo"] = "the platform's default avatar"
+        notes["photo"] = t("the platform's default avatar")
     elif not profile.avatar_url:
-        notes["photo"] = "no avatar"
+        notes["photo"] = t("no avatar")
 
     checks["display_name"] = bool(profile.display_name and profile.display_name.strip())
 
@@ -374,16 +378,16 @@ def compute_completeness(record: ProfileRecord) -> Completeness:
     bare = bio.lstrip("@").split("@")[0].lower()
     if profile.bio is None:
         checks["bio"] = None
-        notes["bio"] = "not shown by the platform"
+        notes["bio"] = t("not shown by the platform")
     elif not bio:
         checks["bio"] = False
-        notes["bio"] = "empty"
+        notes["bio"] = t("empty")
     elif profile.username and bare == profile.username.lower():
         checks["bio"] = False
-        notes["bio"] = "only the handle"
+        notes["bio"] = t("only the handle")
     elif len(bio) < MIN_BIO_CHARS:
         checks["bio"] = False
-        notes["bio"] = f"only {len(bio)} characters"
+        notes["bio"] = t("only {count} characters", count=len(bio))
     else:
         checks["bio"] = True
 
@@ -396,8 +400,8 @@ def compute_completeness(record: ProfileRecord) -> Completeness:
     if emails or phones or contact_links:
         notes["contact"] = ", ".join(dict.fromkeys([*emails, *phones, *contact_links]))
     else:
-        notes["contact"] = ("no e-mail address, phone number or contact link in the bio or "
-                            "profile fields")
+        notes["contact"] = t("no e-mail address, phone number or contact link in the bio or "
+                             "profile fields")
 
     checks["website"] = bool(profile.links)
     if profile.links:
@@ -405,12 +409,12 @@ def compute_completeness(record: ProfileRecord) -> Completeness:
 
     checks["banner"] = bool(profile.banner_url) and profile.banner_is_default is not True
     if profile.banner_is_default:
-        notes["banner"] = "the platform's default header image"
+        notes["banner"] = t("the platform's default header image")
 
     for name, reason in record.unobservable.items():
         if name in checks:
             checks[name] = None
-            notes[name] = reason
+            notes[name] = t(reason)
 
     applicable = {name: value for name, value in checks.items() if value is not None}
     total = sum(CHECK_WEIGHTS[name] for name in applicable)

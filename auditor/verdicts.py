@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from auditor.config import Thresholds
+from auditor.i18n import EN, Translator
 from auditor.metrics import Metrics
 from auditor.models import ProfileRecord
 
@@ -52,46 +53,62 @@ class Flag:
     fix: str = ""
 
 
-def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds) -> tuple[Flag, ...]:
+def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds,
+          t: Translator = EN) -> tuple[Flag, ...]:
     """Every flag the profile earns. A profile we could not read never gets an activity flag."""
     flags: list[Flag] = []
     if record.outcome in MISSING_OUTCOMES:
-        flags.append(_flag("GONE", "high", _gone_reason(record),
+        flags.append(_flag(t, "GONE", "high", _gone_reason(record, t),
                            {"outcome": record.outcome, "detail": record.outcome_detail,
                             "url": record.url}))
         return tuple(flags)
     if record.outcome != "ok":
-        flags.append(_flag("UNAUDITABLE", "low",
-                           f"could not be audited: {record.outcome}"
-                           + (f" ({record.outcome_detail})" if record.outcome_detail else ""),
+        reason = t("could not be audited: {outcome}", outcome=outcome_text(record.outcome, t))
+        if record.outcome_detail:
+            reason += f" ({record.outcome_detail})"
+        flags.append(_flag(t, "UNAUDITABLE", "low", reason,
                            {"outcome": record.outcome, "detail": record.outcome_detail,
                             "url": record.url}))
     else:
-        flags.extend(_activity_flags(record, metrics, thresholds))
-        automated = _automated_flag(metrics, thresholds)
+        flags.extend(_activity_flags(record, metrics, thresholds, t))
+        automated = _automated_flag(metrics, thresholds, t)
         if automated is not None:
             flags.append(automated)
-    incomplete = _incomplete_flag(record, metrics)
+    incomplete = _incomplete_flag(record, metrics, t)
     if incomplete is not None:
         flags.append(incomplete)
     return tuple(flags)
 
 
-def _flag(code: str, severity: str, reason: str, evidence: Mapping[str, Any]) -> Flag:
+def outcome_text(outcome: str, t: Translator = EN) -> str:
+    """An outcome in words ("login wall" for login_wall)."""
+    words = {
+        "ok": t("read"), "not_found": t("not found"), "gone": t("gone"),
+        "login_wall": t("login wall"), "robots_disallowed": t("robots.txt forbids it"),
+        "blocked": t("blocked"), "rate_limited": t("rate limited"),
+        "preview_disabled": t("preview disabled"), "unsupported": t("unsupported"),
+        "error": t("error"),
+    }
+    return words.get(outcome, outcome)
+
+
+def _flag(t: Translator, code: str, severity: str, reason: str,
+          evidence: Mapping[str, Any]) -> Flag:
+    fix = _FIXES.get(code, "")
     return Flag(code=code, severity=severity, reason=reason, evidence=dict(evidence),
-                fix=_FIXES.get(code, ""))
+                fix=t(fix) if fix else "")
 
 
-def _gone_reason(record: ProfileRecord) -> str:
+def _gone_reason(record: ProfileRecord, t: Translator) -> str:
     if record.profile is not None and record.profile.moved_to:
-        return f"the account moved to {record.profile.moved_to}"
+        return t("the account moved to {target}", target=record.profile.moved_to)
     if record.outcome == "not_found":
-        return "the listed account does not exist"
-    return "the account was suspended or deleted"
+        return t("the listed account does not exist")
+    return t("the account was suspended or deleted")
 
 
 def _activity_flags(record: ProfileRecord, metrics: Metrics,
-                    thresholds: Thresholds) -> list[Flag]:
+                    thresholds: Thresholds, t: Translator) -> list[Flag]:
     flags: list[Flag] = []
     total = metrics.posts_total
     sample = record.sample
@@ -103,9 +120,9 @@ def _activity_flags(record: ProfileRecord, metrics: Metrics,
     never_used = total is not None and total <= thresholds.never_used_max_posts
     if never_used:
         flags.append(_flag(
-            "NEVER_USED", "high",
-            f"{total} post{'s' if total != 1 else ''} ever, threshold "
-            f"{thresholds.never_used_max_posts}",
+            t, "NEVER_USED", "high",
+            t.n(total, "{n} post ever, threshold {threshold}", "{n} posts ever, threshold "
+                "{threshold}", threshold=thresholds.never_used_max_posts),
             {"posts_total": total, "created_at": _iso(record.profile.created_at
                                                       if record.profile else None),
              "last_post_at": _iso(metrics.last_post_at), "posts": _post_links(record)},
@@ -116,22 +133,23 @@ def _activity_flags(record: ProfileRecord, metrics: Metrics,
                     "last_post_url": metrics.last_post_url,
                     "source": metrics.last_post_source}
         if days >= thresholds.dead_after_days:
-            flags.append(_flag("DEAD", "high",
-                               f"last post {days} days ago, threshold "
-                               f"{thresholds.dead_after_days}",
+            flags.append(_flag(t, "DEAD", "high",
+                               t("last post {days} days ago, threshold {threshold}",
+                                 days=days, threshold=thresholds.dead_after_days),
                                {**evidence, "threshold_days": thresholds.dead_after_days}))
         elif days >= thresholds.stale_after_days:
-            flags.append(_flag("STALE", "medium",
-                               f"last post {days} days ago, threshold "
-                               f"{thresholds.stale_after_days}",
+            flags.append(_flag(t, "STALE", "medium",
+                               t("last post {days} days ago, threshold {threshold}",
+                                 days=days, threshold=thresholds.stale_after_days),
                                {**evidence, "threshold_days": thresholds.stale_after_days}))
     share = metrics.reply_share
     if share is not None and share < thresholds.broadcast_max_reply_share:
         flags.append(_flag(
-            "BROADCAST_ONLY", "medium",
-            f"{_percent(share)} of {metrics.own_posts} own posts in the last "
-            f"{metrics.window_days} days are replies to others, threshold "
-            f"{_percent(thresholds.broadcast_max_reply_share)}",
+            t, "BROADCAST_ONLY", "medium",
+            t("{share} of {posts} own posts in the last {days} days are replies to others, "
+              "threshold {threshold}", share=t.percent(share), posts=metrics.own_posts,
+              days=metrics.window_days,
+              threshold=t.percent(thresholds.broadcast_max_reply_share)),
             {"own_posts": metrics.own_posts, "replies": metrics.replies,
              "originals": metrics.originals, "self_replies": metrics.self_replies,
              "reposts": metrics.reposts, "covered_days": metrics.covered_days,
@@ -152,39 +170,42 @@ def automation_evidence(metrics: Metrics) -> dict[str, Any]:
             "crossposted_with": list(auto.crossposted_with)}
 
 
-def _automated_flag(metrics: Metrics, thresholds: Thresholds) -> Flag | None:
+def _automated_flag(metrics: Metrics, thresholds: Thresholds, t: Translator) -> Flag | None:
     """AUTOMATED (low) only on strong signs, each over at least 10 own posts."""
     auto = metrics.automation
     signs: list[str] = []
     if auto.own_link_share is not None and auto.own_link_share >= thresholds.automated_link_share:
-        signs.append(f"{_percent(auto.own_link_share)} of {auto.basis} own posts are only a "
-                     f"link to the own website (threshold "
-                     f"{_percent(thresholds.automated_link_share)})")
+        signs.append(t("{share} of {posts} own posts are only a link to the own website "
+                       "(threshold {threshold})", share=t.percent(auto.own_link_share),
+                       posts=auto.basis, threshold=t.percent(thresholds.automated_link_share)))
     if auto.same_minute_share is not None \
             and auto.same_minute_share >= thresholds.automated_same_minute_share:
-        signs.append(f"{_percent(auto.same_minute_share)} of posts go out at minute "
-                     f"{auto.top_minute:02d} past the hour (threshold "
-                     f"{_percent(thresholds.automated_same_minute_share)})")
+        signs.append(t("{share} of posts go out at minute {minute} past the hour (threshold "
+                       "{threshold})", share=t.percent(auto.same_minute_share),
+                       minute=f"{auto.top_minute:02d}",
+                       threshold=t.percent(thresholds.automated_same_minute_share)))
     if auto.crossposted_share is not None \
             and auto.crossposted_share >= thresholds.automated_crosspost_share:
-        signs.append(f"{_percent(auto.crossposted_share)} of own posts repeat the text of "
-                     f"{', '.join(auto.crossposted_with)} (threshold "
-                     f"{_percent(thresholds.automated_crosspost_share)})")
+        signs.append(t("{share} of own posts repeat the text of {profiles} (threshold "
+                       "{threshold})", share=t.percent(auto.crossposted_share),
+                       profiles=", ".join(auto.crossposted_with),
+                       threshold=t.percent(thresholds.automated_crosspost_share)))
     if not signs:
         return None
-    return _flag("AUTOMATED", "low", "; ".join(signs), automation_evidence(metrics))
+    return _flag(t, "AUTOMATED", "low", "; ".join(signs), automation_evidence(metrics))
 
 
-def inconsistent_flag(findings: list[tuple[str, dict[str, Any]]]) -> Flag | None:
+def inconsistent_flag(findings: list[tuple[str, dict[str, Any]]],
+                      t: Translator = EN) -> Flag | None:
     """INCONSISTENT (low) from the organisation-level findings that concern one profile."""
     if not findings:
         return None
-    return _flag("INCONSISTENT", "low", "; ".join(message for message, _ in findings),
+    return _flag(t, "INCONSISTENT", "low", "; ".join(message for message, _ in findings),
                  {"findings": [{"message": message, **evidence}
                                for message, evidence in findings]})
 
 
-def _incomplete_flag(record: ProfileRecord, metrics: Metrics) -> Flag | None:
+def _incomplete_flag(record: ProfileRecord, metrics: Metrics, t: Translator) -> Flag | None:
     completeness = metrics.completeness
     missing = completeness.missing
     if record.profile is None or not missing:
@@ -195,12 +216,21 @@ def _incomplete_flag(record: ProfileRecord, metrics: Metrics) -> Flag | None:
         severity = "medium"
     else:
         severity = "low"
-    details = [f"{name} ({completeness.notes[name]})" if name in completeness.notes else name
-               for name in missing]
-    return _flag("INCOMPLETE", severity,
-                 f"missing: {', '.join(details)}; completeness {completeness.score}/100",
+    details = [f"{check_label(name, t)} ({completeness.notes[name]})"
+               if name in completeness.notes else check_label(name, t) for name in missing]
+    return _flag(t, "INCOMPLETE", severity,
+                 t("missing: {items}; completeness {score}/100", items=", ".join(details),
+                   score=completeness.score),
                  {"missing": list(missing), "score": completeness.score,
                   "checks": dict(completeness.checks)})
+
+
+def check_label(name: str, t: Translator = EN) -> str:
+    """A checklist item's name in words."""
+    labels = {"photo": t("photo"), "display_name": t("display name"), "bio": t("bio"),
+              "contact": t("contact details"), "website": t("website link"),
+              "banner": t("banner image")}
+    return labels.get(name, name)
 
 
 def _post_links(record: ProfileRecord, kinds: set[str] | None = None) -> list[dict[str, Any]]:
@@ -208,10 +238,6 @@ def _post_links(record: ProfileRecord, kinds: set[str] | None = None) -> list[di
     chosen.sort(key=lambda item: item.published_at, reverse=True)
     return [{"date": _iso(item.published_at), "url": item.url, "kind": item.kind}
             for item in chosen[:_EVIDENCE_POSTS]]
-
-
-def _percent(value: float) -> str:
-    return f"{value * 100:.0f}%"
 
 
 def _iso(value: Any) -> str | None:

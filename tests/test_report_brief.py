@@ -66,7 +66,7 @@ def test_brief_lists_every_profile_with_its_numbers_and_flags() -> None:
     # the unreadable profile: its outcome and UNAUDITABLE, never a guess at activity
     walled = lines.index(profile_lines[2])
     assert profile_lines[2].endswith(": login_wall (sign-in page)")
-    assert lines[walled + 1] == ("  - UNAUDITABLE (low): could not be audited: login_wall "
+    assert lines[walled + 1] == ("  - UNAUDITABLE (low): could not be audited: login wall "
                                  "(sign-in page)")
     assert "3 flags (2 high, 1 low) on 2 of 3 profiles." in lines
 

@@ -19,6 +19,7 @@ from auditor.report import html as html_report
 from auditor.report.html import (
     EVIDENCE_CHARS,
     EVIDENCE_ITEMS,
+    RankedValue,
     build_report_view,
     clean_text,
     days_ago,
@@ -27,7 +28,7 @@ from auditor.report.html import (
     web_url,
     write_html,
 )
-from auditor.verdicts import Flag
+from auditor.verdicts import Flag, outcome_text
 from tests.conftest import AS_OF, COMPLETE_PROFILE, judged, make_audit, make_items, make_record
 
 T = Thresholds()
@@ -40,7 +41,9 @@ JS_URL = "javascript:alert(1)"
 TEMPLATE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
     "article", "div", "p", "span", "strong", "h1", "h2", "h3", "h4", "dl", "dt", "dd", "ul",
-    "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "li", "a", "table", "thead", "tbody", "tr", "th", "td", "br",
+    # the inline SVG charts
+    "figure", "figcaption", "svg", "defs", "pattern", "rect", "line", "text",
 }
 
 
@@ -253,12 +256,16 @@ def test_comparison_table_with_several_organisations_marks_the_client() -> None:
     result = audit(organisation("Rival BV", healthy, role="competitor"),
                    organisation("Spaak", dead_record()))
     rows = build_report_view(result).comparison
-    assert [row.name for row in rows] == ["Spaak", "Rival BV"]  # the client first
-    assert rows[0].is_client and not rows[1].is_client
-    assert (rows[0].dead_or_stale, rows[0].ok_profiles) == (1, 0)
-    assert (rows[1].dead_or_stale, rows[1].ok_profiles) == (0, 1)
-    assert rows[0].mean_score == "100/100"
-    assert rows[1].newest_post == "2026-10-31 (1 day ago)"
+    # ranked: the active rival before the dead client, whatever the config order
+    assert [row.name for row in rows] == ["Rival BV", "Spaak"]
+    assert [row.position for row in rows] == [1, 2]
+    assert rows[1].is_client and not rows[0].is_client
+    assert rows[0].posts_per_week.rank == "#1" and rows[1].posts_per_week.rank == "#2"
+    assert rows[0].days_since == RankedValue("1 day ago", "#1")
+    assert rows[1].days_since.text == "212 days ago" and rows[1].days_since.rank == "#2"
+    assert rows[1].completeness == RankedValue("100/100", "#1")  # a tie shares the rank
+    assert rows[0].reply_share.text == "32.2%" and rows[1].reply_share == RankedValue("n/a", "")
+    assert (rows[1].flags, rows[1].ok_profiles) == (1, 0)
     page = render_html(result)
     table = page[page.index('<table class="comparison">'):]
     table = table[:table.index("</table>")]
@@ -325,7 +332,7 @@ def test_card_shows_profile_facts_metrics_and_checklist() -> None:
     assert ('<a href="https://mastodon.example/@spaak" rel="noopener noreferrer nofollow">'
             in this)
     assert "<dd>mastodon</dd>" in this and "@spaak@mastodon.example" in this
-    assert '<span class="outcome">ok</span>' in this
+    assert '<span class="outcome">read</span> <span class="muted">(ok)</span>' in this
     assert "2026-10-31" in this and "1 day ago" in this
     # posts per week with its basis: window, covered days, sampled items
     assert "over 39 of the 90 window days" in this and "39 items sampled" in this
@@ -362,9 +369,11 @@ def test_unreadable_profiles_are_shown_with_their_unauditable_flag(outcome: str)
                          outcome_detail="HTTP 999", profile=None)
     this = card(render_html(audit(organisation("Spaak", record))), "org-1-p1")
     assert 'class="profile-card outcome-unread"' in this
-    assert f'<span class="outcome">{outcome}</span>' in this and "HTTP 999" in this
+    words = outcome_text(outcome)
+    assert f'<span class="outcome">{words}</span> <span class="muted">({outcome})</span>' in this
+    assert "HTTP 999" in this
     assert '<span class="code">UNAUDITABLE</span>' in this
-    assert f"could not be audited: {outcome} (HTTP 999)" in this
+    assert f"could not be audited: {words} (HTTP 999)" in this
     assert f"n/a — profile not read (outcome {outcome})" in this
     assert "DEAD" not in this
 

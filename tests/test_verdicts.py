@@ -9,7 +9,7 @@ import pytest
 from auditor.config import Thresholds
 from auditor.metrics import compute_metrics
 from auditor.models import OUTCOMES
-from auditor.verdicts import judge
+from auditor.verdicts import judge, outcome_text
 from tests.conftest import AS_OF, COMPLETE_PROFILE, make_items, make_record
 
 T = Thresholds()
@@ -84,7 +84,9 @@ def test_unreadable_profiles_never_get_activity_flags(outcome: str) -> None:
     record = make_record(outcome=outcome, items=make_items([(500, "original")]), profile=profile)
     found = codes(record)
     assert found == ["UNAUDITABLE"]
-    assert outcome in flags(record)["UNAUDITABLE"].reason
+    flag = flags(record)["UNAUDITABLE"]
+    assert flag.evidence["outcome"] == outcome
+    assert outcome_text(outcome) in flag.reason  # the outcome in words, e.g. "login wall"
 
 
 def test_incomplete_severity() -> None:

@@ -19,10 +19,13 @@ from urllib.parse import urlsplit
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import Thresholds
-from auditor.metrics import Completeness, Metrics
+from auditor.i18n import EN, Translator, translator
+from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Completeness, Metrics
+from auditor.models import ProfileRecord
 from auditor.report import DEFAULT_CHARS, clean_text, write_atomic
+from auditor.report.charts import ChartView, Column, Segment, bar_chart
 from auditor.resources import templates_dir
-from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, Flag
+from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, Flag, outcome_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -46,14 +49,9 @@ MAX_HREF_CHARS: Final = 2000
 
 NA: Final = "n/a"
 
-CHECK_LABELS: Final = {
-    "photo": "Photo",
-    "display_name": "Display name",
-    "bio": "Bio",
-    "contact": "Contact (e-mail or phone)",
-    "website": "Website link",
-    "banner": "Banner image",
-}
+#: At most this many items are listed under a profile ("the posts behind the numbers").
+POSTS_SHOWN: Final = 10
+POST_TEXT_CHARS: Final = 160
 _CHECK_MARKS: Final = {True: ("✓", "yes"), False: ("✗", "no"), None: ("—", "unknown")}
 _SEVERITY_RANK: Final = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 _CODE_RANK: Final = {code: rank for rank, code in enumerate(FLAG_CODES)}
@@ -85,50 +83,51 @@ def web_url(value: object) -> str | None:
     return url
 
 
-def format_date(value: datetime | None) -> str:
+def format_date(value: datetime | None, t: Translator = EN) -> str:
     """A date as 2026-10-28 (UTC), or "n/a"."""
     if value is None:
-        return NA
+        return t(NA)
     return _utc(value).date().isoformat()
 
 
-def format_datetime(value: datetime | None) -> str:
+def format_datetime(value: datetime | None, t: Translator = EN) -> str:
     """A moment as 2026-10-28 14:05 UTC, or "n/a"."""
     if value is None:
-        return NA
+        return t(NA)
     return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def days_ago(days: int | None) -> str:
+def days_ago(days: int | None, t: Translator = EN) -> str:
     """12 -> "12 days ago"; 0 -> "under a day ago"; None -> "n/a"."""
     if days is None:
-        return NA
+        return t(NA)
     if days <= 0:
-        return "under a day ago"
-    return "1 day ago" if days == 1 else f"{days} days ago"
+        return t("under a day ago")
+    return t.n(days, "{n} day ago", "{n} days ago")
 
 
-def percent(value: float | None) -> str:
+def percent(value: float | None, t: Translator = EN) -> str:
     """0.125 -> "12.5%", 0.1 -> "10%"; None -> "n/a"."""
     if value is None:
-        return NA
-    return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
+        return t(NA)
+    return t.percent(value)
 
 
-def number(value: float | None) -> str:
+def number(value: float | None, t: Translator = EN) -> str:
     """3.5 -> "3.5", 4.0 -> "4"; None -> "n/a"."""
     if value is None:
-        return NA
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+        return t(NA)
+    return t.number(value)
 
 
-def not_available(reason: str | None) -> str:
+def not_available(reason: str | None, t: Translator = EN) -> str:
     """ "n/a — reason", or "n/a" when no reason is known."""
     reason = clean_text(reason, NOTE_CHARS)
-    return f"{NA} — {reason}" if reason else NA
+    return f"{t(NA)} — {reason}" if reason else t(NA)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
+    """English-only count and noun ("3 profiles"); translated texts use Translator.n."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
@@ -166,6 +165,8 @@ class CheckView:
     mark: str
     #: CSS class: yes, no or unknown.
     state: str
+    #: The state in words (for the tooltip).
+    state_text: str
     note: str
 
 
@@ -180,6 +181,7 @@ class EvidenceView:
 class FlagView:
     code: str
     severity: str
+    severity_text: str
     reason: str
     fix: str
     evidence: tuple[EvidenceView, ...]
@@ -187,6 +189,16 @@ class FlagView:
     evidence_hidden: int
     #: "… 3 more evidence items not shown", "" when all are shown.
     evidence_more: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """One item behind the numbers: its date, kind, link and the start of its text."""
+
+    date: str
+    kind: str
+    link: LinkView
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +211,8 @@ class ProfileView:
     display_name: str
     bio: str
     outcome: str
+    #: The outcome in words ("login wall").
+    outcome_text: str
     outcome_detail: str
     #: CSS class: ok, missing (not_found/gone) or unread (any other outcome).
     outcome_class: str
@@ -216,6 +230,14 @@ class ProfileView:
     score_text: str
     flags: tuple[FlagView, ...]
     notes: tuple[str, ...]
+    #: Posts per week over the window (None when the profile was not read).
+    timeline: ChartView | None
+    #: Own posts per weekday and per hour (None without own posts).
+    weekdays: ChartView | None
+    hours: ChartView | None
+    #: The newest items behind the numbers, and how many more report.json has.
+    posts: tuple[PostView, ...]
+    posts_more: str
 
     @property
     def label(self) -> str:
@@ -226,6 +248,8 @@ class ProfileView:
 class SeverityCount:
     severity: str
     count: int
+    #: "high: 2", in the report's language.
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +259,21 @@ class AttentionView:
     anchor: str
     label: str
     worst_severity: str
+    severity_text: str
     codes: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnauditableView:
+    """A profile that could not be read, and what to check by hand."""
+
+    anchor: str
+    organisation: str
+    label: str
+    url: LinkView
+    outcome_text: str
+    detail: str
+    by_hand: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,15 +281,27 @@ class OrganisationView:
     anchor: str
     name: str
     role: str
+    role_text: str
     is_client: bool
     website: LinkView | None
     profile_count: int
     flag_count: int
     #: "3 profiles, 2 flags".
     summary: str
+    #: The one-line verdict ("2 of 5 profiles need attention: 1 dead, 1 incomplete").
+    verdict: str
     severity_counts: tuple[SeverityCount, ...]
     attention: tuple[AttentionView, ...]
+    #: What the organisation's profiles and website say together (consistency, links).
+    findings: tuple[str, ...]
     profiles: tuple[ProfileView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RankedValue:
+    text: str
+    #: "#1" (best) to "#n"; "" when the value is unknown.
+    rank: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,13 +310,15 @@ class ComparisonRow:
     name: str
     role: str
     is_client: bool
+    #: The overall position (mean of the four ranks).
+    position: int
     profiles: int
     ok_profiles: int
-    dead_or_stale: int
-    broadcast_only: int
-    incomplete: int
-    mean_score: str
-    newest_post: str
+    posts_per_week: RankedValue
+    reply_share: RankedValue
+    completeness: RankedValue
+    days_since: RankedValue
+    flags: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +336,7 @@ class LegendEntry:
 
 @dataclass(frozen=True, slots=True)
 class ReportView:
+    lang: str
     title: str
     as_of: str
     generated_at: str
@@ -293,6 +346,8 @@ class ReportView:
     organisations: tuple[OrganisationView, ...]
     #: Empty unless the audit has more than one organisation.
     comparison: tuple[ComparisonRow, ...]
+    #: Profiles that could not be read, with what to check by hand.
+    unauditable: tuple[UnauditableView, ...]
     #: Listed profiles the crawl never finished.
     missing: int
     #: The cut-short warning, "" when the crawl finished.
@@ -310,111 +365,176 @@ class ReportView:
 
 
 def build_report_view(result: AuditResult) -> ReportView:
-    """The whole report as display-ready, cleaned values."""
-    organisations = tuple(_organisation_view(index, organisation)
+    """The whole report as display-ready, cleaned values, in the audit's language."""
+    t = translator(result.lang)
+    organisations = tuple(_organisation_view(index, organisation, t)
                           for index, organisation in enumerate(result.organisations, start=1))
     comparison: tuple[ComparisonRow, ...] = ()
     if len(result.organisations) > 1:
-        rows = [_comparison_row(org_view, organisation)
-                for org_view, organisation in zip(organisations, result.organisations,
-                                                  strict=True)]
-        # The client first, then the others in config order.
-        comparison = tuple(sorted(rows, key=lambda row: not row.is_client))
+        comparison = _comparison(organisations, result.organisations, t)
     all_flags = [flag for profile in result.profiles() for flag in profile.flags]
     profiles = list(result.profiles())
     flagged = sum(1 for profile in profiles if profile.flags)
     missing_text = ""
     if result.missing > 0:
-        they = "It is" if result.missing == 1 else "They are"
-        missing_text = (f"The crawl was cut short: {plural(result.missing, 'listed profile')} "
-                        f"could not be fetched. {they} shown below as not audited (outcome "
-                        "error), with no verdict on activity. Run the audit again to "
-                        "complete it.")
+        missing_text = t.n(
+            result.missing,
+            "The crawl was cut short: {n} listed profile could not be fetched. It is shown "
+            "below as not audited (outcome error), with no verdict on activity. Run the "
+            "audit again with --resume to complete it.",
+            "The crawl was cut short: {n} listed profiles could not be fetched. They are "
+            "shown below as not audited (outcome error), with no verdict on activity. Run "
+            "the audit again with --resume to complete it.")
+    unauditable = tuple(
+        UnauditableView(anchor=p.anchor, organisation=org.name, label=p.label, url=p.url,
+                        outcome_text=p.outcome_text, detail=p.outcome_detail,
+                        by_hand=_by_hand(p.outcome, t))
+        for org in organisations for p in org.profiles if p.outcome_class == "unread")
+    summary = (t.n(len(profiles), "{n} profile audited", "{n} profiles audited") + "; "
+               + t.n(len(all_flags), "{n} flag", "{n} flags") + " "
+               + t.n(flagged, "on {n} profile.", "on {n} profiles."))
     return ReportView(
-        title=clean_text(result.name, NAME_CHARS) or "Social presence audit",
-        as_of=format_date(result.as_of),
-        generated_at=format_datetime(result.generated_at),
+        lang=t.lang,
+        title=clean_text(result.name, NAME_CHARS) or t("Social presence audit"),
+        as_of=format_date(result.as_of, t),
+        generated_at=format_datetime(result.generated_at, t),
         tool_version=clean_text(result.tool_version, 50),
         window_days=result.window_days,
-        settings=_settings(result.window_days, result.thresholds),
+        settings=_settings(result.window_days, result.thresholds, result.role_thresholds, t),
         organisations=organisations,
         comparison=comparison,
+        unauditable=unauditable,
         missing=result.missing,
         missing_text=missing_text,
-        legend=_legend(result.thresholds, {flag.code for flag in all_flags}),
+        legend=_legend(result.thresholds, {flag.code for flag in all_flags}, t),
         profile_count=len(profiles),
         flag_count=len(all_flags),
         flagged_profiles=flagged,
-        summary=(f"{plural(len(profiles), 'profile')} audited; {plural(len(all_flags), 'flag')} "
-                 f"on {plural(flagged, 'profile')}."),
-        severity_counts=_severity_counts(all_flags),
+        summary=summary,
+        severity_counts=_severity_counts(all_flags, t),
     )
 
 
-def _settings(window_days: int, thresholds: Thresholds) -> tuple[SettingView, ...]:
-    return (
-        SettingView("Activity window", plural(window_days, "day")),
-        SettingView("Dead after", f"{plural(thresholds.dead_after_days, 'day')} without a post"),
-        SettingView("Stale after", f"{plural(thresholds.stale_after_days, 'day')} without a post"),
-        SettingView("Never used", f"at most {plural(thresholds.never_used_max_posts, 'post')} "
-                                  "ever"),
-        SettingView("Broadcast-only", "reply share below "
-                                      f"{percent(thresholds.broadcast_max_reply_share)}"),
-        SettingView("Shares need",
-                    f"at least {plural(thresholds.min_posts_for_ratio, 'own post')}"),
-    )
+def severity_text(severity: str, t: Translator = EN) -> str:
+    return {"high": t("high"), "medium": t("medium"), "low": t("low")}.get(severity, severity)
 
 
-def _legend(thresholds: Thresholds, raised: set[str]) -> tuple[LegendEntry, ...]:
-    entries = [
-        LegendEntry("GONE", "high", "The listed profile does not exist: not found, suspended, "
-                                    "deleted or moved. Visitors following your link hit a "
-                                    "dead end."),
-        LegendEntry("NEVER_USED", "high",
-                    f"At most {plural(thresholds.never_used_max_posts, 'post')} ever: "
-                    "registered \"for safety\" and never used."),
-        LegendEntry("DEAD", "high", f"No post for {thresholds.dead_after_days} days or more. "
-                                    "A dead account is worse than none: people still try to "
-                                    "reach it."),
-        LegendEntry("STALE", "medium",
-                    f"No post for {thresholds.stale_after_days} to "
-                    f"{max(thresholds.dead_after_days - 1, thresholds.stale_after_days)} days."),
-        LegendEntry("BROADCAST_ONLY", "medium",
-                    "Under "
-                    f"{percent(thresholds.broadcast_max_reply_share)} of at least "
-                    f"{thresholds.min_posts_for_ratio} own posts answer someone else: a press-"
-                    "release channel, not a dialogue."),
-        LegendEntry("INCOMPLETE", "high / medium / low",
-                    "A profile item is missing: no photo (high), no bio or contact details "
-                    "(medium), no website link, display name or banner (low)."),
-        LegendEntry("UNAUDITABLE", "low",
-                    "The profile could not be read (login wall, blocked, rate limited, "
-                    "error…). Not judged on activity: check it by hand."),
-    ]
-    extra = {
-        "AUTOMATED": ("low", "Strong signs of automatic posting (bare links to the own site, "
-                             "identical text across networks, posts at a fixed minute)."),
-        "INCONSISTENT": ("low", "The organisation's profiles disagree on name or photo, or its "
-                                "website does not link to them."),
+def role_text(role: str, t: Translator = EN) -> str:
+    return {"client": t("client"), "competitor": t("competitor"),
+            "person": t("person")}.get(role, role)
+
+
+def kind_text(kind: str, t: Translator = EN) -> str:
+    return {"original": t("post"), "reply": t("reply"), "self_reply": t("thread"),
+            "repost": t("repost")}.get(kind, kind)
+
+
+def _by_hand(outcome: str, t: Translator) -> str:
+    texts = {
+        "login_wall": t("Open the profile while logged in and check the date of the last "
+                        "post, whether the account answers people, and the photo, bio and "
+                        "contact details."),
+        "robots_disallowed": t("The site asks crawlers not to read this page. Open it in a "
+                               "browser and check the last post and the profile by hand."),
+        "blocked": t("The server refused a logged-out reader (or showed a captcha). Open the "
+                     "profile in a browser and check it by hand."),
+        "rate_limited": t("The server asked us to slow down. Run the audit again later, or "
+                          "check the profile in a browser."),
+        "preview_disabled": t("The owner turned off the public web preview. Open the channel "
+                              "in the app to see its last post."),
+        "unsupported": t("No adapter reads this kind of address. Check the profile by hand, "
+                         "or list its RSS feed instead."),
+        "error": t("The page could not be read (see the detail). Run the audit again, or check "
+                   "the profile by hand."),
     }
+    return texts.get(outcome, t("Check this profile by hand."))
+
+
+def _thresholds_text(thresholds: Thresholds, t: Translator) -> tuple[tuple[str, str], ...]:
+    return (
+        (t("Dead after"), t.n(thresholds.dead_after_days, "{n} day without a post",
+                              "{n} days without a post")),
+        (t("Stale after"), t.n(thresholds.stale_after_days, "{n} day without a post",
+                               "{n} days without a post")),
+        (t("Never used"), t.n(thresholds.never_used_max_posts, "at most {n} post ever",
+                              "at most {n} posts ever")),
+        (t("Broadcast-only"), t("reply share below {share}",
+                                share=t.percent(thresholds.broadcast_max_reply_share))),
+        (t("Shares need"), t.n(thresholds.min_posts_for_ratio, "at least {n} own post",
+                               "at least {n} own posts")),
+        (t("Automated"), t("link-only posts from {links}, posts at one minute from {minute}, "
+                           "cross-posted texts from {cross}",
+                           links=t.percent(thresholds.automated_link_share),
+                           minute=t.percent(thresholds.automated_same_minute_share),
+                           cross=t.percent(thresholds.automated_crosspost_share))),
+    )
+
+
+def _settings(window_days: int, thresholds: Thresholds, by_role: Mapping[str, Thresholds],
+              t: Translator) -> tuple[SettingView, ...]:
+    views = [SettingView(t("Activity window"), t.n(window_days, "{n} day", "{n} days"))]
+    views += [SettingView(label, value) for label, value in _thresholds_text(thresholds, t)]
+    general = dict(_thresholds_text(thresholds, t))
+    for role, values in by_role.items():
+        changed = [f"{label}: {value}" for label, value in _thresholds_text(values, t)
+                   if general.get(label) != value]
+        if changed:
+            views.append(SettingView(t("For {role}", role=role_text(role, t)),
+                                     "; ".join(changed)))
+    return tuple(views)
+
+
+def _legend(thresholds: Thresholds, raised: set[str], t: Translator) -> tuple[LegendEntry, ...]:
+    entries = [
+        LegendEntry("GONE", t("high"),
+                    t("The listed profile does not exist: not found, suspended, deleted or "
+                      "moved. Visitors following your link hit a dead end.")),
+        LegendEntry("NEVER_USED", t("high"),
+                    t.n(thresholds.never_used_max_posts,
+                        "At most {n} post ever: registered \"for safety\" and never used.",
+                        "At most {n} posts ever: registered \"for safety\" and never used.")),
+        LegendEntry("DEAD", t("high"),
+                    t("No post for {days} days or more. A dead account is worse than none: "
+                      "people still try to reach it.", days=thresholds.dead_after_days)),
+        LegendEntry("STALE", t("medium"),
+                    t("No post for {low} to {high} days.", low=thresholds.stale_after_days,
+                      high=max(thresholds.dead_after_days - 1, thresholds.stale_after_days))),
+        LegendEntry("BROADCAST_ONLY", t("medium"),
+                    t("Under {share} of at least {posts} own posts answer someone else: a "
+                      "press-release channel, not a dialogue.",
+                      share=t.percent(thresholds.broadcast_max_reply_share),
+                      posts=thresholds.min_posts_for_ratio)),
+        LegendEntry("INCOMPLETE", t("high / medium / low"),
+                    t("A profile item is missing: no photo (high), no bio or contact details "
+                      "(medium), no website link, display name or banner (low).")),
+        LegendEntry("UNAUDITABLE", t("low"),
+                    t("The profile could not be read (login wall, blocked, rate limited, "
+                      "error…). Not judged on activity: check it by hand.")),
+        LegendEntry("AUTOMATED", t("low"),
+                    t("Strong signs of automatic posting: mostly bare links to the own site, "
+                      "the same text on several profiles, or posts at a fixed minute.")),
+        LegendEntry("INCONSISTENT", t("low"),
+                    t("The organisation's profiles disagree on name, photo or website link.")),
+    ]
     known = {entry.code for entry in entries}
     for code in sorted(raised - known, key=lambda code: _CODE_RANK.get(code, len(FLAG_CODES))):
-        severity, text = extra.get(code, ("", "See the flag's reason."))
-        entries.append(LegendEntry(clean_text(code, 40), severity, text))
+        entries.append(LegendEntry(clean_text(code, 40), "", t("See the flag's reason.")))
     return tuple(entries)
 
 
-def _severity_counts(flags: Iterable[Flag]) -> tuple[SeverityCount, ...]:
+def _severity_counts(flags: Iterable[Flag], t: Translator) -> tuple[SeverityCount, ...]:
     counts = dict.fromkeys(SEVERITIES, 0)
     for flag in flags:
         counts[flag.severity] = counts.get(flag.severity, 0) + 1
-    return tuple(SeverityCount(clean_text(severity, 20), count)
+    return tuple(SeverityCount(clean_text(severity, 20), count,
+                               f"{severity_text(severity, t)}: {count}")
                  for severity, count in counts.items())
 
 
-def _organisation_view(index: int, organisation: OrganisationResult) -> OrganisationView:
+def _organisation_view(index: int, organisation: OrganisationResult,
+                       t: Translator) -> OrganisationView:
     anchor = f"org-{index}"
-    profiles = tuple(_profile_view(f"{anchor}-p{p_index}", profile)
+    profiles = tuple(_profile_view(f"{anchor}-p{p_index}", profile, t)
                      for p_index, profile in enumerate(organisation.profiles, start=1))
     flags = [flag for profile in organisation.profiles for flag in profile.flags]
     attention = sorted(
@@ -426,60 +546,118 @@ def _organisation_view(index: int, organisation: OrganisationResult) -> Organisa
     if organisation.website:
         text = clean_text(organisation.website, URL_CHARS)
         website = LinkView(text, web_url(organisation.website))
+    findings = [clean_text(f"{finding.message} ({', '.join(finding.profiles)})", NOTE_CHARS)
+                for finding in organisation.findings]
+    findings += [clean_text(line, NOTE_CHARS) for line in organisation.website_lines]
     return OrganisationView(
         anchor=anchor,
         name=clean_text(organisation.name, NAME_CHARS),
         role=clean_text(organisation.role, 40),
+        role_text=role_text(organisation.role, t),
         is_client=organisation.role == "client",
         website=website,
         profile_count=len(profiles),
         flag_count=len(flags),
-        summary=f"{plural(len(profiles), 'profile')}, {plural(len(flags), 'flag')}",
-        severity_counts=_severity_counts(flags),
+        summary=(t.n(len(profiles), "{n} profile", "{n} profiles") + ", "
+                 + t.n(len(flags), "{n} flag", "{n} flags")),
+        verdict=_verdict(organisation, t),
+        severity_counts=_severity_counts(flags, t),
         attention=tuple(
             AttentionView(profile.anchor, profile.label, profile.worst_severity,
+                          severity_text(profile.worst_severity, t),
                           ", ".join(flag.code for flag in profile.flags))
             for profile in attention
         ),
+        findings=tuple(findings),
         profiles=profiles,
     )
 
 
-def _comparison_row(view: OrganisationView, organisation: OrganisationResult) -> ComparisonRow:
-    def has(profile: ProfileResult, codes: Iterable[str]) -> bool:
-        wanted = set(codes)
-        return any(flag.code in wanted for flag in profile.flags)
-
+def _verdict(organisation: OrganisationResult, t: Translator) -> str:
+    """One line: how many profiles need attention, and for what."""
     profiles = organisation.profiles
-    scores = [p.metrics.completeness.score for p in profiles
-              if p.metrics.completeness.score is not None]
-    newest = max((p.metrics.last_post_at for p in profiles if p.metrics.last_post_at is not None),
-                 default=None)
-    newest_text = NA
-    if newest is not None:
-        days = max((p.metrics.days_since_last_post for p in profiles
-                    if p.metrics.last_post_at == newest
-                    and p.metrics.days_since_last_post is not None), default=None)
-        newest_text = format_date(newest) + (f" ({days_ago(days)})" if days is not None else "")
-    return ComparisonRow(
-        anchor=view.anchor,
-        name=view.name,
-        role=view.role,
-        is_client=view.is_client,
-        profiles=len(profiles),
-        ok_profiles=sum(1 for p in profiles if p.record.outcome == "ok" and not p.flags),
-        dead_or_stale=sum(1 for p in profiles if has(p, _DEAD_OR_STALE)),
-        broadcast_only=sum(1 for p in profiles if has(p, ("BROADCAST_ONLY",))),
-        incomplete=sum(1 for p in profiles if has(p, ("INCOMPLETE",))),
-        mean_score=f"{sum(scores) / len(scores):.0f}/100" if scores else NA,
-        newest_post=newest_text,
-    )
+    flagged = [p for p in profiles if p.flags]
+    if not profiles:
+        return t("No profiles listed.")
+    if not flagged:
+        return t.n(len(profiles), "The {n} profile is in order.", "All {n} profiles are in order.")
+    counts: dict[str, int] = {}
+    for profile in flagged:
+        for code in {flag.code for flag in profile.flags}:
+            counts[code] = counts.get(code, 0) + 1
+    words = {"GONE": t("gone"), "NEVER_USED": t("never used"), "DEAD": t("dead"),
+             "STALE": t("stale"), "BROADCAST_ONLY": t("broadcast-only"),
+             "INCOMPLETE": t("incomplete"), "UNAUDITABLE": t("not auditable"),
+             "AUTOMATED": t("automated"), "INCONSISTENT": t("inconsistent")}
+    parts = [f"{counts[code]} {words.get(code, code)}"
+             for code in sorted(counts, key=lambda c: _CODE_RANK.get(c, len(FLAG_CODES)))]
+    return t("{flagged} of {total} profiles need attention: {parts}.", flagged=len(flagged),
+             total=len(profiles), parts=", ".join(parts))
 
 
-def _profile_view(anchor: str, result: ProfileResult) -> ProfileView:
+def _org_numbers(organisation: OrganisationResult) -> dict[str, float | None]:
+    """The four ranked numbers of an organisation, over its profiles that were read."""
+    read = [p.metrics for p in organisation.profiles if p.record.outcome == "ok"]
+    rates = [m.posts_per_week for m in read if m.posts_per_week is not None]
+    shared = [m for m in read if m.reply_share is not None]
+    own = sum(m.own_posts for m in shared)
+    scores = [m.completeness.score for m in read if m.completeness.score is not None]
+    days = [m.days_since_last_post for m in read if m.days_since_last_post is not None]
+    return {
+        "posts_per_week": round(sum(rates), 2) if rates else None,
+        "reply_share": round(sum(m.replies for m in shared) / own, 4) if own else None,
+        "completeness": round(sum(scores) / len(scores)) if scores else None,
+        "days_since": min(days) if days else None,
+    }
+
+
+def _ranks(values: list[float | None], *, higher_is_better: bool) -> list[int | None]:
+    known = sorted({v for v in values if v is not None}, reverse=higher_is_better)
+    return [None if v is None else known.index(v) + 1 for v in values]
+
+
+def _comparison(views: tuple[OrganisationView, ...],
+                organisations: tuple[OrganisationResult, ...],
+                t: Translator) -> tuple[ComparisonRow, ...]:
+    """The organisations side by side, ranked on activity, dialogue, completeness, recency."""
+    numbers = [_org_numbers(org) for org in organisations]
+    columns = {
+        "posts_per_week": _ranks([n["posts_per_week"] for n in numbers], higher_is_better=True),
+        "reply_share": _ranks([n["reply_share"] for n in numbers], higher_is_better=True),
+        "completeness": _ranks([n["completeness"] for n in numbers], higher_is_better=True),
+        "days_since": _ranks([n["days_since"] for n in numbers], higher_is_better=False),
+    }
+    worst = len(organisations) + 1
+    mean_rank = [sum((columns[c][i] or worst) for c in columns) / len(columns)
+                 for i in range(len(organisations))]
+    order = sorted(range(len(organisations)), key=lambda i: (mean_rank[i], i))
+
+    def ranked(i: int, column: str, text: str) -> RankedValue:
+        rank = columns[column][i]
+        return RankedValue(text, f"#{rank}" if rank is not None else "")
+
+    rows = []
+    for position, i in enumerate(order, start=1):
+        view, org, n = views[i], organisations[i], numbers[i]
+        days = n["days_since"]
+        rows.append(ComparisonRow(
+            anchor=view.anchor, name=view.name, role=view.role_text, is_client=view.is_client,
+            position=position, profiles=len(org.profiles),
+            ok_profiles=sum(1 for p in org.profiles if p.record.outcome == "ok" and not p.flags),
+            posts_per_week=ranked(i, "posts_per_week", number(n["posts_per_week"], t)),
+            reply_share=ranked(i, "reply_share", percent(n["reply_share"], t)),
+            completeness=ranked(i, "completeness", t(NA) if n["completeness"] is None
+                                else f"{n['completeness']:.0f}/100"),
+            days_since=ranked(i, "days_since", days_ago(None if days is None else int(days), t)),
+            flags=sum(len(p.flags) for p in org.profiles),
+        ))
+    return tuple(rows)
+
+
+def _profile_view(anchor: str, result: ProfileResult, t: Translator) -> ProfileView:
     record, metrics = result.record, result.metrics
     facts = record.profile
-    flags = tuple(_flag_view(flag) for flag in sorted(
+    flags = tuple(_flag_view(flag, t) for flag in sorted(
         result.flags,
         key=lambda flag: (_SEVERITY_RANK.get(flag.severity, len(SEVERITIES)),
                           _CODE_RANK.get(flag.code, len(FLAG_CODES)), flag.code),
@@ -492,6 +670,7 @@ def _profile_view(anchor: str, result: ProfileResult) -> ProfileView:
         outcome_class = "unread"
     reasons = metrics.null_reasons
     completeness = metrics.completeness
+    posts, posts_more = _post_views(record, metrics, t)
     return ProfileView(
         anchor=anchor,
         url=LinkView(clean_text(record.url, URL_CHARS), web_url(record.url)),
@@ -500,167 +679,266 @@ def _profile_view(anchor: str, result: ProfileResult) -> ProfileView:
         display_name=clean_text(facts.display_name if facts else None, NAME_CHARS),
         bio=clean_text(facts.bio if facts else None, BIO_CHARS, multiline=True),
         outcome=clean_text(record.outcome, 40),
+        outcome_text=outcome_text(record.outcome, t),
         outcome_detail=clean_text(record.outcome_detail, NOTE_CHARS),
         outcome_class=outcome_class,
         worst_severity=flags[0].severity if flags else "",
-        last_post=format_date(metrics.last_post_at),
-        days_since=days_ago(metrics.days_since_last_post),
-        posts_per_week=number(metrics.posts_per_week),
-        reply_share=percent(metrics.reply_share),
-        score=NA if completeness.score is None else f"{completeness.score}/100",
-        metrics=_metric_views(record.outcome, metrics, reasons),
-        checks=_check_views(completeness),
-        score_text=_score_text(completeness),
+        last_post=format_date(metrics.last_post_at, t),
+        days_since=days_ago(metrics.days_since_last_post, t),
+        posts_per_week=number(metrics.posts_per_week, t),
+        reply_share=percent(metrics.reply_share, t),
+        score=t(NA) if completeness.score is None else f"{completeness.score}/100",
+        metrics=_metric_views(record.outcome, metrics, reasons, t),
+        checks=_check_views(completeness, t),
+        score_text=_score_text(completeness, t),
         flags=flags,
         notes=tuple(clean_text(note, NOTE_CHARS) for note in record.notes[:NOTES_SHOWN]),
+        timeline=_timeline(metrics, record.replies_observable, t) if outcome_class == "ok"
+        else None,
+        weekdays=_weekday_chart(metrics, t) if outcome_class == "ok" and metrics.own_posts
+        else None,
+        hours=_hour_chart(metrics, t) if outcome_class == "ok" and metrics.own_posts else None,
+        posts=posts,
+        posts_more=posts_more,
     )
 
 
-def _metric_views(outcome: str, metrics: Metrics,
-                  reasons: Mapping[str, str]) -> tuple[MetricView, ...]:
+def _timeline(metrics: Metrics, replies_shown: bool, t: Translator) -> ChartView:
+    columns = []
+    for bucket in metrics.weekly:
+        start = bucket.start.isoformat()
+        if not bucket.covered:
+            title = t("week of {date}: not covered by the sample (unknown)", date=start)
+            columns.append(Column(bucket.start.strftime("%d-%m"), (), title, known=False))
+            continue
+        title = t("week of {date}: {posts} posts, {replies} replies, {reposts} reposts",
+                  date=start, posts=bucket.posts, replies=bucket.replies,
+                  reposts=bucket.reposts)
+        columns.append(Column(bucket.start.strftime("%d-%m"),
+                              (Segment("posts", bucket.posts), Segment("replies", bucket.replies),
+                               Segment("reposts", bucket.reposts)), title))
+    legend = [("posts", t("posts")), ("reposts", t("reposts"))]
+    if replies_shown:
+        legend.insert(1, ("replies", t("replies to others")))
+    legend.append(("unknown", t("not covered (unknown)")))
+    return bar_chart(columns, caption=t("Posts per week over the last {days} days",
+                                        days=metrics.window_days),
+                     legend=legend, label_every=3)
+
+
+def _weekday_chart(metrics: Metrics, t: Translator) -> ChartView:
+    names = [t("Mon"), t("Tue"), t("Wed"), t("Thu"), t("Fri"), t("Sat"), t("Sun")]
+    columns = [Column(name, (Segment("posts", count),), f"{name}: {count}")
+               for name, count in zip(names, metrics.weekday_profile, strict=True)]
+    return bar_chart(columns, caption=t("Own posts per weekday"), legend=(), height=80)
+
+
+def _hour_chart(metrics: Metrics, t: Translator) -> ChartView:
+    columns = [Column(f"{hour:02d}", (Segment("posts", count),), f"{hour:02d}:00 UTC: {count}")
+               for hour, count in enumerate(metrics.hour_profile)]
+    return bar_chart(columns, caption=t("Own posts per hour of the day (UTC)"), legend=(),
+                     height=80, column_width=12, label_every=6)
+
+
+def _post_views(record: ProfileRecord, metrics: Metrics,
+                t: Translator) -> tuple[tuple[PostView, ...], str]:
+    if record.outcome != "ok" or not record.items:
+        return (), ""
+    items = sorted(record.items, key=lambda item: item.published_at, reverse=True)
+    shown = items[:POSTS_SHOWN]
+    views = tuple(PostView(
+        date=format_datetime(item.published_at, t),
+        kind=kind_text(item.kind, t) + (f" · {t('pinned')}" if item.pinned else "")
+        + (f" · {clean_text(item.format, 20)}" if item.format else ""),
+        link=LinkView(clean_text(item.url or item.id, URL_CHARS), web_url(item.url)),
+        text=clean_text(item.text, POST_TEXT_CHARS),
+    ) for item in shown)
+    hidden = len(items) - len(shown)
+    more = t.n(hidden, "… {n} more item in report.json's records (records.jsonl)",
+               "… {n} more items in report.json's records (records.jsonl)") if hidden else ""
+    return views, more
+
+
+def _metric_views(outcome: str, metrics: Metrics, reasons: Mapping[str, str],
+                  t: Translator) -> tuple[MetricView, ...]:
     def unknown(label: str, name: str) -> MetricView:
-        return MetricView(label, not_available(reasons.get(name, "not measured")), "", False)
+        return MetricView(label, not_available(reasons.get(name, t("not measured")), t), "",
+                          False)
 
     if outcome != "ok":
         # Nothing was measured: one line says why instead of five identical ones.
-        return (MetricView("Activity", not_available(reasons.get("last_post_at",
-                                                                 "profile not read")),
+        return (MetricView(t("Activity"), not_available(reasons.get("last_post_at",
+                                                                    t("profile not read")), t),
                            "", False),)
     views: list[MetricView] = []
     if metrics.last_post_at is None:
-        views.append(unknown("Last post", "last_post_at"))
+        views.append(unknown(t("Last post"), "last_post_at"))
     else:
-        source = {"items": "the newest fetched item",
-                  "platform": "the date the platform reports (no post fetched)"}
+        source = {"items": t("the newest fetched item"),
+                  "platform": t("the date the platform reports (no post fetched)")}
         basis = source.get(metrics.last_post_source or "", "")
-        views.append(MetricView("Last post", format_date(metrics.last_post_at), basis, True,
-                                web_url(metrics.last_post_url)))
+        views.append(MetricView(t("Last post"), format_date(metrics.last_post_at, t), basis,
+                                True, web_url(metrics.last_post_url)))
     if metrics.days_since_last_post is None:
-        views.append(unknown("Days since last post", "days_since_last_post"))
+        views.append(unknown(t("Days since last post"), "days_since_last_post"))
     else:
-        views.append(MetricView("Days since last post", days_ago(metrics.days_since_last_post),
-                                "counted back from the audit date", True))
+        views.append(MetricView(t("Days since last post"),
+                                days_ago(metrics.days_since_last_post, t),
+                                t("counted back from the audit date"), True))
     if metrics.posts_per_week is None:
-        views.append(unknown("Posts per week", "posts_per_week"))
+        views.append(unknown(t("Posts per week"), "posts_per_week"))
     else:
-        views.append(MetricView("Posts per week", number(metrics.posts_per_week),
-                                _rate_basis(metrics), True))
+        views.append(MetricView(t("Posts per week"), number(metrics.posts_per_week, t),
+                                _rate_basis(metrics, t), True))
+    if metrics.median_gap_days is None:
+        views.append(unknown(t("Gap between posts"), "median_gap_days"))
+    else:
+        views.append(MetricView(
+            t("Gap between posts"),
+            t("median {median} days, longest {longest} days",
+              median=number(metrics.median_gap_days, t),
+              longest=number(metrics.longest_gap_days, t)),
+            t("between consecutive own posts in the covered span"), True))
     if metrics.reply_share is None:
-        views.append(unknown("Reply share", "reply_share"))
+        views.append(unknown(t("Reply share"), "reply_share"))
     else:
-        views.append(MetricView("Reply share", percent(metrics.reply_share),
-                                f"{metrics.replies} of {plural(metrics.own_posts, 'own post')}",
+        views.append(MetricView(t("Reply share"), percent(metrics.reply_share, t),
+                                t.n(metrics.own_posts, "{replies} of {n} own post",
+                                    "{replies} of {n} own posts", replies=metrics.replies),
                                 True))
     if metrics.repost_share is None:
-        views.append(unknown("Repost share", "repost_share"))
+        views.append(unknown(t("Repost share"), "repost_share"))
     else:
-        views.append(MetricView("Repost share", percent(metrics.repost_share),
-                                f"{metrics.reposts} of {plural(metrics.items_in_window, 'item')}",
+        views.append(MetricView(t("Repost share"), percent(metrics.repost_share, t),
+                                t.n(metrics.items_in_window, "{reposts} of {n} item",
+                                    "{reposts} of {n} items", reposts=metrics.reposts),
                                 True))
     if metrics.posts_total is not None:
-        views.append(MetricView("Posts ever", str(metrics.posts_total),
-                                "as the platform counts them", True))
+        views.append(MetricView(t("Posts ever"), str(metrics.posts_total),
+                                t("as the platform counts them"), True))
+    auto = metrics.automation
+    if auto.basis >= MIN_POSTS_FOR_AUTOMATION:
+        parts = [t("{share} at minute {minute}", share=percent(auto.same_minute_share, t),
+                   minute=f"{auto.top_minute:02d}" if auto.top_minute is not None else "--")]
+        if auto.own_link_share is not None:
+            parts.append(t("{share} only a link to the own site",
+                           share=percent(auto.own_link_share, t)))
+        if auto.crossposted_share is not None:
+            parts.append(t("{share} also on another profile",
+                           share=percent(auto.crossposted_share, t)))
+        views.append(MetricView(t("Automation signs"), "; ".join(parts),
+                                t.n(auto.basis, "over {n} own post", "over {n} own posts"),
+                                True))
     return tuple(views)
 
 
-def _rate_basis(metrics: Metrics) -> str:
+def _rate_basis(metrics: Metrics, t: Translator) -> str:
     covered = metrics.covered_days
-    parts = [f"{plural(metrics.own_posts, 'own post')}"]
+    posts = t.n(metrics.own_posts, "{n} own post", "{n} own posts")
     if covered is None or covered >= metrics.window_days:
-        parts.append(f"over the {metrics.window_days}-day window")
+        span = t("over the {days}-day window", days=metrics.window_days)
     else:
-        parts.append(f"over {number(covered)} of the {metrics.window_days} window days "
-                     "(the sample covers less)")
-    parts.append(f"{plural(metrics.sampled_items, 'item')} sampled")
-    text = ", ".join([f"{parts[0]} {parts[1]}", *parts[2:]])
+        span = t("over {covered} of the {days} window days (the sample covers less)",
+                 covered=number(covered, t), days=metrics.window_days)
+    text = f"{posts} {span}, " + t.n(metrics.sampled_items, "{n} item sampled",
+                                      "{n} items sampled")
     if metrics.page_cap_cut_sample:
-        text += "; the page cap stopped the sample"
+        text += "; " + t("the page cap stopped the sample")
     return text
 
 
-def _check_views(completeness: Completeness) -> tuple[CheckView, ...]:
+def _check_views(completeness: Completeness, t: Translator) -> tuple[CheckView, ...]:
+    words = {"yes": t("yes"), "no": t("no"), "unknown": t("unknown")}
     views: list[CheckView] = []
     for name, value in completeness.checks.items():
         mark, state = _CHECK_MARKS.get(value, _CHECK_MARKS[None])
+        label = {"photo": t("Photo"), "display_name": t("Display name"), "bio": t("Bio"),
+                 "contact": t("Contact (e-mail, phone or contact link)"),
+                 "website": t("Website link"), "banner": t("Banner image")}
         views.append(CheckView(
             name=clean_text(name, 40),
-            label=CHECK_LABELS.get(name, clean_text(name, 40)),
+            label=label.get(name, clean_text(name, 40)),
             mark=mark,
             state=state,
+            state_text=words[state],
             note=clean_text(completeness.notes.get(name), NOTE_CHARS),
         ))
     return tuple(views)
 
 
-def _score_text(completeness: Completeness) -> str:
+def _score_text(completeness: Completeness, t: Translator) -> str:
     if completeness.score is not None:
         applicable = sum(1 for value in completeness.checks.values() if value is not None)
-        return f"{completeness.score}/100 over {plural(applicable, 'applicable item')}"
+        return t.n(applicable, "{score}/100 over {n} applicable item",
+                   "{score}/100 over {n} applicable items", score=completeness.score)
     notes = set(completeness.notes.values())
-    reason = notes.pop() if len(notes) == 1 else "no checklist item could be observed"
-    return not_available(reason)
+    reason = notes.pop() if len(notes) == 1 else t("no checklist item could be observed")
+    return not_available(reason, t)
 
 
-def _flag_view(flag: Flag) -> FlagView:
-    items = list(_evidence_items(flag.evidence))
+def _flag_view(flag: Flag, t: Translator) -> FlagView:
+    items = list(_evidence_items(flag.evidence, t))
     hidden = max(len(items) - EVIDENCE_ITEMS, 0)
     return FlagView(
         code=clean_text(flag.code, 40),
         severity=clean_text(flag.severity, 20),
+        severity_text=severity_text(flag.severity, t),
         reason=clean_text(flag.reason, REASON_CHARS),
         fix=clean_text(flag.fix, REASON_CHARS),
         evidence=tuple(items[:EVIDENCE_ITEMS]),
         evidence_hidden=hidden,
-        evidence_more=(f"… {plural(hidden, 'more evidence item')} not shown (report.json has "
-                       "them all)") if hidden else "",
+        evidence_more=t.n(hidden, "… {n} more evidence item not shown (report.json has them "
+                          "all)", "… {n} more evidence items not shown (report.json has them "
+                          "all)") if hidden else "",
     )
 
 
-def _evidence_items(evidence: Mapping[str, Any]) -> Iterable[EvidenceView]:
+def _evidence_items(evidence: Mapping[str, Any], t: Translator) -> Iterable[EvidenceView]:
     """One line per evidence value; lists give one line per element."""
     for key, value in evidence.items():
         label = clean_text(str(key).replace("_", " "), 60)
         if isinstance(value, (list, tuple)):
             if not value:
-                yield EvidenceView(label, "none")
+                yield EvidenceView(label, t("none"))
             for element in value:
-                yield _evidence_item(label, element)
+                yield _evidence_item(label, element, t)
         else:
-            yield _evidence_item(label, value)
+            yield _evidence_item(label, value, t)
 
 
-def _evidence_item(label: str, value: Any) -> EvidenceView:
+def _evidence_item(label: str, value: Any, t: Translator) -> EvidenceView:
     if isinstance(value, Mapping):
         # A post: {"date", "url", "kind"}; the date and kind speak for themselves.
         url = value.get("url")
-        parts = [_evidence_text(v) if k in ("date", "kind") else f"{k} {_evidence_text(v)}"
+        parts = [_evidence_text(v, t) if k in ("date", "kind")
+                 else f"{k} {_evidence_text(v, t)}"
                  for k, v in value.items() if k != "url"]
         if isinstance(url, str) and url:
             parts.append(url)
         text = clean_text(" · ".join(parts), EVIDENCE_CHARS)
-        return EvidenceView(label, text or NA, web_url(url))
-    return EvidenceView(label, clean_text(_evidence_text(value), EVIDENCE_CHARS) or NA,
+        return EvidenceView(label, text or t(NA), web_url(url))
+    return EvidenceView(label, clean_text(_evidence_text(value, t), EVIDENCE_CHARS) or t(NA),
                         web_url(value))
 
 
-def _evidence_text(value: Any) -> str:
+def _evidence_text(value: Any, t: Translator = EN) -> str:
     if value is None:
-        return NA
+        return t(NA)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return t("yes") if value else t("no")
     if isinstance(value, Mapping):
         return ", ".join(
             f"{k} {_CHECK_MARKS[v][0]}" if v is None or isinstance(v, bool)
-            else f"{k} {_evidence_text(v)}"
+            else f"{k} {_evidence_text(v, t)}"
             for k, v in value.items()
         )
     if isinstance(value, (list, tuple)):
-        return ", ".join(_evidence_text(v) for v in value)
+        return ", ".join(_evidence_text(v, t) for v in value)
     if isinstance(value, float):
-        return number(value)
+        return number(value, t)
     if isinstance(value, str):
         moment = _parse_moment(value)
-        return format_datetime(moment) if moment is not None else value
+        return format_datetime(moment, t) if moment is not None else value
     return str(value)
 
 
@@ -694,7 +972,8 @@ def _environment() -> Environment:
 
 def render_html(result: AuditResult) -> str:
     """The self-contained report.html page for ``result``."""
-    return _environment().get_template(TEMPLATE).render(report=build_report_view(result))
+    view = build_report_view(result)
+    return _environment().get_template(TEMPLATE).render(report=view, _=translator(view.lang))
 
 
 def write_html(result: AuditResult, path: Path) -> None:

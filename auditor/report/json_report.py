@@ -21,6 +21,8 @@ def report_data(result: AuditResult) -> dict[str, Any]:
             "tool_version": result.tool_version,
             "window_days": result.window_days,
             "thresholds": to_jsonable(result.thresholds),
+            "thresholds_by_role": to_jsonable(result.role_thresholds),
+            "lang": result.lang,
             "profiles_not_finished": result.missing,
         },
         "organisations": [
@@ -28,6 +30,8 @@ def report_data(result: AuditResult) -> dict[str, Any]:
                 "name": organisation.name,
                 "role": organisation.role,
                 "website": organisation.website,
+                "findings": [to_jsonable(finding) for finding in organisation.findings],
+                "website_links": list(organisation.website_lines),
                 "profiles": [profile_data(p) for p in organisation.profiles],
             }
             for organisation in result.organisations
@@ -72,6 +76,12 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
                 "notes": dict(metrics.completeness.notes),
             },
             "null_reasons": dict(metrics.null_reasons),
+            "median_gap_days": metrics.median_gap_days,
+            "longest_gap_days": metrics.longest_gap_days,
+            "weekday_profile": list(metrics.weekday_profile),
+            "hour_profile_utc": list(metrics.hour_profile),
+            "weekly": to_jsonable(metrics.weekly),
+            "automation": to_jsonable(metrics.automation),
         },
         "flags": [
             {"code": flag.code, "severity": flag.severity, "reason": flag.reason,
