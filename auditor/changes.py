@@ -1,0 +1,497 @@
+"""What changed between two audit runs: a pure diff of two snapshots, one entry per change.
+
+Every entry has a one-line English message and the numbers behind it, so the reports and
+the ``diff`` command can render it however they like. A profile the later run could not
+read (error, blocked, rate limited, login wall, ...) is "not re-checked": it keeps its last
+known verdict and never shows as "flags cleared".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from auditor.audit import AuditResult
+from auditor.history import (
+    FlagSnapshot,
+    HistoryStore,
+    ProfileSnapshot,
+    RunInfo,
+    RunSnapshot,
+    config_path_key,
+    snapshot_of,
+)
+from auditor.models import MAX_NAME_CHARS, to_jsonable
+from auditor.report import clean_text
+from auditor.verdicts import FLAG_CODES
+
+#: Flags that say how active an account is; their changes read as "went quiet"/"came back".
+ACTIVITY_FLAGS: Final = ("NEVER_USED", "DEAD", "STALE")
+
+#: Change kinds (``Change.kind``).
+FLAG_NEW: Final = "flag_new"
+FLAG_CLEARED: Final = "flag_cleared"
+WENT_QUIET: Final = "went_quiet"
+CAME_BACK: Final = "came_back"
+ACTIVITY: Final = "activity"
+COMPLETENESS: Final = "completeness"
+NEW_NAME: Final = "new_name"
+NEW_BIO: Final = "new_bio"
+NEW_PHOTO: Final = "new_photo"
+NOT_RECHECKED: Final = "not_rechecked"
+READ_AGAIN: Final = "read_again"
+FIRST_READ: Final = "first_read"
+ADDED: Final = "added"
+REMOVED: Final = "removed"
+POSTING: Final = "posting"
+#: Profile-level facts that changed (counted together as "profile changes").
+FACT_KINDS: Final = frozenset({NEW_NAME, NEW_BIO, NEW_PHOTO})
+
+#: ``ProfileChanges.status`` values.
+STATUSES: Final = ("changed", "unchanged", "not_rechecked", "added", "removed", "first_read")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: str
+    #: One line of English with the numbers in it.
+    message: str
+    numbers: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges:
+    url: str
+    platform: str
+    handle: str | None
+    display_name: str | None
+    #: One of STATUSES.
+    status: str
+    #: What changed, most important first (flags, activity, completeness, profile facts).
+    changes: tuple[Change, ...]
+    #: Posts between the two audits and posts per week before/after, when measurable.
+    posting: Change | None
+    #: Flag codes of the verdict that stood before, and of the one that stands now.
+    flags_before: tuple[str, ...]
+    flags_after: tuple[str, ...]
+    #: The run whose verdict stands now (for a profile not re-checked: an earlier run).
+    verdict_run: int | None
+    #: The standing verdict in full when it was carried over from an earlier run.
+    carried_flags: tuple[FlagSnapshot, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationChanges:
+    name: str
+    role: str | None
+    profiles: tuple[ProfileChanges, ...]
+
+    @property
+    def changed(self) -> tuple[ProfileChanges, ...]:
+        return tuple(profile for profile in self.profiles if profile.changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    previous: RunInfo
+    current: RunInfo
+    #: Days from the previous audit date to the current one.
+    days_between: float | None
+    organisations: tuple[OrganisationChanges, ...]
+    #: new_flags, cleared_flags, went_quiet, came_back, not_rechecked, profile_changes,
+    #: completeness_changes, added, removed, first_read, changed_profiles.
+    counts: Mapping[str, int]
+    #: One English line ("2 new flags, 1 cleared; 1 account went quiet").
+    summary: str
+
+    def profiles(self) -> tuple[ProfileChanges, ...]:
+        return tuple(p for organisation in self.organisations for p in organisation.profiles)
+
+
+# --- the diff ----------------------------------------------------------------------------
+
+
+def changes_between(previous: RunSnapshot, current: RunSnapshot) -> Changes:
+    """Everything that changed from ``previous`` to ``current``: a pure function."""
+    before = {profile.url: profile for profile in previous.profiles}
+    now = {profile.url: profile for profile in current.profiles}
+    groups: dict[str, tuple[str | None, list[ProfileChanges]]] = {}
+    for profile in current.profiles:
+        entry = _profile_changes(before.get(profile.url), profile)
+        groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
+    for profile in previous.profiles:
+        if profile.url not in now:
+            entry = _removed(profile)
+            groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
+    organisations = tuple(OrganisationChanges(name, role, tuple(entries))
+                          for name, (role, entries) in groups.items())
+    counts = _counts(organisations)
+    return Changes(
+        previous=previous.run, current=current.run,
+        days_between=_days(previous.run.as_of, current.run.as_of),
+        organisations=organisations, counts=counts, summary=_summary(counts),
+    )
+
+
+def changes_since_last(db_path: str | Path, result: AuditResult, *,
+                       config_path: str | Path | None = None) -> Changes | None:
+    """Changes from the latest complete earlier run of the same config (same config path,
+    or same audit name) to ``result``; None when the file or such a run does not exist.
+
+    Never creates the file. Raises :class:`auditor.history.HistoryError` when the file is
+    not a usable history (e.g. written by a newer auditor).
+    """
+    path = Path(db_path)
+    if not path.is_file():
+        return None
+    with HistoryStore(path) as store:
+        previous = store.latest_complete_before(
+            config_path=config_path_key(config_path), name=result.name, as_of=result.as_of,
+            generated_before=result.generated_at)
+        if previous is None or previous.id is None:
+            return None
+        snapshot = store.load_run(previous.id, items=False)
+    return changes_between(snapshot, snapshot_of(result))
+
+
+def changes_data(changes: Changes) -> dict[str, Any]:
+    """The changes as plain JSON-ready data (the ``diff --json`` shape)."""
+    def run(info: RunInfo) -> dict[str, Any]:
+        return {"id": info.id, "name": info.name, "as_of": to_jsonable(info.as_of),
+                "generated_at": to_jsonable(info.generated_at), "completed": info.completed,
+                "tool_version": info.tool_version}
+
+    return {
+        "from_run": run(changes.previous),
+        "to_run": run(changes.current),
+        "days_between": changes.days_between,
+        "summary": changes.summary,
+        "counts": dict(changes.counts),
+        "organisations": [
+            {"name": organisation.name, "role": organisation.role,
+             "profiles": [{
+                 "url": p.url, "platform": p.platform, "handle": p.handle,
+                 "display_name": p.display_name, "status": p.status, "changed": p.changed,
+                 "flags_before": list(p.flags_before), "flags_after": list(p.flags_after),
+                 "verdict_run": p.verdict_run,
+                 "carried_flags": to_jsonable(p.carried_flags),
+                 "changes": to_jsonable(p.changes),
+                 "posting": to_jsonable(p.posting),
+             } for p in organisation.profiles]}
+            for organisation in changes.organisations
+        ],
+    }
+
+
+def _profile_changes(previous: ProfileSnapshot | None,
+                     current: ProfileSnapshot) -> ProfileChanges:
+    if previous is None:
+        return _added(current)
+    if not current.checked:
+        return _not_rechecked(previous, current)
+    standing = previous.effective
+    if not standing.checked:
+        return _first_read(previous, current)
+    changes: list[Change] = []
+    if standing is not previous:
+        changes.append(Change(
+            READ_AGAIN,
+            f"read again; run {previous.run_id} could not read it "
+            f"({_outcome_text(previous)}) and kept the verdict of run {standing.run_id}",
+            {"unread_run": previous.run_id, "outcome": previous.outcome,
+             "compared_with_run": standing.run_id}))
+    changes += _flag_changes(standing, current)
+    both_ok = standing.outcome == "ok" and current.outcome == "ok"
+    if both_ok:
+        changes += _completeness_change(standing, current)
+        changes += _fact_changes(standing, current)
+    return _entry(current, "changed" if changes else "unchanged", changes,
+                  posting=_posting(standing, current) if both_ok else None,
+                  flags_before=standing.flag_codes, flags_after=current.flag_codes,
+                  verdict_run=current.run_id)
+
+
+def _flag_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Change]:
+    old = {flag.code: flag for flag in before.flags}
+    new = {flag.code: flag for flag in after.flags}
+    changes: list[Change] = []
+    if "GONE" in new and "GONE" not in old:
+        flag = new["GONE"]
+        changes.append(Change(
+            FLAG_NEW, f"new flag GONE ({flag.severity}): {_clean(flag.reason)}",
+            {"code": "GONE", "severity": flag.severity, "reason": flag.reason,
+             "previous_flags": list(before.flag_codes)}))
+        return changes  # the account is gone: its earlier flags are moot, not "cleared"
+    handled: set[str] = set()
+    active_before = [code for code in ACTIVITY_FLAGS if code in old]
+    active_after = [code for code in ACTIVITY_FLAGS if code in new]
+    if before.outcome == "ok" and after.outcome == "ok" and active_before != active_after:
+        handled = set(ACTIVITY_FLAGS)
+        changes.append(_activity_change(before, after, active_before, active_after))
+    for code in _ordered(set(new) - set(old) - handled):
+        flag = new[code]
+        changes.append(Change(
+            FLAG_NEW, f"new flag {code} ({flag.severity}): {_clean(flag.reason)}",
+            {"code": code, "severity": flag.severity, "reason": flag.reason}))
+    for code in _ordered(set(old) - set(new) - handled):
+        flag = old[code]
+        changes.append(Change(
+            FLAG_CLEARED, f"{code} cleared (was: {_clean(flag.reason)})",
+            {"code": code, "severity": flag.severity, "previous_reason": flag.reason}))
+    return changes
+
+
+def _activity_change(before: ProfileSnapshot, after: ProfileSnapshot, old: list[str],
+                     new: list[str]) -> Change:
+    days = after.days_since_last_post
+    last = f"last post {days} days ago" if days is not None else "no post seen"
+    numbers = {"flags_before": old, "flags_after": new, "days_since_last_post": days,
+               "last_post_at": to_jsonable(after.last_post_at),
+               "days_since_last_post_before": before.days_since_last_post}
+    if not old:
+        return Change(WENT_QUIET, f"went quiet ({', '.join(new)}): {last}", numbers)
+    if not new:
+        when = (f"posted again {after.last_post_at.date().isoformat()} ({days} days ago)"
+                if after.last_post_at is not None and days is not None else "posting again")
+        return Change(CAME_BACK, f"came back: {when}; was {', '.join(old)}", numbers)
+    return Change(ACTIVITY, f"{', '.join(old)} became {', '.join(new)}: {last}", numbers)
+
+
+def _completeness_change(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Change]:
+    gained = [name for name, value in after.completeness_checks.items()
+              if value is True and before.completeness_checks.get(name) is False]
+    lost = [name for name, value in after.completeness_checks.items()
+            if value is False and before.completeness_checks.get(name) is True]
+    if before.completeness_score == after.completeness_score and not gained and not lost:
+        return []
+    parts = []
+    if gained:
+        parts.append(f"now has: {', '.join(gained)}")
+    if lost:
+        parts.append(f"now missing: {', '.join(lost)}")
+    detail = f" ({'; '.join(parts)})" if parts else ""
+    message = (f"completeness {_score(before.completeness_score)} → "
+               f"{_score(after.completeness_score)}/100{detail}")
+    return [Change(COMPLETENESS, message,
+                   {"score_before": before.completeness_score,
+                    "score_after": after.completeness_score, "gained": gained, "lost": lost})]
+
+
+def _fact_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Change]:
+    changes: list[Change] = []
+    if before.display_name != after.display_name and (before.display_name or after.display_name):
+        old, new = _clean(before.display_name, 80), _clean(after.display_name, 80)
+        if not before.display_name:
+            message = f"name set: “{new}”"
+        elif not after.display_name:
+            message = f"name removed (was “{old}”)"
+        else:
+            message = f"new name: “{old}” → “{new}”"
+        changes.append(Change(NEW_NAME, message, {"before": old or None, "after": new or None}))
+    if before.bio_hash and after.bio_hash and before.bio_hash != after.bio_hash:
+        changes.append(Change(NEW_BIO, "new bio", {"bio_hash_before": before.bio_hash,
+                                                   "bio_hash_after": after.bio_hash}))
+    if before.avatar_hash and after.avatar_hash and before.avatar_hash != after.avatar_hash:
+        changes.append(Change(NEW_PHOTO, "new profile photo",
+                              {"avatar_hash_before": before.avatar_hash,
+                               "avatar_hash_after": after.avatar_hash}))
+    return changes
+
+
+def _posting(before: ProfileSnapshot, after: ProfileSnapshot) -> Change | None:
+    """Posts between the audits (exact from the platform's totals, else from the items seen)
+    and posts per week before and after."""
+    days = _days(before.as_of, after.as_of)
+    between: int | None = None
+    source: str | None = None
+    exact = False
+    if days is not None and days >= 0 and before.as_of is not None and after.as_of is not None:
+        if before.posts_total is not None and after.posts_total is not None:
+            between, source, exact = after.posts_total - before.posts_total, "posts_total", True
+        else:
+            newer = [item for item in after.items
+                     if before.as_of < item.published_at <= after.as_of]
+            oldest = min((item.published_at for item in after.items), default=None)
+            covered = bool(after.sample_exhausted) or (oldest is not None
+                                                       and oldest <= before.as_of)
+            if newer or covered:
+                between, source, exact = len(newer), "items", covered
+    rate_before, rate_after = before.posts_per_week, after.posts_per_week
+    if between is None and rate_before is None and rate_after is None:
+        return None
+    parts = []
+    since = f"run {before.run_id}" if before.run_id is not None else "the last audit"
+    if between is None:
+        parts.append(f"posts since {since} unknown")
+    elif between < 0:
+        parts.append(f"the post count fell by {-between} since {since} (posts deleted)")
+    else:
+        count = f"{between}" if exact else f"at least {between}"
+        parts.append(f"{count} post{'s' if between != 1 else ''} since {since}"
+                     + (f" ({days:g} days)" if days is not None else ""))
+    if rate_before is not None or rate_after is not None:
+        parts.append(f"{_rate(rate_before)} → {_rate(rate_after)} posts a week")
+    return Change(POSTING, "; ".join(parts), {
+        "posts_between": between, "source": source, "exact": exact if between is not None
+        else None, "days_between": days, "since_run": before.run_id,
+        "posts_per_week_before": rate_before, "posts_per_week_after": rate_after,
+        "posts_total_before": before.posts_total, "posts_total_after": after.posts_total,
+    })
+
+
+def _not_rechecked(previous: ProfileSnapshot, current: ProfileSnapshot) -> ProfileChanges:
+    standing = current.last_known or previous.effective
+    if not standing.checked:
+        # Never read: no verdict to keep. The same failure as last time is no news (a
+        # login-walled profile would otherwise be listed in every diff).
+        message = (f"not re-checked ({_outcome_text(current)}); no earlier run could read it "
+                   "either, so there is no verdict to keep")
+        same = previous.outcome == current.outcome
+        return _entry(current, "not_rechecked",
+                      [] if same else
+                      [Change(NOT_RECHECKED, message,
+                              {"outcome": current.outcome, "detail": current.outcome_detail,
+                               "verdict_run": None})],
+                      flags_before=previous.flag_codes, flags_after=current.flag_codes,
+                      verdict_run=None)
+    codes = standing.flag_codes
+    message = (f"not re-checked ({_outcome_text(current)}), last known verdict from run "
+               f"{standing.run_id}: {', '.join(codes) if codes else 'no flags'}")
+    return _entry(current, "not_rechecked",
+                  [Change(NOT_RECHECKED, message,
+                          {"outcome": current.outcome, "detail": current.outcome_detail,
+                           "verdict_run": standing.run_id, "flags": list(codes)})],
+                  flags_before=previous.effective.flag_codes, flags_after=codes,
+                  verdict_run=standing.run_id, carried=standing.flags,
+                  display_name=standing.display_name)
+
+
+def _first_read(previous: ProfileSnapshot, current: ProfileSnapshot) -> ProfileChanges:
+    codes = current.flag_codes
+    message = (f"read for the first time (before: {_outcome_text(previous)}): "
+               f"{', '.join(codes) if codes else 'no flags'}")
+    return _entry(current, "first_read",
+                  [Change(FIRST_READ, message,
+                          {"outcome_before": previous.outcome, "flags": list(codes)})],
+                  flags_before=previous.flag_codes, flags_after=codes,
+                  verdict_run=current.run_id)
+
+
+def _added(current: ProfileSnapshot) -> ProfileChanges:
+    codes = current.flag_codes
+    if current.checked:
+        message = f"newly listed: {', '.join(codes) if codes else 'no flags'}"
+    else:
+        message = f"newly listed; could not be read ({_outcome_text(current)})"
+    return _entry(current, "added",
+                  [Change(ADDED, message, {"outcome": current.outcome, "flags": list(codes)})],
+                  flags_before=(), flags_after=codes, verdict_run=current.run_id)
+
+
+def _removed(previous: ProfileSnapshot) -> ProfileChanges:
+    standing = previous.effective
+    return _entry(previous, "removed",
+                  [Change(REMOVED, "no longer listed in the config",
+                          {"flags": list(standing.flag_codes)})],
+                  flags_before=standing.flag_codes, flags_after=(), verdict_run=None,
+                  display_name=standing.display_name)
+
+
+def _entry(snapshot: ProfileSnapshot, status: str, changes: list[Change], *,
+           flags_before: tuple[str, ...], flags_after: tuple[str, ...],
+           verdict_run: int | None, posting: Change | None = None,
+           carried: tuple[FlagSnapshot, ...] = (),
+           display_name: str | None = None) -> ProfileChanges:
+    return ProfileChanges(
+        url=snapshot.url, platform=snapshot.platform, handle=snapshot.handle,
+        display_name=snapshot.display_name or display_name, status=status,
+        changes=tuple(changes), posting=posting, flags_before=tuple(flags_before),
+        flags_after=tuple(flags_after), verdict_run=verdict_run, carried_flags=tuple(carried),
+    )
+
+
+# --- counting and wording ----------------------------------------------------------------
+
+
+def _counts(organisations: tuple[OrganisationChanges, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(("new_flags", "cleared_flags", "went_quiet", "came_back",
+                            "not_rechecked", "profile_changes", "completeness_changes",
+                            "added", "removed", "first_read", "changed_profiles"), 0)
+    kind_to_count = {FLAG_NEW: "new_flags", FLAG_CLEARED: "cleared_flags",
+                     WENT_QUIET: "went_quiet", CAME_BACK: "came_back",
+                     NOT_RECHECKED: "not_rechecked", COMPLETENESS: "completeness_changes",
+                     ADDED: "added", REMOVED: "removed", FIRST_READ: "first_read"}
+    for organisation in organisations:
+        for profile in organisation.profiles:
+            if profile.changed:
+                counts["changed_profiles"] += 1
+            if any(change.kind in FACT_KINDS for change in profile.changes):
+                counts["profile_changes"] += 1
+            for change in profile.changes:
+                if change.kind in kind_to_count:
+                    counts[kind_to_count[change.kind]] += 1
+    return counts
+
+
+def _summary(counts: Mapping[str, int]) -> str:
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    parts = []
+    if counts["new_flags"] or counts["cleared_flags"]:
+        parts.append(f"{n(counts['new_flags'], 'new flag', 'new flags')}, "
+                     f"{counts['cleared_flags']} cleared")
+    if counts["went_quiet"]:
+        parts.append(n(counts["went_quiet"], "account went quiet", "accounts went quiet"))
+    if counts["came_back"]:
+        parts.append(n(counts["came_back"], "account came back", "accounts came back"))
+    if counts["not_rechecked"]:
+        parts.append(n(counts["not_rechecked"], "profile not re-checked",
+                       "profiles not re-checked"))
+    if counts["profile_changes"]:
+        parts.append(n(counts["profile_changes"], "profile with a new name, bio or photo",
+                       "profiles with a new name, bio or photo"))
+    if counts["completeness_changes"]:
+        parts.append(n(counts["completeness_changes"], "completeness change",
+                       "completeness changes"))
+    if counts["added"] or counts["removed"]:
+        parts.append(f"{counts['added']} newly listed, {counts['removed']} no longer listed")
+    if counts["first_read"]:
+        parts.append(n(counts["first_read"], "profile read for the first time",
+                       "profiles read for the first time"))
+    return "; ".join(parts) if parts else "no changes"
+
+
+def _ordered(codes: set[str]) -> list[str]:
+    known = [code for code in FLAG_CODES if code in codes]
+    return known + sorted(codes - set(known))
+
+
+def _outcome_text(snapshot: ProfileSnapshot) -> str:
+    detail = _clean(snapshot.outcome_detail, 120)
+    return f"{snapshot.outcome}: {detail}" if detail else snapshot.outcome
+
+
+def _clean(value: str | None, limit: int = MAX_NAME_CHARS) -> str:
+    return clean_text(value, limit)
+
+
+def _score(value: int | None) -> str:
+    return "unknown" if value is None else str(value)
+
+
+def _rate(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g}"
+
+
+def _days(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() / 86400, 1)
