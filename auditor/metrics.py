@@ -288,8 +288,10 @@ def automation_signals(own_items: list[Item], own_hosts: Collection[str]) -> Aut
     if basis < MIN_POSTS_FOR_AUTOMATION:
         return Automation(basis=basis)
     link_only = sum(1 for item in own_items if is_link_only(item, own_hosts))
-    minutes = Counter(item.published_at.minute for item in own_items
-                      if item.kind != "reply")
+    timed = [item for item in own_items if item.kind != "reply"]
+    if all(item.published_at.hour == 0 and item.published_at.minute == 0 for item in timed):
+        timed = []  # dates without a time of day (some feeds): the minute says nothing
+    minutes = Counter(item.published_at.minute for item in timed)
     top_minute, top_count = minutes.most_common(1)[0] if minutes else (None, 0)
     counted = sum(minutes.values())
     return Automation(
