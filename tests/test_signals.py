@@ -98,6 +98,14 @@ def test_automated_by_link_only_share(link_posts: int, flagged: bool) -> None:
     assert m.automation.own_link_share == link_posts / 10
 
 
+def test_dates_without_a_time_of_day_say_nothing_about_the_minute() -> None:
+    # a feed that only gives dates: every item at 00:00 is not a scheduler
+    record = make_record(items=make_items([(d, "original") for d in range(1, 30)],
+                                          scheduled=True))
+    assert metrics_of(record).automation.same_minute_share is None
+    assert "AUTOMATED" not in codes(record)
+
+
 def test_automation_needs_ten_posts() -> None:
     record = make_record(items=make_items([(d, "original") for d in range(1, 10)],
                                           scheduled=True))
@@ -110,7 +118,7 @@ def test_automation_needs_ten_posts() -> None:
 def test_automated_by_fixed_minute(at_minute: int, flagged: bool) -> None:
     # `at_minute` of 10 posts go out at :00, the others at different minutes
     items = tuple(Item(id=str(i), kind="original",
-                       published_at=AS_OF - timedelta(days=i + 1,
+                       published_at=AS_OF - timedelta(days=i + 1, hours=i % 5 + 1,
                                                       minutes=0 if i < at_minute else 7 * i))
                   for i in range(10))
     record = make_record(items=items)
