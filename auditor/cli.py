@@ -3,24 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from auditor import __version__
+from auditor import __version__, history_cli
 from auditor.audit import AuditResult, judge_audit
-from auditor.config import AuditConfig, ConfigError, config_from_urls, load_config, parse_as_of
-from auditor.crawl import crawl_command, read_records, run_crawl
+from auditor.changes import changes_since_last
+from auditor.config import (
+    AuditConfig,
+    ConfigError,
+    ProfileEntry,
+    config_from_urls,
+    load_config,
+    parse_as_of,
+)
+from auditor.crawl import Finished, crawl_command, read_records, run_crawl
+from auditor.history import HistoryError
+from auditor.i18n import LANGUAGES
 from auditor.replay import ReplayError, ReplayStore
 from auditor.resources import sample_pages_dir
 from auditor.verdicts import FLAG_CODES
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 FORMATS = ("html", "json", "csv", "md")
+#: In --out: what run the records belong to, so --resume can continue only the same one.
+RUN_STATE = "run.json"
+#: In --out: the config of the profiles still to crawl, written by --resume.
+RESUME_CONFIG = "resume.toml"
 
 
 class UsageProblem(Exception):
@@ -49,18 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--fail-on", default="", metavar="CODE,...",
                        help="exit with code 1 when any of these flags is raised "
                             f"({', '.join(FLAG_CODES)})")
+    audit.add_argument("--resume", action="store_true",
+                       help="continue an interrupted audit of the same config in --out: keep "
+                            "its finished profiles and crawl only the missing ones")
+    history_cli.add_db_option(audit)
+    audit.add_argument("--no-history", action="store_true",
+                       help="do not store this run in the history file, nor compare with it")
+    _lang(audit)
 
     demo = commands.add_parser("demo", help="audit the bundled sample pages offline "
                                             "(the same as: audit sample_pages/demo.toml "
                                             "--replay sample_pages)")
     demo.add_argument("--out", type=Path, default=Path("demo-report"),
                       help="folder for the reports (default: ./demo-report)")
+    _lang(demo)
 
     check = commands.add_parser("check", help="a quick brief on a few profile URLs")
     check.add_argument("urls", nargs="+", metavar="URL", help="profile URLs")
     _common(check)
     check.add_argument("--json", action="store_true", help="print report.json data instead")
+    _lang(check)
+    history_cli.add_commands(commands)
     return parser
+
+
+def _lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of every text in the reports: en or nl (default: en)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -81,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_audit(args)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command in history_cli.COMMANDS:
+            return history_cli.run_command(args)
         return cmd_check(args)
     except UsageProblem as exc:
         print(f"auditor: {exc}", file=sys.stderr)
@@ -89,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"auditor: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -96,31 +136,70 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _print_warnings(config)
     formats = _formats(args.format)
     fail_on = _fail_on(args.fail_on)
-    as_of = _as_of(args.as_of, config)
     _check_replay(args.replay)
+    digest = _config_digest(args.config)
+    resume = bool(getattr(args, "resume", False))
+    if resume:
+        as_of = _resumable_as_of(args.out, digest, args.as_of, config)
+    else:
+        as_of = _as_of(args.as_of, config)
+    if args.record is not None:
+        _writable_folder(args.record, "--record")
     out = _writable_folder(args.out)
     records = out / "records.jsonl"
-    command = crawl_command(config=args.config, records=records, as_of=as_of,
-                            log_file=out / "crawl.log", replay=args.replay, record=args.record,
-                            settings=_settings(args.settings))
-    total = sum(1 for _ in config.profiles())
+    listed = [entry.url for entry in config.profiles()]
+    total = len(listed)
+    crawl_config: Path | None = args.config
+    if resume:
+        done = {record.url for record in read_records(records)}
+        todo = [entry for entry in (*config.profiles(), *config.websites())
+                if entry.url not in done]
+        crawl_config = _write_resume_config(config, todo, out) if todo else None
+        left = sum(1 for url in listed if url not in done)
+        print(f"Resuming: {total - left} of {total} profile(s) already done, "
+              f"{left} to crawl.", file=sys.stderr)
+    _write_run_state(out, args.config, digest, as_of, completed=False)
+    db = None if getattr(args, "no_history", False) else getattr(args, "db_path", None)
+    if db is None and not getattr(args, "no_history", False):
+        db = history_cli.resolve_db_path(getattr(args, "db", None), config)
+    started_at = datetime.now(UTC)
+    run_id = None
+    if db is not None:
+        try:
+            run_id = history_cli.begin_run(db, config, started_at=started_at, as_of=as_of)
+        except HistoryError as exc:
+            raise UsageProblem(f"--db: {exc}") from None
+    if not resume:
+        (out / "crawl.log").write_text("", encoding="utf-8")
     print(f"Auditing {total} profile(s) of {len(config.organisations)} organisation(s) "
           f"as of {as_of.date().isoformat()}…", file=sys.stderr)
     started = time.monotonic()
-    run = run_crawl(command, records, progress=_progress_printer(total))
+    completed = True
+    if crawl_config is not None:
+        command = crawl_command(config=crawl_config, records=records, as_of=as_of,
+                                log_file=out / "crawl.log", replay=args.replay,
+                                record=args.record, settings=_settings(args.settings))
+        run = run_crawl(command, records, progress=_progress_printer(listed), resume=resume)
+        completed = run.completed
+        if run.returncode != 0 and not run.interrupted:
+            _print_log_tail(out / "crawl.log")
     result = judge_audit(config, read_records(records), as_of=as_of,
-                         generated_at=datetime.now(UTC))
+                         generated_at=datetime.now(UTC), lang=getattr(args, "lang", "en"))
+    if db is not None:
+        result = replace(result, since=changes_since_last(db, result, config_path=config.path))
+        history_cli.store_run(db, config, result, completed=completed and not result.missing,
+                              started_at=started_at, run_id=run_id)
     written = write_reports(result, out, formats)
     elapsed = time.monotonic() - started
     flagged = sum(1 for p in result.profiles() if p.flags)
     print(f"{total} profile(s) audited in {elapsed:.1f} s, {flagged} with flags. "
           f"Reports: {', '.join(str(p) for p in written)}", file=sys.stderr)
-    if run.returncode != 0 and not run.interrupted:
-        _print_log_tail(out / "crawl.log")
-    if not run.completed or result.missing:
+    if not completed or result.missing:
         print(f"auditor: the crawl was cut short ({result.missing} profile(s) not finished; "
-              f"see {out / 'crawl.log'})", file=sys.stderr)
+              f"see {out / 'crawl.log'}); rerun with --resume to crawl only those: "
+              f"auditor audit {args.config} --out {out} --resume", file=sys.stderr)
         return EXIT_CUT_SHORT
+    _write_run_state(out, args.config, digest, as_of, completed=True)
     raised = {flag.code for p in result.profiles() for flag in p.flags}
     if raised & fail_on:
         print(f"auditor: flags raised that --fail-on names: {', '.join(sorted(raised & fail_on))}",
@@ -129,12 +208,123 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- resuming an interrupted audit --------------------------------------------------------
+
+def _config_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:  # load_config read it a moment ago; report it all the same
+        raise UsageProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _write_run_state(out: Path, config: Path, digest: str, as_of: datetime, *,
+                     completed: bool) -> None:
+    """``run.json``: which config and audit date the records in ``out`` belong to."""
+    state = {"config": str(config.resolve()), "config_sha256": digest,
+             "as_of": as_of.isoformat(), "completed": completed}
+    path = out / RUN_STATE
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise UsageProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
+
+
+def _resumable_as_of(out: Path, digest: str, as_of_arg: str | None,
+                     config: AuditConfig) -> datetime:
+    """The audit date of the interrupted run in ``out``; UsageProblem when it cannot go on."""
+    path = out / RUN_STATE
+    again = "run without --resume to start a new audit"
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        stored_digest, stored_as_of = state["config_sha256"], parse_as_of(state["as_of"])
+        finished = bool(state.get("completed"))
+    except FileNotFoundError:
+        raise UsageProblem(f"--resume: nothing to resume in {out} (no {RUN_STATE} from an "
+                           f"earlier audit); {again}") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UsageProblem(f"--resume: {path} cannot be read; {again}") from None
+    if stored_digest != digest:
+        raise UsageProblem(f"--resume: the audit in {out} was made with another config "
+                           f"({state.get('config')}), or the config changed since; {again}")
+    if as_of_arg is not None:
+        wanted = _as_of(as_of_arg, config)
+        if wanted != stored_as_of:
+            raise UsageProblem(f"--resume: --as-of {wanted.date().isoformat()} differs from "
+                               f"the interrupted audit's {stored_as_of.isoformat()}; {again}")
+    if finished:
+        raise UsageProblem(f"--resume: nothing to resume: the audit in {out} finished; {again}")
+    return stored_as_of
+
+
+def _write_resume_config(config: AuditConfig, todo: Sequence[ProfileEntry], out: Path) -> Path:
+    """A config of only the profiles (and websites) still to crawl, as TOML in ``out``.
+
+    Organisations keep their name and role, profiles their URL as first written, so the
+    new records read exactly as the interrupted run's would have.
+    """
+    wanted = {entry.url for entry in todo}
+    lines = ["# Written by auditor audit --resume: the profiles the interrupted run did not",
+             "# finish. The audit itself still reads the original config.", "", "[audit]"]
+    lines += _toml_table(config.audit)
+    lines += ["", "[thresholds]", *_toml_table(config.thresholds)]
+    if config.endpoints:
+        lines += ["", "[endpoints]"]
+        lines += [f"{_toml_key(name)} = {_toml_value(url)}"
+                  for name, url in config.endpoints.items()]
+    for organisation in config.organisations:
+        profiles = [entry for entry in organisation.profiles if entry.url in wanted]
+        website = organisation.website if organisation.website in wanted else None
+        if website and not profiles and organisation.profiles:
+            # A config needs a profile per organisation: re-read one to reach the website.
+            profiles = [organisation.profiles[0]]
+        if not profiles:
+            continue
+        lines += ["", "[[organisation]]", f"name = {_toml_value(organisation.name)}",
+                  f"role = {_toml_value(organisation.role)}"]
+        if website:
+            lines.append(f"website = {_toml_value(website)}")
+        lines.append("profiles = [")
+        lines += [f"  {_toml_value(entry.source_url)}," for entry in profiles]
+        lines.append("]")
+    path = out / RESUME_CONFIG
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
+    return path
+
+
+def _toml_table(settings: Any) -> list[str]:
+    return [f"{field.name} = {_toml_value(getattr(settings, field.name))}"
+            for field in fields(settings) if getattr(settings, field.name) is not None]
+
+
+def _toml_key(name: str) -> str:
+    return name if name.replace("_", "").replace("-", "").isalnum() else _toml_value(name)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, datetime):
+        return json.dumps(value.isoformat())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    # A JSON string is a valid TOML basic string.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The bundled demo, found inside the installed package as well as in a checkout."""
     samples = sample_pages_dir()
     demo_args = argparse.Namespace(
         config=samples / "demo.toml", out=args.out, as_of=None, replay=samples, record=None,
-        format=",".join(FORMATS), fail_on="", settings=[],
+        format=",".join(FORMATS), fail_on="", settings=[], resume=False, no_history=False,
+        db=None, db_path=args.out / "demo.history.sqlite", lang=args.lang,
     )
     return cmd_audit(demo_args)
 
@@ -155,7 +345,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                                 replay=args.replay, settings=_settings(args.settings))
         run = run_crawl(command, records)
         result = judge_audit(config, read_records(records), as_of=as_of,
-                             generated_at=datetime.now(UTC))
+                             generated_at=datetime.now(UTC), lang=args.lang)
         if run.returncode != 0 and not run.interrupted:
             _print_log_tail(work / "crawl.log")
     if args.json:
@@ -196,21 +386,45 @@ def _settings(values: Sequence[str]) -> list[str]:
     return list(values)
 
 
-def _progress_printer(total: int) -> Callable[[int], None]:
-    """Progress on stderr: one updating line on a terminal, a line per 10% otherwise."""
+def _progress_printer(listed: Sequence[str]) -> Callable[[list[Finished]], None]:
+    """Progress on stderr: profiles done out of total, and how many did not read as ok.
+
+    One updating line on a terminal; otherwise a plain line per 10% of the profiles.
+    Records of anything not listed (an organisation's website) are not counted.
+    """
     interactive = sys.stderr.isatty()
+    wanted = set(listed)
+    total = len(wanted)
+    done: set[str] = set()
+    not_ok: dict[str, str] = {}
     shown = {"step": -1}
 
-    def show(done: int) -> None:
+    def line() -> str:
+        text = f"{len(done)}/{total} profiles done"
+        if not_ok:
+            counts = Counter(not_ok.values())
+            text += f", {len(not_ok)} not ok (" + ", ".join(
+                f"{count} {outcome}" for outcome, count in sorted(counts.items())) + ")"
+        return text
+
+    def show(finished: list[Finished]) -> None:
+        for record in finished:
+            if record.url not in wanted:
+                continue
+            done.add(record.url)
+            if record.outcome == "ok":
+                not_ok.pop(record.url, None)
+            else:
+                not_ok[record.url] = record.outcome
         if interactive:
-            print(f"\r  {done}/{total} profiles done", end="", file=sys.stderr, flush=True)
-            if done >= total:
+            print(f"\r\033[K  {line()}", end="", file=sys.stderr, flush=True)
+            if len(done) >= total:
                 print(file=sys.stderr)
             return
-        step = done * 10 // max(total, 1)
+        step = len(done) * 10 // max(total, 1)
         if step > shown["step"]:
             shown["step"] = step
-            print(f"  {done}/{total} profiles done", file=sys.stderr, flush=True)
+            print(f"  {line()}", file=sys.stderr, flush=True)
 
     return show
 
@@ -267,12 +481,19 @@ def _check_replay(directory: Path | None) -> None:
         raise UsageProblem(f"--replay: {exc}") from None
 
 
-def _writable_folder(path: Path) -> Path:
+def _writable_folder(path: Path, option: str = "--out") -> Path:
+    """Create ``path`` if need be and check a file can be written in it; else UsageProblem."""
+    for folder in (path, *path.parents):
+        if folder.exists() and not folder.is_dir():
+            why = "it is a file, not a folder" if folder == path else f"{folder} is a file"
+            raise UsageProblem(f"{option}: cannot write to {path}: {why}")
+        if folder.exists():
+            break
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".auditor-write-test"
         probe.write_text("", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
-        raise UsageProblem(f"--out: cannot write to {path} ({exc.strerror or exc})") from None
+        raise UsageProblem(f"{option}: cannot write to {path} ({exc.strerror or exc})") from None
     return path

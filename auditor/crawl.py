@@ -3,24 +3,36 @@
 The core never imports Scrapy: the crawl runs as ``python -m scrapy crawl profiles`` with
 the project's settings module, so a crash or Ctrl-C in the crawl cannot take the records
 already written with it.
+
+The child runs in its own process group: a Ctrl-C on the terminal reaches only the
+``auditor`` process, which passes exactly one SIGINT on (Scrapy treats a second one as
+"stop now, uncleanly"). On Linux the child also gets SIGTERM when its parent dies, so a
+killed ``auditor`` leaves no crawl running behind it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from auditor.models import ProfileRecord
 
 SETTINGS_MODULE = "spiders.settings"
 #: How often (seconds) the records file is looked at for progress.
 _PROGRESS_EVERY = 0.5
+#: How long a crawl asked to stop may take to close before it is killed.
+_STOP_GRACE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,14 @@ class CrawlRun:
     @property
     def completed(self) -> bool:
         return self.returncode == 0 and not self.interrupted
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """One line of the records file as progress sees it."""
+
+    url: str
+    outcome: str
 
 
 def crawl_command(*, config: Path | None, urls: Sequence[str] = (), records: Path,
@@ -50,54 +70,167 @@ def crawl_command(*, config: Path | None, urls: Sequence[str] = (), records: Pat
     if record is not None:
         command += ["-a", f"record={record.resolve()}"]
     if log_file is not None:
-        command += ["-s", f"LOG_FILE={log_file.resolve()}", "-s", "LOG_FILE_APPEND=False"]
+        command += ["-s", f"LOG_FILE={log_file.resolve()}"]
     for setting in settings:
         command += ["-s", setting]
     return command
 
 
-def run_crawl(command: list[str], records: Path,
-              progress: Callable[[int], None] | None = None) -> CrawlRun:
-    """Run the crawl; Ctrl-C reaches the child too, which stops cleanly.
+class RecordTail:
+    """Reads the lines appended to a records file since the last look, never the whole file.
 
-    ``progress`` is called with the number of finished profiles whenever it grows.
+    A line still being written (no newline yet) waits for the next look.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.offset = 0
+        self._partial = b""
+
+    def read_new(self) -> list[Finished]:
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self.offset)
+                chunk = handle.read()
+        except OSError:
+            return []
+        self.offset += len(chunk)
+        data = self._partial + chunk
+        complete, _, self._partial = data.rpartition(b"\n")
+        found: list[Finished] = []
+        for line in complete.split(b"\n"):
+            finished = _finished(line)
+            if finished is not None:
+                found.append(finished)
+        return found
+
+
+def _finished(line: bytes) -> Finished | None:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    url, outcome = data.get("url"), data.get("outcome")
+    if not isinstance(url, str) or not isinstance(outcome, str):
+        return None
+    return Finished(url, outcome)
+
+
+def run_crawl(command: list[str], records: Path,
+              progress: Callable[[list[Finished]], None] | None = None, *,
+              resume: bool = False) -> CrawlRun:
+    """Run the crawl; Ctrl-C or SIGTERM stops the child cleanly and marks the run interrupted.
+
+    ``progress`` is called with the records finished since its last call (on a resumed run
+    the first call also holds the records already there). Without ``resume`` the records
+    file starts empty; with it, new records are appended after the old ones.
     """
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
     records.parent.mkdir(parents=True, exist_ok=True)
-    records.write_text("", encoding="utf-8")
+    if resume:
+        trim_torn_tail(records)
+    else:
+        records.write_text("", encoding="utf-8")
+    tail = RecordTail(records)
     interrupted = False
-    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
-    done = 0
-    try:
-        while True:
-            try:
-                returncode = process.wait(timeout=_PROGRESS_EVERY)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            finished = _count_lines(records)
-            if progress is not None and finished > done:
-                done = finished
-                progress(done)
-    except KeyboardInterrupt:
-        interrupted = True
+    posix = os.name == "posix"
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                               start_new_session=posix,
+                               preexec_fn=_die_with_parent if posix else None)
+    with _sigterm_as_interrupt():
         try:
-            returncode = process.wait(timeout=30)
-        except (KeyboardInterrupt, subprocess.TimeoutExpired):
-            process.kill()
-            returncode = process.wait()
-    finished = _count_lines(records)
-    if progress is not None and finished > done:
-        progress(finished)
+            while True:
+                _report(tail, progress)
+                try:
+                    returncode = process.wait(timeout=_PROGRESS_EVERY)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+        except KeyboardInterrupt:
+            interrupted = True
+            returncode = _stop(process)
+    _report(tail, progress)
     return CrawlRun(records_path=records, returncode=returncode, interrupted=interrupted)
 
 
-def _count_lines(path: Path) -> int:
+def _report(tail: RecordTail, progress: Callable[[list[Finished]], None] | None) -> None:
+    if progress is None:
+        return
+    new = tail.read_new()
+    if new:
+        progress(new)
+
+
+def _stop(process: subprocess.Popen[Any]) -> int:
+    """Ask the crawl to close (one SIGINT: Scrapy finishes cleanly); kill it if it hangs."""
     try:
-        with path.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
-    except OSError:
-        return 0
+        if os.name == "posix":
+            process.send_signal(signal.SIGINT)
+        else:  # no SIGINT to a child on Windows; it shares the console's Ctrl-C anyway
+            process.terminate()
+        return process.wait(timeout=_STOP_GRACE)
+    except (KeyboardInterrupt, subprocess.TimeoutExpired):
+        process.kill()
+        return process.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, get SIGTERM when the auditor process dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before prctl: stop now
+        os._exit(1)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While active, SIGTERM to the auditor stops the crawl as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def trim_torn_tail(path: Path) -> None:
+    """Cut a torn last line (a killed run) so appended records start on a line of their own."""
+    try:
+        with path.open("rb+") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size == 0:
+                return
+            keep = size
+            step = 1 << 16
+            while keep > 0:
+                start = max(0, keep - step)
+                handle.seek(start)
+                block = handle.read(keep - start)
+                newline = block.rfind(b"\n")
+                if newline >= 0:
+                    keep = start + newline + 1
+                    break
+                keep = start
+            if keep != size:
+                handle.truncate(keep)
+    except FileNotFoundError:
+        return
 
 
 def read_records(path: Path) -> Iterator[ProfileRecord]:
