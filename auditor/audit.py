@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from auditor import __version__
 from auditor.config import AuditConfig, ProfileEntry, Thresholds
@@ -61,6 +62,9 @@ class AuditResult:
     role_thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
     #: The language every text of the audit is written in (auditor.i18n.LANGUAGES).
     lang: str = "en"
+    #: What changed since the last stored audit of the same config
+    #: (auditor.changes.Changes), None without history.
+    since: Any = None
 
     def profiles(self) -> Iterable[ProfileResult]:
         for organisation in self.organisations:

@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Final
 
 from auditor.config import Thresholds
+from auditor.contacts import find_contacts
 from auditor.i18n import EN, Translator
 from auditor.models import OWN_POST_KINDS, Item, ProfileFacts, ProfileRecord
 from auditor.urls import host_of
@@ -32,11 +33,6 @@ CHECK_WEIGHTS: Final = {
 #: A bio shorter than this says nothing about who you are.
 MIN_BIO_CHARS: Final = 20
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-#: International (+31 6 12345678, +44 20 7946 0958) and Dutch national forms
-#: (020-1234567, 06-12345678, 0800 1234): a leading + or 0, then at least 8 more digits.
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9][\d\s().\-]{7,17}\d|(?<![\w+])0[1-9][\d\s\-]{6,12}\d")
-_PHONE_DIGITS_MIN = 9
 #: Links in a profile that are a way to get in touch, not a website.
 _CONTACT_LINK = re.compile(r"^(mailto:|tel:)|^https?://(wa\.me|api\.whatsapp\.com|m\.me)/"
                            r"|^https?://[^/]+/(contact|kontakt|contacteer|neem-contact)", re.I)
@@ -342,21 +338,6 @@ def _last_post(items: list[Item], profile: ProfileFacts | None,
     if reported is not None and reported <= as_of and (profile and profile.posts_total != 0):
         return reported, None, "platform"
     return None, None, None
-
-
-def find_contacts(texts: list[str]) -> tuple[list[str], list[str]]:
-    """E-mail addresses and phone numbers found in free text."""
-    emails: list[str] = []
-    phones: list[str] = []
-    for text in texts:
-        for match in _EMAIL.findall(text):
-            if match not in emails:
-                emails.append(match)
-        for match in _PHONE.findall(text):
-            digits = re.sub(r"\D", "", match)
-            if len(digits) >= _PHONE_DIGITS_MIN and match.strip() not in phones:
-                phones.append(match.strip())
-    return emails, phones
 
 
 def compute_completeness(record: ProfileRecord, t: Translator = EN) -> Completeness:

@@ -439,7 +439,10 @@ def main(argv: list[str]) -> None:
     write_manifest(ROOT / "mastodon" / "manifest.json", out.responses, strip="mastodon/")
     expects = [Expect(url=p.url, organisation=p.organisation, outcome=p.outcome,
                       flags=p.flags, why=p.why, platform="mastodon") for p in PROFILES]
-    for name in PLATFORM_MODULES:
+    chosen = PLATFORM_MODULES
+    if argv[:1] == ["--platforms"] and len(argv) == 2:
+        chosen = tuple(name for name in PLATFORM_MODULES if name in argv[1].split(","))
+    for name in chosen:
         if (Path(__file__).resolve().parent / "samples" / f"{name}.py").exists():
             expects.extend(build_platform(out, name))
     write_manifest(ROOT / "manifest.json", out.responses)

@@ -11,7 +11,14 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    UsageError,
+)
 from scrapy.http import Response
 from twisted.internet.error import (
     ConnectError,
@@ -36,6 +43,7 @@ from auditor.platforms.base import (
     Target,
 )
 from auditor.urls import host_of, is_http_url
+from spiders.manners import AddressRefused
 from spiders.middlewares import NotInReplay
 
 logger = logging.getLogger(__name__)
@@ -238,14 +246,17 @@ def failure_kind(failure: TwistedFailure) -> str:
     """Classify a download failure into one of auditor.platforms.base.FAILURE_KINDS."""
     if failure.check(NotInReplay):
         return "not_in_replay"
+    if failure.check(AddressRefused):
+        return "refused"
     if failure.check(IgnoreRequest):
         message = str(failure.value).lower()
         return "robots" if "robots" in message else "other"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    # Scrapy 2.19 wraps Twisted's errors in its own types; both are recognised.
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timeout"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "dns"
-    if failure.check(ConnectionRefusedError, ConnectError):
+    if failure.check(ConnectionRefusedError, ConnectError, DownloadConnectionRefusedError):
         return "connection"
     text = f"{type(failure.value).__name__} {failure.value}".lower()
     if "ssl" in text or "tls" in text or "certificate" in text:

@@ -29,8 +29,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 1024 * 1024
+DNS_TIMEOUT = 10
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# 429 and 503 are not retried at once: RetryAfterMiddleware waits as Retry-After asks.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 
 # Public pages only: no cookies, no sessions.
@@ -46,11 +49,26 @@ EXTENSIONS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: only http(s), and no private addresses unless the audit allows them
+    # (redirect targets pass here again). Before robots.txt, so none is fetched from there.
+    "spiders.manners.AddressGuardMiddleware": 40,
+    # Scrapy's robots.txt check skips requests queued while robots.txt loads: ours does not,
+    # and honours the audit's obey_robots switch.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.manners.RobotsTxtMiddleware": 100,
+    # Retry-After on 429/503 (scrapy#3849), next to RetryMiddleware (550).
+    "spiders.manners.RetryAfterMiddleware": 560,
     # After HttpCompression (590) has decoded the body, before anything else sees it.
     "spiders.middlewares.RecordMiddleware": 580,
+    # A name the DNS resolver refused: its reason, not "DNS lookup failed", and no retry.
+    "spiders.manners.RefusedNameMiddleware": 950,
     # Closest to the downloader: with --replay no request ever reaches the network.
     "spiders.middlewares.ReplayMiddleware": 990,
 }
+
+# Names resolving to private, loopback or link-local addresses are refused (IP literals
+# are refused by AddressGuardMiddleware). DNS_RESOLVER is deprecated in Scrapy 2.19.
+TWISTED_DNS_RESOLVER = "spiders.manners.GuardedResolver"
 
 ITEM_PIPELINES = {
     "spiders.pipelines.RecordFilePipeline": 800,
@@ -60,6 +78,8 @@ ITEM_PIPELINES = {
 AUDITOR_REPLAY_DIR = None  # answer every request from this replay directory
 AUDITOR_RECORD_DIR = None  # write every response into this replay directory
 AUDITOR_RECORDS_FILE = None  # stream one JSON record per profile to this file
+AUDITOR_RETRY_AFTER_MAX = 60  # longest Retry-After (seconds) waited for; longer: give up
+AUDITOR_RETRY_AFTER_TIMES = 2  # Retry-After waits per request before giving up
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

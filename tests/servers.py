@@ -1,7 +1,8 @@
 """Local HTTP servers for end-to-end crawls: a replay directory served for real on 127.0.0.x.
 
-Each fictional origin in the manifest (https://mastodon.example, ...) gets its own server
-on its own loopback address, so Scrapy sees distinct hosts as it would on the internet.
+Each fictional origin in the manifest (https://mastodon.example, ...) gets its own server,
+on a loopback address of its own site, so Scrapy sees distinct hosts as it would on the
+internet.
 Every occurrence of a fictional origin in bodies and headers is rewritten to the local one.
 """
 
@@ -75,8 +76,13 @@ class ReplayServers:
         self._servers: list[_ManifestServer] = []
 
     def start(self) -> None:
-        for index, origin in enumerate(origins_of(self.store)):
-            server = _ManifestServer((f"127.0.0.{index + 1}", 0), self)
+        # One loopback address per site (www.spaak.example and blog.spaak.example share
+        # 127.0.0.N on different ports), so hosts of one site still compare as one site.
+        addresses: dict[str, str] = {}
+        for origin in origins_of(self.store):
+            site = ".".join((urlsplit(origin).hostname or "").split(".")[-2:])
+            address = addresses.setdefault(site, f"127.0.0.{len(addresses) + 1}")
+            server = _ManifestServer((address, 0), self)
             self.mapping[origin] = server.local_origin
             self.mapping_back[server.local_origin] = origin
             self._servers.append(server)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from auditor.platforms.base import PlatformAdapter
+from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
 from auditor.platforms.mastodon import MastodonAdapter
 
 #: Adapters tried in order: specific hosts first, patterns that match any host last.
-ADAPTERS: tuple[PlatformAdapter, ...] = (MastodonAdapter(),)
+#: FeedAdapter comes after every platform with feed-like paths of its own (Mastodon's
+#: /@user.rss); DiscoveryAdapter claims whatever is left and looks for a feed.
+ADAPTERS: tuple[PlatformAdapter, ...] = (
+    MastodonAdapter(),
+    FeedAdapter(),
+    DiscoveryAdapter(),
+)
 
 _BY_NAME = {adapter.platform: adapter for adapter in ADAPTERS}
 

@@ -25,6 +25,7 @@ FAILURE_KINDS = (
     "connection",
     "tls",
     "robots",
+    "refused",
     "not_in_replay",
     "too_large",
     "parser",
@@ -204,6 +205,8 @@ def outcome_for_failure(failure: Failure) -> tuple[str, str]:
         return "robots_disallowed", f"robots.txt forbids {failure.url}"
     if failure.kind == "not_in_replay":
         return "error", f"not in replay: {failure.url}"
+    if failure.kind == "refused":
+        return "error", failure.detail
     return "error", f"{failure.kind}: {failure.detail}"
 
 

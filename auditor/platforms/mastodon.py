@@ -99,9 +99,7 @@ class MastodonAdapter(PlatformAdapter):
         try:
             account = page.json()
         except ValueError:
-            return self.record(target, "unsupported",
-                               f"{urlsplit(target.url).hostname} did not answer with Mastodon "
-                               "API JSON", fetched_at=page.fetched_at)
+            return self.record(target, *_unreadable_lookup(page), fetched_at=page.fetched_at)
         if not isinstance(account, dict) or "id" not in account or "username" not in account:
             return self.record(target, "error", "account lookup: unexpected answer",
                                fetched_at=page.fetched_at)
@@ -177,6 +175,26 @@ class MastodonAdapter(PlatformAdapter):
             sample=Sample(pages=data["pages"], page_cap_reached=cap_reached, exhausted=exhausted),
             notes=notes,
         )
+
+
+_LOGIN_PATH = re.compile(r"/(?:auth/sign_in|users/sign_in|login|signin|sign_in)\b", re.I)
+_CAPTCHA = re.compile(rb"captcha|cf-chl|challenge-platform|verify you are human", re.I)
+
+
+def _unreadable_lookup(page: Page) -> tuple[str, str]:
+    """Outcome and detail for a lookup answer that is not JSON: why it could not be read."""
+    path = urlsplit(page.url).path
+    kind = page.headers.get("content-type", "no content type")
+    if _LOGIN_PATH.search(path):
+        return "login_wall", f"the account lookup was redirected to a login page ({path})"
+    if _CAPTCHA.search(page.body[:65536]):
+        return "blocked", "the server answered with a captcha page"
+    if not page.body.strip():
+        return "error", f"account lookup: empty answer (HTTP {page.status}, {kind})"
+    if "json" in kind.lower():
+        return "error", f"account lookup: invalid or truncated JSON ({len(page.body)} bytes)"
+    return "unsupported", (f"{urlsplit(page.url).hostname} did not answer with Mastodon API "
+                           f"JSON (HTTP {page.status}, {kind})")
 
 
 def _acct(url: str) -> str:

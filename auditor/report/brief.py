@@ -37,6 +37,11 @@ def render_brief(result: AuditResult) -> str:
              f"activity window {plural(view.window_days, 'day')}."]
     if view.missing_text:
         lines += ["", f"**WARNING:** {view.missing_text}"]
+    if view.since is not None:
+        lines += ["", f"## {_md(view.since.heading)}", "", _md(view.since.summary)]
+        for profile in view.since.profiles:
+            lines.append(f"- {_md(profile.label)}")
+            lines += [f"  - {_md(line)}" for line in profile.lines]
     headed = len(view.organisations) > 1
     for organisation in view.organisations:
         lines.append("")

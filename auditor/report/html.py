@@ -335,6 +335,22 @@ class LegendEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SinceProfileView:
+    label: str
+    anchor: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SinceView:
+    """What changed since the last stored audit of the same config."""
+
+    heading: str
+    summary: str
+    profiles: tuple[SinceProfileView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReportView:
     lang: str
     title: str
@@ -359,6 +375,8 @@ class ReportView:
     #: "4 profiles audited; 3 flags on 2 profiles."
     summary: str
     severity_counts: tuple[SeverityCount, ...]
+    #: None when there is no earlier audit to compare with.
+    since: SinceView | None = None
 
 
 # --------------------------------------------------------------------------- building
@@ -412,7 +430,30 @@ def build_report_view(result: AuditResult) -> ReportView:
         flagged_profiles=flagged,
         summary=summary,
         severity_counts=_severity_counts(all_flags, t),
+        since=_since_view(result.since, organisations, t) if result.since is not None else None,
     )
+
+
+def _since_view(changes: Any, organisations: tuple[OrganisationView, ...],
+                t: Translator) -> SinceView:
+    """The "since the last audit" section from auditor.changes.Changes."""
+    anchors = {p.url.text: p.anchor for org in organisations for p in org.profiles}
+    previous = changes.previous
+    heading = t("Since the last audit (run {run}, as of {date})", run=previous.id,
+                date=format_date(previous.as_of, t))
+    profiles = []
+    for profile in changes.profiles():
+        lines = [change.message for change in profile.changes]
+        if profile.posting is not None and (lines or (changes.days_between or 0) >= 1):
+            lines.append(profile.posting.message)  # same-day reruns: no trend to tell
+        if not lines:
+            continue
+        label = f"{profile.platform} {profile.handle or profile.url}"
+        profiles.append(SinceProfileView(
+            label=clean_text(label, HANDLE_CHARS), anchor=anchors.get(profile.url, ""),
+            lines=tuple(clean_text(line, NOTE_CHARS) for line in lines[:EVIDENCE_ITEMS])))
+    summary = clean_text(changes.summary, NOTE_CHARS) or t("Nothing changed.")
+    return SinceView(heading=heading, summary=summary, profiles=tuple(profiles))
 
 
 def severity_text(severity: str, t: Translator = EN) -> str:
