@@ -38,8 +38,8 @@ from xml.sax import SAXException
 import feedparser
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
+from auditor.contacts import find_contacts
 from auditor.htmltext import Fragment, read_fragment
-from auditor.metrics import find_contacts
 from auditor.models import (
     MAX_BIO_CHARS,
     MAX_NAME_CHARS,
