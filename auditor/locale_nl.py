@@ -379,4 +379,19 @@ NL: Final[dict[str, str]] = {
          "docs/metrics.md."),
     "Generated {moment} by social presence auditor {version}.":
         "Gemaakt op {moment} door social presence auditor {version}.",
+    # auditor/report/brief.py
+    "Generated {moment} by social presence auditor {version}; activity window {window}.":
+        "Gemaakt op {moment} door social presence auditor {version}; meetperiode {window}.",
+    "Most useful fixes:": "Wat het meest oplevert:",
+    "No flags on {n} profile.": "Geen meldingen op {n} profiel.",
+    "No flags on {n} profiles.": "Geen meldingen op {n} profielen.",
+    "WARNING:": "WAARSCHUWING:",
+    "last post {last} · {per_week} posts/week · replies {replies} · profile {score}":
+        "laatste bericht {last} · {per_week} berichten/week · reacties {replies} · "
+        "profiel {score}",
+    "n/a = could not be measured (not zero); unreadable profiles are never judged dead.":
+        "n.v.t. = niet te meten (niet nul); onleesbare profielen worden nooit dood genoemd.",
+    "no profiles listed": "geen profielen opgegeven",
+    "{flags} ({counts}) on {flagged} of {profiles}.":
+        "{flags} ({counts}) op {flagged} van {profiles}.",
 }

@@ -243,5 +243,6 @@ def test_the_brief_of_a_dutch_audit_uses_the_dutch_texts() -> None:
     assert "(212 dagen geleden)" in text  # days since the last post
     assert t.percent(10 / 30) in text  # the reply share, "33,3%"
     # The organisation headings carry the Dutch counts ("4 profielen, 3 meldingen").
-    assert re.search(r"^## Spaak Fietsen \(client\): 4 profielen, 3 meldingen$", text, re.M)
+    assert re.search(r"^## Spaak Fietsen \(klant\): 4 profielen, 3 meldingen$", text, re.M)
+    assert "Wat het meest oplevert:" in text and "last post" not in text
     assert "last post 212 days ago" not in text

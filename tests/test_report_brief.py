@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from auditor.audit import AuditResult, OrganisationResult
 from auditor.config import Thresholds
+from auditor.i18n import EN
 from auditor.models import ProfileRecord
-from auditor.report.brief import REASON_CHARS, render_brief
+from auditor.report.brief import REASON_CHARS, render_brief, top_fixes
 from tests.conftest import (
     COMPLETE_PROFILE,
     REPO,
@@ -65,7 +66,7 @@ def test_brief_lists_every_profile_with_its_numbers_and_flags() -> None:
     assert lines.index(incomplete) > lines.index(profile_lines[1])
     # the unreadable profile: its outcome and UNAUDITABLE, never a guess at activity
     walled = lines.index(profile_lines[2])
-    assert profile_lines[2].endswith(": login_wall (sign-in page)")
+    assert profile_lines[2].endswith(": login wall (sign-in page)")
     assert lines[walled + 1] == ("  - UNAUDITABLE (low): could not be audited: login wall "
                                  "(sign-in page)")
     assert "3 flags (2 high, 1 low) on 2 of 3 profiles." in lines
@@ -154,3 +155,27 @@ def test_the_brief_needs_no_jinja2() -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                          text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_three_most_useful_fixes_most_severe_first_each_once() -> None:
+    dead_a = make_record(url="https://mastodon.example/@a",
+                         items=make_items([(200, "original")]))
+    dead_b = make_record(url="https://mastodon.example/@b",
+                         items=make_items([(300, "original")]))
+    stale = make_record(url="https://mastodon.example/@c",
+                        items=make_items([(40, "original")]),
+                        profile=replace(COMPLETE_PROFILE, bio=""))
+    gone = make_record(url="https://mastodon.example/@d", outcome="not_found",
+                       profile=None)
+    records = [replace(r, handle=f"@{name}")
+               for r, name in zip((dead_a, dead_b, stale, gone), "abcd", strict=True)]
+    organisation = OrganisationResult("Spaak", "client", None,
+                                      tuple(judged(r) for r in records))
+    fixes = top_fixes(organisation, EN)
+    assert len(fixes) == 3
+    # GONE and DEAD are high; GONE comes first in the flag order, DEAD names both profiles
+    assert fixes[0].startswith("Remove the link") and fixes[0].endswith("(@d)")
+    assert fixes[1].startswith("Post again") and fixes[1].endswith("(@a, @b)")
+    assert fixes[2].startswith("Plan regular posts")  # STALE: medium, before INCOMPLETE
+    text = render_brief(check(organisations=(organisation,)))
+    assert "Most useful fixes:\n1. Remove the link" in text
