@@ -936,8 +936,9 @@ def _flag_view(flag: Flag, t: Translator) -> FlagView:
 
 def _evidence_items(evidence: Mapping[str, Any], t: Translator) -> Iterable[EvidenceView]:
     """One line per evidence value; lists give one line per element."""
+    labels = _evidence_labels(t)
     for key, value in evidence.items():
-        label = clean_text(str(key).replace("_", " "), 60)
+        label = labels.get(str(key)) or clean_text(str(key).replace("_", " "), 60)
         if isinstance(value, (list, tuple)):
             if not value:
                 yield EvidenceView(label, t("none"))
@@ -945,6 +946,24 @@ def _evidence_items(evidence: Mapping[str, Any], t: Translator) -> Iterable[Evid
                 yield _evidence_item(label, element, t)
         else:
             yield _evidence_item(label, value, t)
+
+
+def _evidence_labels(t: Translator) -> dict[str, str]:
+    return {
+        "outcome": t("outcome"), "detail": t("detail"), "url": t("address"),
+        "posts_total": t("posts ever"), "created_at": t("created"),
+        "last_post_at": t("last post"), "last_post_url": t("last post link"),
+        "posts": t("post"), "source": t("source"), "threshold_days": t("threshold (days)"),
+        "threshold": t("threshold"), "own_posts": t("own posts"), "replies": t("replies"),
+        "originals": t("originals"), "self_replies": t("thread replies"),
+        "reposts": t("reposts"), "covered_days": t("days covered"),
+        "automation": t("automation signs"), "missing": t("missing"), "score": t("score"),
+        "checks": t("checklist"), "findings": t("finding"),
+        "basis_posts": t("posts compared"), "own_link_posts": t("link-only posts"),
+        "own_link_share": t("share of link-only posts"), "top_minute": t("most common minute"),
+        "same_minute_share": t("share at that minute"), "crossposted": t("cross-posted posts"),
+        "crossposted_share": t("share cross-posted"), "crossposted_with": t("cross-posted with"),
+    }
 
 
 def _evidence_item(label: str, value: Any, t: Translator) -> EvidenceView:
