@@ -69,7 +69,8 @@ def test_three_replayed_runs_with_pages_changed_in_between(tmp_path: Path) -> No
 
     account = json.loads(lookup.read_text(encoding="utf-8"))
     account["note"] = "<p>Nieuwe eigenaar sinds november; bel ons op 030-7654321.</p>"
-    account["avatar"] = account["avatar_static"] = "https://mastodon.example/avatars/original/missing.png"
+    default_avatar = "https://mastodon.example/avatars/original/missing.png"
+    account["avatar"] = account["avatar_static"] = default_avatar
     lookup.write_text(json.dumps(account), encoding="utf-8")
     assert _audit(config, pages, tmp_path / "r2", "2026-11-01", "--db", str(db)).returncode == 0
 
@@ -97,7 +98,8 @@ def test_three_replayed_runs_with_pages_changed_in_between(tmp_path: Path) -> No
 
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("SELECT COUNT(*) FROM runs WHERE completed = 1").fetchone() == (3,)
+        complete = connection.execute("SELECT COUNT(*) FROM runs WHERE completed = 1")
+        assert complete.fetchone() == (3,)
 
 
 def test_no_history_stores_nothing(tmp_path: Path) -> None:
