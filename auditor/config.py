@@ -407,8 +407,17 @@ def _replace(settings: AuditSettings, **changes: Any) -> AuditSettings:
 
 def _csv_to_data(text: str, where: str) -> dict[str, Any]:
     """CSV rows ``organisation,role,url`` (header required) as the TOML shape."""
-    reader = csv.reader(io.StringIO(text))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    if "\x00" in text:
+        raise ConfigError([f"{where}: not a CSV text file (it contains a NUL byte)"])
+    reader = csv.reader(io.StringIO(text), strict=True)
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                numbered.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise ConfigError([f"{where}: line {reader.line_num}: not valid CSV ({exc})"]) from None
+    rows = [row for _, row in numbered]
     if not rows:
         raise ConfigError([f"{where}: empty CSV; expected a header organisation,role,url"])
     header = [cell.strip().lower() for cell in rows[0]]
@@ -423,7 +432,7 @@ def _csv_to_data(text: str, where: str) -> dict[str, Any]:
                 for name in header if name not in known]
     column = {name: header.index(name) for name in header}
     organisations: dict[str, dict[str, Any]] = {}
-    for line_no, row in enumerate(rows[1:], start=2):
+    for line_no, row in numbered[1:]:
         if len(row) != len(header):
             problems.append(f"{where}: line {line_no}: {len(row)} columns, expected {len(header)}")
             continue

@@ -142,6 +142,17 @@ def test_csv_problems_name_their_line(tmp_path: Path) -> None:
     assert any("line 3: organisation is empty" in p for p in problems)
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    # blank lines do not shift the line numbers
+    ("organisation,role,url\n\nSpaak,client\n", "line 3: 2 columns, expected 3"),
+    ('organisation,role,url\n"Spaak,client,https://m.example/@a\n', "not valid CSV"),
+    ("organisation,role,url\nSpa\x00ak,client,https://m.example/@a\n", "NUL byte"),
+])
+def test_csv_syntax_problems(tmp_path: Path, text: str, message: str) -> None:
+    problems = problems_of(write(tmp_path, text, "audit.csv"))
+    assert any(message in p for p in problems), problems
+
+
 def test_csv_without_header(tmp_path: Path) -> None:
     problems = problems_of(write(tmp_path, "Spaak,client,https://x.example/@a\n", "audit.csv"))
     assert "header must name the columns organisation,role,url" in problems[0]
