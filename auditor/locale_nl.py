@@ -423,4 +423,13 @@ NL: Final[dict[str, str]] = {
     "thread replies": "vervolgberichten",
     "threshold": "drempel",
     "threshold (days)": "drempel (dagen)",
+    # auditor/metrics.py
+    "posts could not be read (the platform's post list did not answer)":
+        "berichten konden niet worden gelezen (de berichtenlijst van het platform gaf geen "
+        "antwoord)",
+    # adapters' unobservable reasons
+    "YouTube shows a channel's business e-mail only after a captcha; the description and "
+    "links name no e-mail, phone or contact page":
+        "YouTube toont het zakelijke e-mailadres van een kanaal pas na een captcha; de "
+        "beschrijving en links noemen geen e-mailadres, telefoonnummer of contactpagina",
 }

@@ -158,11 +158,15 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     record = _with_aware_dates(record)
     known = [item for item in record.items if item.published_at <= as_of]
     last_post_at, last_post_url, source = _last_post(known, record.profile, as_of)
+    unread_posts = t("posts could not be read (the platform's post list did not answer)")
     if last_post_at is None:
-        reasons["last_post_at"] = reasons["days_since_last_post"] = (
-            t("the account has never posted") if posts_total == 0
-            else t("no public post was seen")
-        )
+        if record.sample is None:
+            why = unread_posts
+        elif posts_total == 0:
+            why = t("the account has never posted")
+        else:
+            why = t("no public post was seen")
+        reasons["last_post_at"] = reasons["days_since_last_post"] = why
     days_since = None if last_post_at is None else int((as_of - last_post_at).total_seconds()
                                                        // 86400)
 
@@ -189,7 +193,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     posts_per_week: float | None
     if not known and not exhausted:
         posts_per_week = None
-        reasons["posts_per_week"] = t("no post was fetched and the history was not fully read")
+        reasons["posts_per_week"] = (unread_posts if record.sample is None else
+                                     t("no post was fetched and the history was not fully read"))
     elif covered_days < 1:
         posts_per_week = None
         reasons["posts_per_week"] = t("the covered span is shorter than a day")

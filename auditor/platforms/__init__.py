@@ -5,11 +5,14 @@ from __future__ import annotations
 from auditor.platforms.base import PlatformAdapter
 from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
 from auditor.platforms.mastodon import MastodonAdapter
+from auditor.platforms.youtube import YouTubeAdapter
 
 #: Adapters tried in order: specific hosts first, patterns that match any host last.
-#: FeedAdapter comes after every platform with feed-like paths of its own (Mastodon's
-#: /@user.rss); DiscoveryAdapter claims whatever is left and looks for a feed.
+#: YouTube before Mastodon (whose /@user pattern matches any host); FeedAdapter after every
+#: platform with feed-like paths of its own (Mastodon's /@user.rss, YouTube's
+#: /feeds/videos.xml); DiscoveryAdapter claims whatever is left and looks for a feed.
 ADAPTERS: tuple[PlatformAdapter, ...] = (
+    YouTubeAdapter(),
     MastodonAdapter(),
     FeedAdapter(),
     DiscoveryAdapter(),
