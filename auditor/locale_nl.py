@@ -432,4 +432,5 @@ NL: Final[dict[str, str]] = {
     "links name no e-mail, phone or contact page":
         "YouTube toont het zakelijke e-mailadres van een kanaal pas na een captcha; de "
         "beschrijving en links noemen geen e-mailadres, telefoonnummer of contactpagina",
+    "Telegram channels have no banner image": "Telegramkanalen hebben geen bannerafbeelding",
 }

@@ -22,8 +22,8 @@ import json
 import random
 import shutil
 import struct
-import zlib
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from samples.common import AS_OF, ORGANISATIONS, Expect, Writer  # noqa: E402
+from samples.common import AS_OF, ORGANISATIONS, Expect, Writer
 
 ROOT = Path(__file__).resolve().parent.parent / "sample_pages"
 PAGE_SIZE = 40

@@ -48,6 +48,10 @@ def wanted() -> dict[str, dict[str, Any]]:
             for url, v in expected().items()}
 
 
+def without(found: dict[str, dict[str, Any]], code: str) -> dict[str, dict[str, Any]]:
+    return {url: {**v, "flags": [f for f in v["flags"] if f != code]} for url, v in found.items()}
+
+
 def read_report(out: Path) -> dict[str, Any]:
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
@@ -101,12 +105,24 @@ def test_demo_audit_over_real_http(tmp_path: Path) -> None:
         run = auditor("audit", str(_local_config(servers, tmp_path)), "--out", str(out), *FAST)
         requested = list(servers.requests)
     assert run.returncode == 0, run.stderr + (out / "crawl.log").read_text()
-    assert verdicts(read_report(out), rename=servers.fictional) == wanted()
+    # Served on loopback, a site's links become IP addresses in some places and stay host
+    # names in others (a bare "www.ratel.example" in a bio is not rewritten), so website
+    # consistency cannot be judged here; the replayed demo above checks INCONSISTENT.
+    assert (without(verdicts(read_report(out), rename=servers.fictional), "INCONSISTENT")
+            == without(wanted(), "INCONSISTENT"))
     # polite: robots.txt asked once per host; the page cap stopped the paging
     assert sum(url.endswith("/robots.txt") for url in requested) == len(servers.mapping)
+    # nothing else was asked for than the pages, robots.txt and the avatars (each once)
+    records = [json.loads(line) for line in
+               (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    avatars = {servers.local(r["profile"]["avatar_url"]) for r in records
+               if r.get("profile") and r["profile"].get("avatar_url")}
     unexpected = [url for url in requested if not url.endswith("/robots.txt")
+                  and url not in avatars
                   and servers.store.lookup(servers.fictional(url)) is None]
     assert unexpected == []
+    fetched_avatars = [url for url in requested if url in avatars]
+    assert len(fetched_avatars) == len(set(fetched_avatars))
 
 
 def test_record_then_replay_gives_the_same_report(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from auditor.platforms.base import PlatformAdapter
+from auditor.platforms.bluesky import BlueskyAdapter
 from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
 from auditor.platforms.mastodon import MastodonAdapter
+from auditor.platforms.telegram import TelegramAdapter
 from auditor.platforms.youtube import YouTubeAdapter
 
 #: Adapters tried in order: specific hosts first, patterns that match any host last.
@@ -12,8 +14,10 @@ from auditor.platforms.youtube import YouTubeAdapter
 #: platform with feed-like paths of its own (Mastodon's /@user.rss, YouTube's
 #: /feeds/videos.xml); DiscoveryAdapter claims whatever is left and looks for a feed.
 ADAPTERS: tuple[PlatformAdapter, ...] = (
+    BlueskyAdapter(),
     YouTubeAdapter(),
     MastodonAdapter(),
+    TelegramAdapter(),
     FeedAdapter(),
     DiscoveryAdapter(),
 )

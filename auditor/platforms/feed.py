@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import unescape as html_unescape
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 from xml.sax import SAXException
 
@@ -654,6 +654,14 @@ class FeedAdapter(PlatformAdapter):
 _FEED = FeedAdapter()
 
 
+#: Hosts that belong to a platform with an adapter of its own.
+PLATFORM_HOSTS: Final = frozenset({
+    "t.me", "www.t.me", "telegram.me", "www.telegram.me",
+    "youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "music.youtube.com",
+    "bsky.app", "www.bsky.app",
+})
+
+
 class DiscoveryAdapter(PlatformAdapter):
     """Every other http(s) URL: a feed read as one, or an HTML page naming its feed."""
 
@@ -661,7 +669,9 @@ class DiscoveryAdapter(PlatformAdapter):
     replies_observable = False
 
     def claims(self, url: str) -> bool:
-        return is_http_url(url)
+        # A platform's own host that its adapter refused (t.me/joinchat/..., a YouTube
+        # watch page) is not a blog to look for a feed on: it stays unsupported.
+        return is_http_url(url) and host_of(url) not in PLATFORM_HOSTS
 
     def handle(self, url: str) -> str | None:
         return readable_handle(url)
