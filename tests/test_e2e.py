@@ -58,7 +58,8 @@ def read_report(out: Path) -> dict[str, Any]:
 
 def test_demo_audit_through_replay(tmp_path: Path) -> None:
     out = tmp_path / "demo-report"
-    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages", "--out", str(out))
+    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages", "--out", str(out),
+                  "--no-history")
     assert run.returncode == 0, run.stderr
     report = read_report(out)
     assert verdicts(report) == wanted()
@@ -163,7 +164,7 @@ def test_replay_miss_is_an_error_for_that_profile_only(tmp_path: Path) -> None:
 
 
 def test_fail_on_exits_1(tmp_path: Path) -> None:
-    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages",
+    run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages", "--no-history",
                   "--out", str(tmp_path / "o"), "--format", "json", "--fail-on", "DEAD")
     assert run.returncode == 1
     assert "DEAD" in run.stderr
@@ -201,7 +202,7 @@ def test_check_prints_a_brief(tmp_path: Path) -> None:
 def test_as_of_fixes_the_audit_date(tmp_path: Path, as_of: str) -> None:
     out = tmp_path / as_of
     run = auditor("audit", "sample_pages/demo.toml", "--replay", "sample_pages", "--out", str(out),
-                  "--as-of", as_of, "--format", "json")
+                  "--no-history", "--as-of", as_of, "--format", "json")
     assert run.returncode == 0, run.stderr
     report = read_report(out)
     assert report["audit"]["as_of"].startswith(as_of)
