@@ -16,11 +16,12 @@ from auditor.consistency import (
     crossposts,
     findings_by_profile,
 )
-from auditor.i18n import translator
+from auditor.i18n import Translator, translator
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Metrics, compute_metrics
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
-from auditor.urls import host_of
+from auditor.sitelinks import SiteFinding, website_findings
+from auditor.urls import host_of, same_site
 from auditor.verdicts import Flag, inconsistent_flag, judge
 
 CUT_SHORT_DETAIL = "not fetched: the crawl was cut short"
@@ -109,6 +110,11 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of:
         own_hosts = {host_of(organisation.website)} if organisation.website else set()
         repeated = crossposts(org_records)
         findings = consistency_findings(org_records, organisation.website, organisation.name, t)
+        site_findings = website_findings(site, org_records) if site is not None else []
+        # A profile on the organisation's own site (its blog's feed) needs no link to it.
+        findings += [Finding("not_linked", site_finding_text(f, t), (f.url,), dict(f.evidence))
+                     for f in site_findings if f.kind == "not_linked"
+                     and not same_site(host_of(f.url), host_of(organisation.website or ""))]
         per_profile = findings_by_profile(findings)
         results: list[ProfileResult] = []
         for record in org_records:
@@ -124,13 +130,40 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of:
         organisations.append(OrganisationResult(organisation.name, organisation.role,
                                                 organisation.website, tuple(results),
                                                 website_record=site,
-                                                findings=tuple(findings)))
+                                                findings=tuple(findings),
+                                                website_lines=tuple(
+                                                    site_finding_text(f, t)
+                                                    for f in site_findings
+                                                    if f.kind != "not_linked")))
     return AuditResult(
         name=config.audit.name, as_of=as_of, generated_at=generated_at, tool_version=__version__,
         window_days=config.audit.window_days, thresholds=config.thresholds,
         organisations=tuple(organisations), missing=missing,
         role_thresholds=dict(config.role_thresholds), lang=t.lang,
     )
+
+
+def site_finding_text(finding: SiteFinding, t: Translator) -> str:
+    """A website finding in the audit's language."""
+    evidence = finding.evidence
+    link = evidence.get("link") or finding.url
+    texts = {
+        "linked": lambda: t("the website links to {profile}", profile=finding.url),
+        "not_linked": lambda: t("the organisation's website {website} does not link to this "
+                                "profile", website=evidence.get("website", "")),
+        "unlisted": lambda: t("the website links to {link}, which is not in the audit list",
+                              link=link),
+        "dead_network": lambda: t("the website links to {network}, a network that closed in "
+                                  "{year}: {link}", network=evidence.get("network", ""),
+                                  year=evidence.get("closed", ""), link=link),
+        "gone_profile": lambda: t("the website links to {profile}, which no longer exists",
+                                  profile=finding.url),
+        "unreadable": lambda: t("the website could not be read ({outcome}), so its links to "
+                                "the profiles are unknown",
+                                outcome=evidence.get("detail") or evidence.get("outcome", "")),
+    }
+    make = texts.get(finding.kind)
+    return make() if make else finding.message
 
 
 def _with_crossposts(metrics: Metrics, repeated: Crosspost | None) -> Metrics:

@@ -433,4 +433,18 @@ NL: Final[dict[str, str]] = {
         "YouTube toont het zakelijke e-mailadres van een kanaal pas na een captcha; de "
         "beschrijving en links noemen geen e-mailadres, telefoonnummer of contactpagina",
     "Telegram channels have no banner image": "Telegramkanalen hebben geen bannerafbeelding",
+    "a website has no banner image": "een website heeft geen bannerafbeelding",
+    # auditor/audit.py: what the website links to
+    "the organisation's website {website} does not link to this profile":
+        "de website van de organisatie ({website}) linkt niet naar dit profiel",
+    "the website could not be read ({outcome}), so its links to the profiles are unknown":
+        "de website kon niet worden gelezen ({outcome}); of hij naar de profielen linkt, is "
+        "onbekend",
+    "the website links to {link}, which is not in the audit list":
+        "de website linkt naar {link}, dat niet in de auditlijst staat",
+    "the website links to {network}, a network that closed in {year}: {link}":
+        "de website linkt naar {network}, een netwerk dat in {year} is gesloten: {link}",
+    "the website links to {profile}": "de website linkt naar {profile}",
+    "the website links to {profile}, which no longer exists":
+        "de website linkt naar {profile}, dat niet meer bestaat",
 }

@@ -19,7 +19,7 @@ from auditor.config import Thresholds
 from auditor.contacts import find_contacts
 from auditor.i18n import EN, Translator
 from auditor.models import OWN_POST_KINDS, Item, ProfileFacts, ProfileRecord
-from auditor.urls import host_of
+from auditor.urls import host_of, same_site
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
 CHECK_WEIGHTS: Final = {
@@ -278,9 +278,7 @@ def is_link_only(item: Item, own_hosts: Collection[str]) -> bool:
 
 
 def _same_site(host: str, own_hosts: Collection[str]) -> bool:
-    bare = host.removeprefix("www.")
-    return any(bare == own.removeprefix("www.") or bare.endswith("." + own.removeprefix("www."))
-               for own in own_hosts if own)
+    return any(same_site(host, own) for own in own_hosts)
 
 
 def automation_signals(own_items: list[Item], own_hosts: Collection[str]) -> Automation:

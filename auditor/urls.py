@@ -95,3 +95,9 @@ def is_http_url(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
+
+
+def same_site(host: str, site: str) -> bool:
+    """True when ``host`` is ``site`` or a subdomain of it, ignoring a leading ``www.``."""
+    host, site = host.lower().removeprefix("www."), site.lower().removeprefix("www.")
+    return bool(host and site) and (host == site or host.endswith("." + site))

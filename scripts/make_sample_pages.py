@@ -259,9 +259,9 @@ PROFILES = [
             statuses_count=2140, posts=series(120, 0.5, 0.6, conversational), pages=3,
             last_page_links_next=True),
     Profile("mastodon.example", "spaaknieuws", "109876543210000002", "Spaak Fietsen", "ok",
-            ["AUTOMATED", "BROADCAST_ONLY"],
+            ["AUTOMATED", "BROADCAST_ONLY", "INCONSISTENT"],
             "posts news every other day from a scheduler (always at minute 00) and almost "
-            "never answers anyone",
+            "never answers anyone; the shop's website does not link to it",
             display_name="Spaak Nieuws",
             note=bio("Nieuws, acties en openingstijden van Spaak Fietsen. "
                      "Contact: nieuws@spaak.example"),
@@ -297,7 +297,9 @@ PROFILES = [
             avatar=False, header=False, statuses_count=40,
             posts=series(40, 2.0, 1.0, some_replies)),
     Profile("mastodon.example", "velovlot_nl", "109876543210000012", "Velo Vlot", "ok",
-            ["NEVER_USED"], "registered, one post ever, then nothing",
+            ["INCONSISTENT", "NEVER_USED"],
+            "registered, one post ever, then nothing; forgotten: the website does not link "
+            "to it",
             display_name="Velo Vlot Nederland",
             note=bio("Velo Vlot in Nederland: e-bikes voor woon-werkverkeer. "
                      "hallo@velovlot.example"),
@@ -368,7 +370,7 @@ def demo_toml(expects: list[Expect]) -> str:
              '[thresholds]  # the defaults, written out so they are easy to try changing',
              'dead_after_days = 90', 'stale_after_days = 30', '']
     for name, role, website in ORGANISATIONS:
-        urls = [e.url for e in expects if e.organisation == name]
+        urls = [e.extra.get("listed_as", e.url) for e in expects if e.organisation == name]
         lines += ['[[organisation]]', f'name = "{name}"', f'role = "{role}"',
                   f'website = "{website}"', 'profiles = [']
         lines += [f'  "{u}",' for u in urls]

@@ -7,19 +7,24 @@ from auditor.platforms.bluesky import BlueskyAdapter
 from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
 from auditor.platforms.mastodon import MastodonAdapter
 from auditor.platforms.telegram import TelegramAdapter
+from auditor.platforms.walled import WALLED_ADAPTERS
+from auditor.platforms.website import WebsiteAdapter
 from auditor.platforms.youtube import YouTubeAdapter
 
 #: Adapters tried in order: specific hosts first, patterns that match any host last.
+#: The walled networks come first (Mastodon's /@user pattern would take tiktok.com/@x).
 #: YouTube before Mastodon (whose /@user pattern matches any host); FeedAdapter after every
 #: platform with feed-like paths of its own (Mastodon's /@user.rss, YouTube's
 #: /feeds/videos.xml); DiscoveryAdapter claims whatever is left and looks for a feed.
 ADAPTERS: tuple[PlatformAdapter, ...] = (
+    *WALLED_ADAPTERS,
     BlueskyAdapter(),
     YouTubeAdapter(),
     MastodonAdapter(),
     TelegramAdapter(),
     FeedAdapter(),
     DiscoveryAdapter(),
+    WebsiteAdapter(),  # claims no URL: it reads each organisation's configured website
 )
 
 _BY_NAME = {adapter.platform: adapter for adapter in ADAPTERS}

@@ -32,6 +32,8 @@ class Expect:
     flags: list[str]
     why: str
     platform: str = ""
+    #: ``listed_as``: how the demo config spells the URL, when not as ``url`` (a pasted
+    #: login-redirect URL the auditor decodes to ``url``).
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,0 +1,191 @@
+"""The organisation's own website: who it says it is, and which social profiles it links.
+
+Never picked from a URL (``claims`` is always False): the spider hands it each
+organisation's ``website`` from the config. One request, the home page; the record has
+outcome ``ok`` and no items, and its ProfileFacts carry what the page says: the name,
+description, logo, e-mail addresses and phone numbers (as ProfileFields ``email`` and
+``telephone``) and, in ``links``, every social-profile link found: schema.org
+``sameAs``, ``rel=me`` links, and ``<a href>`` links to known social networks.
+:mod:`auditor.sitelinks` compares those links with the organisation's audited profiles.
+
+Dead networks. A link to a network that closed is a finding of its own; the table below
+names them with the year they closed: Hyves (2013), Posterous (2013), My Opera (2014),
+Orkut (2014), FriendFeed (2015), Vine (2017: only an archive was left, now gone too), Path
+(2018), Google+ (2019), Ello (2023) and Cohost (2024). MySpace is *not* on the list: it
+still runs and serves profiles (it lost the uploads of its first years in 2019), so a
+link to it is an ordinary social link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, ProfileFacts, ProfileField, cap_text
+from auditor.platforms.base import (
+    CrawlOptions,
+    CrawlState,
+    Fetch,
+    Next,
+    Page,
+    PlatformAdapter,
+    Step,
+    Target,
+    outcome_for_status,
+)
+from auditor.platforms.htmlmeta import HtmlMeta, read_html_meta
+from auditor.platforms.walled import WALLED_ADAPTERS
+from auditor.urls import BadURL, canonicalise, host_of
+
+#: Networks that closed: host -> (name, year it closed).
+DEAD_NETWORKS: Mapping[str, tuple[str, int]] = {
+    "hyves.nl": ("Hyves", 2013),
+    "posterous.com": ("Posterous", 2013),
+    "my.opera.com": ("My Opera", 2014),
+    "orkut.com": ("Orkut", 2014),
+    "friendfeed.com": ("FriendFeed", 2015),
+    "vine.co": ("Vine", 2017),
+    "path.com": ("Path", 2018),
+    "plus.google.com": ("Google+", 2019),
+    "ello.co": ("Ello", 2023),
+    "cohost.org": ("Cohost", 2024),
+}
+#: At most this many social links are kept from one page.
+MAX_SOCIAL_LINKS = 200
+_MASTODON_LIKE = re.compile(r"^/@[A-Za-z0-9_.\-]{1,100}(@[A-Za-z0-9.\-]{1,200})?/?$")
+_BLUESKY = re.compile(r"^/profile/[A-Za-z0-9.:_\-]{1,300}/?$")
+_YOUTUBE = re.compile(r"^/(@[^/]{1,100}|channel/UC[A-Za-z0-9_\-]{10,40}|c/[^/]{1,100}|"
+                      r"user/[^/]{1,100})/?$")
+_TELEGRAM = re.compile(r"^/(s/)?[A-Za-z][A-Za-z0-9_]{3,64}/?$")
+_TELEGRAM_RESERVED = frozenset({"share", "joinchat", "addstickers", "proxy", "socks",
+                                "iv", "login"})
+_MYSPACE = re.compile(r"^/[A-Za-z0-9_.\-]{1,100}/?$")
+
+
+def _host_in(host: str, domains: tuple[str, ...] | frozenset[str]) -> str | None:
+    for domain in domains:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
+def dead_network(url: str) -> tuple[str, int] | None:
+    """(name, year closed) when ``url`` is on a network that no longer exists."""
+    domain = _host_in(host_of(url), tuple(DEAD_NETWORKS))
+    return DEAD_NETWORKS[domain] if domain else None
+
+
+def social_network(url: str) -> str | None:
+    """The network ``url`` is a profile on ("mastodon", "x", "hyves", ...), or None.
+
+    Only profile addresses count: share buttons, single videos and the networks' own
+    help pages are not links to the organisation's profile.
+    """
+    try:
+        canonical = canonicalise(url)
+    except BadURL:
+        return None
+    parts = urlsplit(canonical)
+    host = parts.hostname or ""
+    path = parts.path
+    dead = dead_network(canonical)
+    if dead is not None:
+        return dead[0].lower()
+    for adapter in WALLED_ADAPTERS:
+        if adapter.claims(canonical):
+            return adapter.platform if adapter.is_profile(canonical) else None
+    if _host_in(host, ("bsky.app",)):
+        return "bluesky" if _BLUESKY.match(path) else None
+    if _host_in(host, ("youtube.com",)):
+        return "youtube" if _YOUTUBE.match(path) else None
+    if _host_in(host, ("t.me", "telegram.me", "telegram.dog")):
+        name = path.strip("/").removeprefix("s/").lower()
+        return ("telegram" if _TELEGRAM.match(path) and name not in _TELEGRAM_RESERVED
+                else None)
+    if _host_in(host, ("myspace.com",)):
+        return "myspace" if _MYSPACE.match(path) else None
+    if _MASTODON_LIKE.match(path):
+        return "mastodon"
+    return None
+
+
+def social_links(meta: HtmlMeta, page_url: str) -> tuple[str, ...]:
+    """sameAs and rel=me links (any host but the site's own) and links to social profiles."""
+    own = host_of(page_url).removeprefix("www.")
+    found: dict[str, str] = {}
+
+    def add(url: str, *, declared: bool) -> None:
+        try:
+            key = canonicalise(url)
+        except BadURL:
+            return
+        host = host_of(key).removeprefix("www.")
+        if own and host == own:
+            return  # the site linking to itself
+        if not declared and social_network(key) is None:
+            return
+        if key not in found and len(found) < MAX_SOCIAL_LINKS:
+            found[key] = url
+
+    for url in meta.same_as:
+        add(url, declared=True)
+    for url in meta.rel_me:
+        add(url, declared=True)
+    for url in meta.links:
+        add(url, declared=False)
+    return tuple(found.values())
+
+
+class WebsiteAdapter(PlatformAdapter):
+    platform = "website"
+    replies_observable = False
+    unobservable: Mapping[str, str] = {"banner": "a website has no banner image"}
+
+    def claims(self, url: str) -> bool:
+        return False  # websites come from the config's ``website``, never from a profile URL
+
+    def handle(self, url: str) -> str | None:
+        return host_of(url) or None
+
+    def start(self, target: Target, options: CrawlOptions) -> Step:
+        state = CrawlState(target=target, options=options, step="page")
+        return Next(Fetch(target.url, "page",
+                          {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}), state)
+
+    def advance(self, state: CrawlState, page: Page) -> Step:
+        target = state.target
+        ended = outcome_for_status(page.status)
+        if ended is not None:
+            return self.record(target, ended[0], ended[1], fetched_at=page.fetched_at)
+        content_type = page.headers.get("content-type", "").lower()
+        if content_type and not any(k in content_type for k in ("html", "xml", "text/plain")):
+            return self.record(target, "error",
+                               f"not an HTML page ({cap_text(content_type, 100)})",
+                               fetched_at=page.fetched_at)
+        if not page.body.strip():
+            return self.record(target, "error", "the page is empty",
+                               fetched_at=page.fetched_at)
+        meta = read_html_meta(page.body, page.url)
+        notes: list[str] = []
+        if host_of(page.url) and host_of(page.url) != host_of(target.url):
+            notes.append(f"the website redirected to {cap_text(page.url, 300)}")
+        if not meta.sources:
+            notes.append("no JSON-LD, OpenGraph, h-card or rel=me on the page")
+        return self.record(target, "ok", None, fetched_at=page.fetched_at,
+                           profile=website_facts(meta, page.url), notes=tuple(notes))
+
+
+def website_facts(meta: HtmlMeta, page_url: str) -> ProfileFacts:
+    """ProfileFacts for a website from its metadata."""
+    name = meta.name or meta.site_name
+    fields = (*(ProfileField("email", e) for e in meta.emails[:20]),
+              *(ProfileField("telephone", p) for p in meta.phones[:20]))
+    return ProfileFacts(
+        display_name=cap_text(name, MAX_NAME_CHARS) if name else None,
+        bio=cap_text(meta.description, MAX_BIO_CHARS) if meta.description else None,
+        avatar_url=meta.image,
+        avatar_is_default=False if meta.image else None,
+        links=social_links(meta, page_url),
+        fields=fields,
+    )

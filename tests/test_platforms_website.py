@@ -1,0 +1,224 @@
+"""The organisation's website: its facts and social links, on sample pages and real pages."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.models import ProfileField, ProfileRecord
+from auditor.platforms.base import CrawlOptions, Failure, Next, Page, Target
+from auditor.platforms.website import WebsiteAdapter, dead_network, social_network
+from tests.chain import replay_answer, run_chain
+from tests.conftest import AS_OF, SAMPLE_PAGES, realcase
+
+ADAPTER = WebsiteAdapter()
+SITES = SAMPLE_PAGES / "website"
+
+
+def read(url: str) -> ProfileRecord:
+    run = run_chain(ADAPTER, url, replay_answer(SITES))
+    assert run.fetched == [url]  # one request, the home page
+    return run.record
+
+
+@pytest.mark.parametrize("url", ["https://www.spaak.example/", "https://mastodon.example/@x",
+                                 "https://x.com/spaak"])
+def test_never_claims_a_url(url: str) -> None:
+    assert ADAPTER.platform == "website"
+    assert ADAPTER.claims(url) is False
+
+
+def test_spaak_json_ld_site() -> None:
+    record = read("https://www.spaak.example/")
+    assert (record.outcome, record.platform, record.items, record.sample) == (
+        "ok", "website", (), None)
+    assert record.replies_observable is False
+    facts = record.profile
+    assert facts is not None
+    assert facts.display_name == "Spaak Fietsen"
+    assert facts.bio == ("Fietsenwinkel en werkplaats in Utrecht sinds 1987: verkoop, reparatie "
+                         "en verhuur.")
+    assert facts.avatar_url == "https://www.spaak.example/wp-content/uploads/spaak-logo.png"
+    assert facts.fields == (ProfileField("email", "info@spaak.example"),
+                            ProfileField("telephone", "+31 30 123 4567"))
+    # sameAs first, then the footer's profile links; the Facebook share button is not one
+    # sameAs first, then the social links in the page; the blog and newsletter links on
+    # the shop's own site are not social profiles
+    assert facts.links == ("https://mastodon.example/@spaak",
+                           "https://bsky.app/profile/spaakfietsen.example",
+                           "https://www.youtube.com/@spaakfietsen", "https://t.me/spaakfietsen",
+                           "https://www.linkedin.com/company/spaak-fietsen/",
+                           "https://www.instagram.com/spaak_werkplaats/",
+                           "http://spaakfietsen.hyves.nl/")
+
+
+def test_ratel_opengraph_and_rel_me_site() -> None:
+    facts = read("https://www.ratel.example/").profile
+    assert facts is not None
+    assert facts.display_name == "Ratel Tweewielers"
+    assert facts.bio == "Tweewielers, onderhoud en verhuur in Amersfoort. Bel ons: +31 33 765 4321"
+    assert facts.avatar_url == "https://www.ratel.example/img/ratel-logo.png"
+    assert facts.fields == (ProfileField("email", "info@ratel.example"),)
+    assert facts.links == ("https://fedi.example/@ratel", "https://twitter.com/RatelFietsen",
+                           "https://fedi.example/@ratelwerkplaats",
+                           "https://plus.google.com/+RatelTweewielers",
+                           "https://bsky.app/profile/rateltweewielers.example",
+                           "https://www.youtube.com/channel/UCRatelTweewielersKanaal",
+                           "https://t.me/rateltweewielers")
+
+
+def test_velovlot_hcard_site() -> None:
+    facts = read("https://www.velovlot.example/").profile
+    assert facts is not None
+    assert facts.display_name == "Velo Vlot"
+    assert facts.bio == "E-bikes en leasefietsen voor woon-werkverkeer, in heel Nederland."
+    assert facts.avatar_url == "https://www.velovlot.example/img/velovlot.svg"
+    assert facts.fields == (ProfileField("email", "hallo@velovlot.example"),
+                            ProfileField("telephone", "+31 20 555 0101"))
+    assert facts.links == ("https://mastodon.example/@velovlot",
+                           "https://mastodon.example/@velovlot_promo",
+                           "https://bsky.app/profile/velovlot.example",
+                           "https://www.youtube.com/c/VeloVlot",
+                           "https://t.me/velovlot",
+                           "https://www.instagram.com/velovlot")
+
+
+@pytest.mark.parametrize(("url", "network"), [
+    ("https://mastodon.example/@spaak", "mastodon"),
+    ("https://fedi.example/@ratel@mastodon.social", "mastodon"),
+    ("https://bsky.app/profile/spaak.example", "bluesky"),
+    ("https://www.youtube.com/@spaak", "youtube"),
+    ("https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv", "youtube"),
+    ("https://t.me/spaakfietsen", "telegram"),
+    ("https://t.me/s/spaakfietsen", "telegram"),
+    ("https://telegram.me/spaakfietsen", "telegram"),
+    ("https://nl.linkedin.com/company/spaak", "linkedin"),
+    ("https://twitter.com/Spaak", "x"),
+    ("https://www.facebook.com/spaak", "facebook"),
+    ("https://www.instagram.com/spaak/", "instagram"),
+    ("https://www.threads.com/@spaak", "threads"),
+    ("https://www.tiktok.com/@spaak", "tiktok"),
+    ("https://www.reddit.com/user/spaak", "reddit"),
+    ("http://spaak.hyves.nl/", "hyves"),
+    ("https://www.hyves.nl/spaak", "hyves"),
+    ("https://plus.google.com/+Spaak", "google+"),
+    ("https://vine.co/u/123", "vine"),
+    ("https://myspace.com/spaak", "myspace"),
+    # not profiles
+    ("https://www.facebook.com/sharer/sharer.php?u=x", None),
+    ("https://twitter.com/intent/tweet?text=x", None),
+    ("https://www.youtube.com/watch?v=abc", None),
+    ("https://t.me/share/url?url=x", None),
+    ("https://www.spaak.example/over-ons", None),
+    ("mailto:info@spaak.example", None),
+])
+def test_social_network(url: str, network: str | None) -> None:
+    assert social_network(url) == network
+
+
+def test_dead_networks() -> None:
+    assert dead_network("http://spaak.hyves.nl/") == ("Hyves", 2013)
+    assert dead_network("https://plus.google.com/+X") == ("Google+", 2019)
+    assert dead_network("https://myspace.com/spaak") is None  # still runs
+    assert dead_network("https://www.google.com/") is None
+
+
+def test_real_organisation_site_links_its_profiles() -> None:
+    body = realcase("jsonld_profile", "metascraper_org_site_bfi.html").read_bytes()
+    url = "https://bfi.uchicago.edu/"
+    step = ADAPTER.start(Target(url=url, platform="website"), CrawlOptions(as_of=AS_OF))
+    assert isinstance(step, Next) and step.fetch.url == url
+    record = ADAPTER.advance(step.state, Page(url, 200, {"content-type": "text/html"}, body,
+                                              AS_OF))
+    assert isinstance(record, ProfileRecord) and record.outcome == "ok"
+    facts = record.profile
+    assert facts is not None
+    assert facts.display_name == "Becker Friedman Institute for Economics at UChicago"
+    assert facts.links[:3] == ("https://www.facebook.com/BeckerFriedman",
+                               "https://www.youtube.com/user/BFIVideos",
+                               "https://twitter.com/BeckerFriedman")
+
+
+def test_real_hcard_and_rel_me_pages() -> None:
+    body = realcase("html_profile", "pleroma_rel_me_link.html").read_bytes()
+    record = ADAPTER.advance(start().state, Page("https://blog.example/", 200, {}, body, AS_OF))
+    assert isinstance(record, ProfileRecord) and record.profile is not None
+    assert record.profile.links == ("https://social.example.org/users/lain",)
+    assert record.profile.display_name is None  # the page names nobody
+
+
+def start(url: str = "https://www.spaak.example/") -> Next:
+    step = ADAPTER.start(Target(url=url, platform="website"), CrawlOptions(as_of=AS_OF))
+    assert isinstance(step, Next)
+    return step
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    (404, "not_found"), (410, "gone"), (401, "blocked"), (403, "blocked"), (429, "rate_limited"),
+    (503, "rate_limited"), (500, "error"), (502, "error"),
+])
+def test_http_errors(status: int, outcome: str) -> None:
+    record = ADAPTER.advance(start().state, Page("https://www.spaak.example/", status,
+                                                 {"content-type": "text/html"}, b"<html>",
+                                                 AS_OF))
+    assert isinstance(record, ProfileRecord)
+    assert record.outcome == outcome and record.outcome_detail
+    assert record.profile is None
+
+
+@pytest.mark.parametrize(("body", "content_type", "outcome"), [
+    (b"", "text/html", "error"),
+    (b"   \n", "text/html", "error"),
+    (b"%PDF-1.4 ...", "application/pdf", "error"),
+    (b'{"truncated": "json', "application/json", "error"),
+    (b"\x00\xff\xfe garbage", "text/html", "ok"),
+    (b"<html><body>just words</body>", "", "ok"),
+])
+def test_unreadable_bodies(body: bytes, content_type: str, outcome: str) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    record = ADAPTER.advance(start().state, Page("https://www.spaak.example/", 200, headers,
+                                                 body, AS_OF))
+    assert isinstance(record, ProfileRecord) and record.outcome == outcome
+    if outcome == "ok":
+        assert record.profile is not None and record.profile.links == ()
+        assert "no JSON-LD, OpenGraph, h-card or rel=me on the page" in record.notes
+    else:
+        assert record.outcome_detail
+
+
+def test_redirect_to_another_host_is_noted() -> None:
+    body = (SITES / "ratel.html").read_bytes()
+    record = ADAPTER.advance(start("https://ratel.example/").state,
+                             Page("https://www.ratel.example/", 200, {"content-type": "text/html"},
+                                  body, AS_OF))
+    assert isinstance(record, ProfileRecord)
+    assert record.notes == ("the website redirected to https://www.ratel.example/",)
+
+
+def test_network_failure() -> None:
+    record = ADAPTER.fail(start().state, Failure("timeout", "took too long",
+                                                 "https://www.spaak.example/"))
+    assert (record.outcome, record.outcome_detail) == ("error", "timeout: took too long")
+
+
+def test_own_host_links_are_not_social_links() -> None:
+    body = (b'<link rel="me" href="https://www.spaak.example/over-ons">'
+            b'<a href="https://spaak.example/@team">team</a>'
+            b'<a rel="me" href="https://fedi.example/@spaak">fedi</a>')
+    record = ADAPTER.advance(start().state, Page("https://www.spaak.example/", 200, {}, body,
+                                                 AS_OF))
+    assert isinstance(record, ProfileRecord) and record.profile is not None
+    assert record.profile.links == ("https://fedi.example/@spaak",)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(100, 599), st.binary(max_size=500) | st.text(max_size=500).map(str.encode),
+       st.sampled_from(["text/html", "", "application/json", "text/html; charset=latin-1"]))
+def test_advance_never_raises(status: int, body: bytes, content_type: str) -> None:
+    base = (SITES / "spaak.html").read_bytes()
+    for candidate in (body, base[: len(body)] + body, body + base):
+        record = ADAPTER.advance(start().state, Page("https://www.spaak.example/", status,
+                                                     {"content-type": content_type},
+                                                     candidate, AS_OF))
+        assert isinstance(record, ProfileRecord)
