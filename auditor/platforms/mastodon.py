@@ -37,6 +37,8 @@ from auditor.urls import host_of
 _PROFILE_PATH = re.compile(
     r"^/(?:@(?P<at>[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?)|users/(?P<users>[A-Za-z0-9_.\-]+))(?:/.*)?$"
 )
+#: The account's own feeds (/@user.rss, the legacy /users/user.atom) are read as feeds.
+_FEED_SUFFIX = re.compile(r"\.(?:rss|atom|xml|json)$", re.I)
 #: Placeholder images Mastodon (``missing.png``) and Pleroma/Akkoma (``avi.png``) serve.
 _DEFAULT_AVATAR = re.compile(r"(/avatars/original/missing\.png|/images/avi\.png)(\?.*)?$")
 _DEFAULT_HEADER = re.compile(r"(/headers/original/missing\.png|/images/banner\.png)(\?.*)?$")
@@ -49,7 +51,8 @@ class MastodonAdapter(PlatformAdapter):
     unobservable: Mapping[str, str] = {}
 
     def claims(self, url: str) -> bool:
-        return _PROFILE_PATH.match(urlsplit(url).path) is not None
+        path = urlsplit(url).path
+        return _PROFILE_PATH.match(path) is not None and not _FEED_SUFFIX.search(path)
 
     def profile_url(self, url: str) -> str:
         parts = urlsplit(url)
