@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from auditor.platforms.base import DEFAULT_ENDPOINTS
+from auditor.verdicts import FLAG_CODES
 from tests.conftest import REPO, SAMPLE_PAGES
 from tests.servers import serve_replay
 
@@ -70,6 +71,15 @@ def test_demo_audit_through_replay(tmp_path: Path) -> None:
     # exactly one record per listed profile, and one per organisation's website
     websites = DEMO.read_text(encoding="utf-8").count("\nwebsite = ")
     assert len(lines) == len(wanted()) + websites
+    # the demo shows every public platform, the walled ones, and every flag at least once
+    platforms = {p["platform"] for p in profiles_of(report).values()}
+    assert {"mastodon", "bluesky", "youtube", "telegram", "feed"} <= platforms
+    assert {"linkedin", "x", "instagram"} <= platforms
+    raised = {flag["code"] for p in profiles_of(report).values() for flag in p["flags"]}
+    assert raised == set(FLAG_CODES)
+    sites = [json.loads(line) for line in lines if json.loads(line)["platform"] == "website"]
+    assert len(sites) == websites and all(site["outcome"] == "ok" for site in sites)
+    assert all(org["website_links"] for org in report["organisations"])
 
 
 def local_config_text(servers: Any, text: str) -> str:
