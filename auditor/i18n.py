@@ -43,6 +43,26 @@ class Translator:
 EN: Final = Translator("en", {})
 
 
+def N_(text: str) -> str:
+    """Mark a fixed text that is stored as data (an outcome detail) and translated where it
+    is shown (see ``translate_detail``). Returns it unchanged."""
+    return text
+
+
+def translate_detail(detail: str, t: Translator) -> str:
+    """A stored detail in ``t``'s language: the whole text when it is a message id, else each
+    part around ": " that is one ("HTTP 404: no such account", "not crawled logged out:
+    LinkedIn shows ..."). Parts that are not (host names, server messages) stay as they are."""
+    if t.lang == "en" or not detail:
+        return detail
+    if detail in t.catalogue:
+        return t(detail)
+    head, sep, tail = detail.partition(": ")
+    if not sep:
+        return detail
+    return f"{translate_detail(head, t)}: {translate_detail(tail, t)}"
+
+
 def translator(lang: str) -> Translator:
     """The translator for ``lang`` (one of LANGUAGES); raises ValueError otherwise."""
     if lang == "en":

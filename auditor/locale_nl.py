@@ -447,4 +447,51 @@ NL: Final[dict[str, str]] = {
     "the website links to {profile}": "de website linkt naar {profile}",
     "the website links to {profile}, which no longer exists":
         "de website linkt naar {profile}, dat niet meer bestaat",
+    # outcome details (auditor/platforms/base.py, walled.py), translated where shown
+    "HTTP 404: no such account": "HTTP 404: dit account bestaat niet",
+    "HTTP 410: the account was suspended or deleted":
+        "HTTP 410: het account is geschorst of verwijderd",
+    "HTTP 451: unavailable for legal reasons": "HTTP 451: om juridische redenen niet beschikbaar",
+    "the server refuses logged-out access": "de server weigert bezoekers die niet zijn ingelogd",
+    "not crawled logged out": "niet uitgelezen zonder in te loggen",
+    "Facebook shows pages only to logged-in users: check by hand the date of the newest "
+    "post, whether comments are answered, the About section (website, phone, e-mail, "
+    "opening hours) and the profile and cover photo":
+        "Facebook toont pagina's alleen aan ingelogde gebruikers: controleer handmatig de datum "
+        "van het nieuwste bericht, of reacties worden beantwoord, de Info-sectie (website, "
+        "telefoon, e-mail, openingstijden) en de profiel- en omslagfoto",
+    "Instagram shows only a preview to logged-out readers: check by hand the date of the "
+    "newest post (pinned posts aside), whether comments are answered, and the bio, link and "
+    "profile photo":
+        "Instagram toont niet-ingelogde bezoekers alleen een voorproefje: controleer handmatig "
+        "de datum van het nieuwste bericht (vastgezette berichten niet meegerekend), of "
+        "reacties worden beantwoord, en de bio, link en profielfoto",
+    "LinkedIn shows company pages only to logged-in members: check by hand the last post "
+    "date on the Posts tab, whether the About section has a website and phone, and the logo "
+    "and cover image":
+        "LinkedIn toont bedrijfspagina's alleen aan ingelogde leden: controleer handmatig de "
+        "datum van het laatste bericht op het tabblad Posts, of de Info-sectie een website en "
+        "telefoonnummer heeft, en het logo en de omslagafbeelding",
+    "Reddit blocks logged-out crawlers: check by hand the date of the newest post or "
+    "comment, whether the account answers in its threads, and the profile's description and "
+    "avatar":
+        "Reddit blokkeert crawlers die niet zijn ingelogd: controleer handmatig de datum van "
+        "het nieuwste bericht of de nieuwste reactie, of het account in zijn threads antwoordt, "
+        "en de beschrijving en avatar van het profiel",
+    "Threads shows little to logged-out readers: check by hand the date of the newest post, "
+    "whether replies are answered, and the bio, link and photo":
+        "Threads toont weinig aan niet-ingelogde bezoekers: controleer handmatig de datum van "
+        "het nieuwste bericht, of reacties worden beantwoord, en de bio, link en foto",
+    "TikTok lists videos only through a signed, logged-in API: check by hand the date of the "
+    "newest video (pinned videos aside), whether comments are answered, and the bio, link "
+    "and photo":
+        "TikTok toont video's alleen via een ondertekende API voor ingelogde gebruikers: "
+        "controleer handmatig de datum van de nieuwste video (vastgezette video's niet "
+        "meegerekend), of reacties worden beantwoord, en de bio, link en foto",
+    "X shows profiles and posts only to logged-in users: check by hand the date of the "
+    "newest post (pinned posts aside), whether the account answers replies, and the bio, "
+    "website link, avatar and header image":
+        "X toont profielen en berichten alleen aan ingelogde gebruikers: controleer handmatig "
+        "de datum van het nieuwste bericht (vastgezette berichten niet meegerekend), of het "
+        "account op reacties antwoordt, en de bio, websitelink, avatar en headerafbeelding",
 }

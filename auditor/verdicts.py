@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from auditor.config import Thresholds
-from auditor.i18n import EN, Translator
+from auditor.i18n import EN, Translator, translate_detail
 from auditor.metrics import Metrics
 from auditor.models import ProfileRecord
 
@@ -65,7 +65,7 @@ def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds,
     if record.outcome != "ok":
         reason = t("could not be audited: {outcome}", outcome=outcome_text(record.outcome, t))
         if record.outcome_detail:
-            reason += f" ({record.outcome_detail})"
+            reason += f" ({translate_detail(record.outcome_detail, t)})"
         flags.append(_flag(t, "UNAUDITABLE", "low", reason,
                            {"outcome": record.outcome, "detail": record.outcome_detail,
                             "url": record.url}))

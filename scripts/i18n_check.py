@@ -43,7 +43,7 @@ def _string(node: ast.AST | None) -> str | None:
 def _translated_args(call: ast.Call) -> list[ast.expr]:
     """The arguments of a translator call that are message ids ([] for any other call)."""
     func = call.func
-    if isinstance(func, ast.Name) and func.id in ("t", "_"):
+    if isinstance(func, ast.Name) and func.id in ("t", "_", "N_"):
         return call.args[:1]
     if (isinstance(func, ast.Attribute) and func.attr == "n"
             and isinstance(func.value, ast.Name) and func.value.id in ("t", "_")):
@@ -158,6 +158,10 @@ def _unobservable_reasons(path: Path) -> Iterator[str]:
                         isinstance(target, ast.Name) and target.id == "unobservable"
                         for target in targets)):
                     dicts.append(value)
+                # a walled network's "what to check by hand", shown in its outcome detail
+                if any(isinstance(target, ast.Name) and target.id == "by_hand"
+                       for target in targets) and (text := _string(value)) is not None:
+                    yield text
         elif isinstance(node, ast.Call):
             dicts += [keyword.value for keyword in node.keywords
                       if keyword.arg == "unobservable" and isinstance(keyword.value, ast.Dict)]

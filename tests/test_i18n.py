@@ -15,7 +15,7 @@ import pytest
 
 from auditor.audit import AuditResult, judge_audit
 from auditor.config import config_from_data
-from auditor.i18n import translator
+from auditor.i18n import translate_detail, translator
 from auditor.locale_nl import NL
 from auditor.report.brief import render_brief
 from auditor.report.html import render_html
@@ -246,3 +246,16 @@ def test_the_brief_of_a_dutch_audit_uses_the_dutch_texts() -> None:
     assert re.search(r"^## Spaak Fietsen \(klant\): 4 profielen, 3 meldingen$", text, re.M)
     assert "Wat het meest oplevert:" in text and "last post" not in text
     assert "last post 212 days ago" not in text
+
+
+def test_stored_outcome_details_are_translated_where_shown() -> None:
+    t = translator("nl")
+    assert translate_detail("HTTP 404: no such account", t) == "HTTP 404: dit account bestaat niet"
+    walled = ("not crawled logged out: X shows profiles and posts only to logged-in users: check "
+              "by hand the date of the newest post (pinned posts aside), whether the account "
+              "answers replies, and the bio, website link, avatar and header image")
+    assert translate_detail(walled, t).startswith("niet uitgelezen zonder in te loggen: X toont")
+    # parts that are not message ids (hosts, server messages) stay as they came
+    assert translate_detail("statuses: HTTP 500", t) == "statuses: HTTP 500"
+    assert translate_detail("HTTP 404: no such account", translator("en")) == (
+        "HTTP 404: no such account")

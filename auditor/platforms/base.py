@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from auditor.i18n import N_
 from auditor.models import ProfileRecord
 
 #: Failure kinds the I/O layer reports when no response could be had.
@@ -215,15 +216,15 @@ def outcome_for_status(status: int) -> tuple[str, str] | None:
     if 200 <= status < 300:
         return None
     if status == 404:
-        return "not_found", "HTTP 404: no such account"
+        return "not_found", N_("HTTP 404: no such account")
     if status == 410:
-        return "gone", "HTTP 410: the account was suspended or deleted"
+        return "gone", N_("HTTP 410: the account was suspended or deleted")
     if status in (401, 403, 999):
-        return "blocked", f"HTTP {status}: the server refuses logged-out access"
+        return "blocked", f"HTTP {status}: " + N_("the server refuses logged-out access")
     if status == 451:
-        return "blocked", "HTTP 451: unavailable for legal reasons"
+        return "blocked", N_("HTTP 451: unavailable for legal reasons")
     if status in (429, 503):
-        return "rate_limited", f"HTTP {status}: rate limited"
+        return "rate_limited", f"HTTP {status}: " + N_("rate limited")
     return "error", f"HTTP {status}"
 
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
+from auditor.i18n import N_
 from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, ProfileFacts, cap_text
 from auditor.platforms.base import (
     CrawlOptions,
@@ -151,7 +152,7 @@ class WalledAdapter(PlatformAdapter):
         return self.record(target, outcome, detail, fetched_at=page.fetched_at, profile=facts)
 
     def wall_detail(self, why: str | None = None) -> str:
-        lead = why or f"{self.label} is not crawled logged out"
+        lead = why or N_("not crawled logged out")
         return f"{lead}: {self.by_hand}"
 
     def read_page(self, page: Page, options: CrawlOptions) -> tuple[str, str, HtmlMeta | None]:

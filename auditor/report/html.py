@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import Thresholds
-from auditor.i18n import EN, Translator, translator
+from auditor.i18n import EN, Translator, translate_detail, translator
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Completeness, Metrics
 from auditor.models import ProfileRecord
 from auditor.report import DEFAULT_CHARS, clean_text, write_atomic
@@ -721,7 +721,7 @@ def _profile_view(anchor: str, result: ProfileResult, t: Translator) -> ProfileV
         bio=clean_text(facts.bio if facts else None, BIO_CHARS, multiline=True),
         outcome=clean_text(record.outcome, 40),
         outcome_text=outcome_text(record.outcome, t),
-        outcome_detail=clean_text(record.outcome_detail, NOTE_CHARS),
+        outcome_detail=clean_text(translate_detail(record.outcome_detail or "", t), NOTE_CHARS),
         outcome_class=outcome_class,
         worst_severity=flags[0].severity if flags else "",
         last_post=format_date(metrics.last_post_at, t),
