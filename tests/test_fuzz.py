@@ -3,7 +3,7 @@
 For each platform with sample pages, each demo profile's request chain is run with every
 answer's body mutated (cut, bytes flipped, garbage spliced in, or replaced outright) and
 its status sometimes changed. Whatever comes back, the adapter must return a record whose
-outcome is one of the contract's outcomes, never raise. A thousand cases per platform.
+outcome is one of the contract's outcomes, never raise. Two thousand cases per platform.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from auditor.replay import ReplayStore
 from tests.chain import run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES
 
-EXAMPLES = 1000
+EXAMPLES = 2000
 
 
 def _platform_folders() -> list[str]:
