@@ -494,4 +494,10 @@ NL: Final[dict[str, str]] = {
         "X toont profielen en berichten alleen aan ingelogde gebruikers: controleer handmatig "
         "de datum van het nieuwste bericht (vastgezette berichten niet meegerekend), of het "
         "account op reacties antwoordt, en de bio, websitelink, avatar en headerafbeelding",
+    # templates/report.html: large audits
+    "Profile": "Profiel",
+    "This audit has {n} profiles: each is one row of the tables below, without charts; "
+    "report.json holds every number and all evidence.":
+        "Deze audit telt {n} profielen: elk is één rij in de tabellen hieronder, zonder "
+        "grafieken; report.json bevat alle getallen en al het bewijs.",
 }

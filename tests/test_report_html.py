@@ -17,6 +17,7 @@ from auditor.metrics import compute_metrics
 from auditor.models import Item, ProfileRecord
 from auditor.report import html as html_report
 from auditor.report.html import (
+    COMPACT_FROM,
     EVIDENCE_CHARS,
     EVIDENCE_ITEMS,
     RankedValue,
@@ -437,3 +438,20 @@ def test_write_html_leaves_the_old_file_and_no_temp_file_on_failure(
         write_html(audit(organisation("Spaak", dead_record())), target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_large_audits_list_profiles_as_rows_without_charts() -> None:
+    records = [make_record(url=f"https://mastodon.example/@p{i}",
+                           items=make_items([(1 + i % 200, "original")]))
+               for i in range(COMPACT_FROM)]
+    result = audit(organisation("Spaak", *records))
+    view = build_report_view(result)
+    assert view.compact
+    assert all(p.timeline is None and p.posts == () for p in view.organisations[0].profiles)
+    page = render_html(result)
+    assert '<table class="profiles">' in page and 'class="profile-card' not in page
+    assert page.count('<tr id="org-1-p') == COMPACT_FROM  # every profile, one row each
+    assert "<svg viewBox" not in page
+    assert f"This audit has {COMPACT_FROM} profiles" in page
+    small = build_report_view(audit(organisation("Spaak", *records[:3])))
+    assert not small.compact and small.organisations[0].profiles[0].timeline is not None

@@ -49,6 +49,9 @@ MAX_HREF_CHARS: Final = 2000
 
 NA: Final = "n/a"
 
+#: From this many profiles on, the report lists profiles as table rows instead of cards
+#: (no charts or post lists): a 10,000-profile page stays usable in a browser.
+COMPACT_FROM: Final = 200
 #: At most this many items are listed under a profile ("the posts behind the numbers").
 POSTS_SHOWN: Final = 10
 POST_TEXT_CHARS: Final = 160
@@ -353,6 +356,8 @@ class SinceView:
 @dataclass(frozen=True, slots=True)
 class ReportView:
     lang: str
+    #: Profiles as compact table rows (large audits), not cards.
+    compact: bool
     title: str
     as_of: str
     generated_at: str
@@ -385,7 +390,8 @@ class ReportView:
 def build_report_view(result: AuditResult) -> ReportView:
     """The whole report as display-ready, cleaned values, in the audit's language."""
     t = translator(result.lang)
-    organisations = tuple(_organisation_view(index, organisation, t)
+    compact = sum(len(org.profiles) for org in result.organisations) >= COMPACT_FROM
+    organisations = tuple(_organisation_view(index, organisation, t, compact=compact)
                           for index, organisation in enumerate(result.organisations, start=1))
     comparison: tuple[ComparisonRow, ...] = ()
     if len(result.organisations) > 1:
@@ -413,6 +419,7 @@ def build_report_view(result: AuditResult) -> ReportView:
                + t.n(flagged, "on {n} profile.", "on {n} profiles."))
     return ReportView(
         lang=t.lang,
+        compact=compact,
         title=clean_text(result.name, NAME_CHARS) or t("Social presence audit"),
         as_of=format_date(result.as_of, t),
         generated_at=format_datetime(result.generated_at, t),
@@ -573,9 +580,9 @@ def _severity_counts(flags: Iterable[Flag], t: Translator) -> tuple[SeverityCoun
 
 
 def _organisation_view(index: int, organisation: OrganisationResult,
-                       t: Translator) -> OrganisationView:
+                       t: Translator, *, compact: bool = False) -> OrganisationView:
     anchor = f"org-{index}"
-    profiles = tuple(_profile_view(f"{anchor}-p{p_index}", profile, t)
+    profiles = tuple(_profile_view(f"{anchor}-p{p_index}", profile, t, compact=compact)
                      for p_index, profile in enumerate(organisation.profiles, start=1))
     flags = [flag for profile in organisation.profiles for flag in profile.flags]
     attention = sorted(
@@ -695,7 +702,8 @@ def _comparison(views: tuple[OrganisationView, ...],
     return tuple(rows)
 
 
-def _profile_view(anchor: str, result: ProfileResult, t: Translator) -> ProfileView:
+def _profile_view(anchor: str, result: ProfileResult, t: Translator, *,
+                  compact: bool = False) -> ProfileView:
     record, metrics = result.record, result.metrics
     facts = record.profile
     flags = tuple(_flag_view(flag, t) for flag in sorted(
@@ -711,7 +719,8 @@ def _profile_view(anchor: str, result: ProfileResult, t: Translator) -> ProfileV
         outcome_class = "unread"
     reasons = metrics.null_reasons
     completeness = metrics.completeness
-    posts, posts_more = _post_views(record, metrics, t)
+    posts, posts_more = ((), "") if compact else _post_views(record, metrics, t)
+    charted = outcome_class == "ok" and not compact
     return ProfileView(
         anchor=anchor,
         url=LinkView(clean_text(record.url, URL_CHARS), web_url(record.url)),
@@ -734,11 +743,9 @@ def _profile_view(anchor: str, result: ProfileResult, t: Translator) -> ProfileV
         score_text=_score_text(completeness, t),
         flags=flags,
         notes=tuple(clean_text(note, NOTE_CHARS) for note in record.notes[:NOTES_SHOWN]),
-        timeline=_timeline(metrics, record.replies_observable, t) if outcome_class == "ok"
-        else None,
-        weekdays=_weekday_chart(metrics, t) if outcome_class == "ok" and metrics.own_posts
-        else None,
-        hours=_hour_chart(metrics, t) if outcome_class == "ok" and metrics.own_posts else None,
+        timeline=_timeline(metrics, record.replies_observable, t) if charted else None,
+        weekdays=_weekday_chart(metrics, t) if charted and metrics.own_posts else None,
+        hours=_hour_chart(metrics, t) if charted and metrics.own_posts else None,
         posts=posts,
         posts_more=posts_more,
     )
