@@ -485,17 +485,15 @@ def test_bodies_that_are_not_previews(body: bytes, ctype: str, detail: str) -> N
     assert detail in (record.outcome_detail or "")
 
 
-def test_truncated_page_keeps_the_messages_it_got() -> None:
+def test_truncated_page_is_an_error_not_an_older_last_post() -> None:
+    # A page cut short loses its newest messages (the bottom of the page): reading the
+    # rest would make the last post look older than it is (a false STALE).
     body = (SAMPLES / "spaakfietsen.html").read_bytes()
     cut = body[: body.index(b'data-post="spaakfietsen/405"') + 400]
     after = first_page(cut)
-    # The "more" link sits above the messages, so paging goes on from what was read.
-    assert isinstance(after, Next)
-    assert after.fetch.url == "https://t.me/s/spaakfietsen?before=393"
-    ids = [item.id for item in after.state.data["items"]]
-    # Messages 393..404 are whole; 405 lost its date: skipped, not guessed.
-    assert ids == [str(n) for n in range(393, 405)]
-    assert "1 unreadable message(s) skipped" in after.state.data["notes"]
+    assert isinstance(after, ProfileRecord)
+    assert after.outcome == "error" and "truncated" in (after.outcome_detail or "")
+    assert after.items == ()
 
 
 def test_network_failure_on_the_first_page() -> None:

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from auditor.i18n import N_
-from auditor.models import ProfileRecord
+from auditor.models import ProfileRecord, cap_text
 
 #: Failure kinds the I/O layer reports when no response could be had.
 FAILURE_KINDS = (
@@ -226,6 +227,22 @@ def outcome_for_status(status: int) -> tuple[str, str] | None:
     if status in (429, 503):
         return "rate_limited", f"HTTP {status}: " + N_("rate limited")
     return "error", f"HTTP {status}"
+
+
+#: Paths of the login pages servers redirect logged-out readers to.
+LOGIN_PATH = re.compile(r"/(?:auth/sign_in|users/sign_in|login|log_in|signin|sign_in"
+                        r"|wp-login\.php|accounts/login)\b", re.I)
+
+
+def login_redirect(page: Page, what: str) -> tuple[str, str] | None:
+    """``login_wall`` when the answer is a login page the request was redirected to."""
+    try:
+        path = urlsplit(page.url).path
+    except ValueError:
+        return None
+    if not LOGIN_PATH.search(path):
+        return None
+    return "login_wall", f"{what} was redirected to a login page ({cap_text(path, 80)})"
 
 
 _LINK_PART = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')

@@ -55,6 +55,7 @@ from auditor.platforms.base import (
     PlatformAdapter,
     Step,
     Target,
+    login_redirect,
     outcome_for_status,
 )
 from auditor.urls import is_http_url
@@ -119,7 +120,7 @@ class BlueskyAdapter(PlatformAdapter):
 
     def _after_profile(self, state: CrawlState, page: Page) -> Step:
         target = state.target
-        ended = api_outcome(page, "getProfile")
+        ended = login_redirect(page, "getProfile") or api_outcome(page, "getProfile")
         if ended is not None:
             return self.record(target, *ended, fetched_at=page.fetched_at)
         body, problem = read_json(page, "getProfile")

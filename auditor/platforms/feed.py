@@ -60,6 +60,7 @@ from auditor.platforms.base import (
     PlatformAdapter,
     Step,
     Target,
+    login_redirect,
     outcome_for_failure,
     outcome_for_status,
 )
@@ -614,6 +615,8 @@ class FeedAdapter(PlatformAdapter):
 
     def advance(self, state: CrawlState, page: Page) -> Step:
         ended = outcome_for_status(page.status)
+        if ended is None and page.url != state.target.url:
+            ended = login_redirect(page, "the feed")
         if ended is not None:
             return self.record(state.target, *ended, fetched_at=page.fetched_at)
         return self.read(state, page)

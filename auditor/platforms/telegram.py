@@ -51,6 +51,7 @@ from auditor.platforms.base import (
     PlatformAdapter,
     Step,
     Target,
+    login_redirect,
     outcome_for_failure,
     outcome_for_status,
 )
@@ -80,6 +81,9 @@ _MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 MAX_PAGE_BYTES = 3_000_000
 #: At most this many messages are read from one page (Telegram sends ~20).
 MAX_MESSAGES_PER_PAGE = 200
+#: A t.me page is a whole document: one that opens <html> but never closes it was cut.
+_PAGE_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html[\s>])", re.I)
+_PAGE_END = re.compile(rb"</html\s*>", re.I)
 _HEADERS: Mapping[str, str] = {"Accept": "text/html", "Accept-Language": "en"}
 
 
@@ -155,6 +159,9 @@ class TelegramAdapter(PlatformAdapter):
         first = data["pages"] == 0
         if 300 <= page.status < 400:
             return self._redirect(state, page)
+        wall = login_redirect(page, f"t.me/s/{data['name']}")
+        if wall is not None:
+            return self._stop(state, page, *wall)
         ended = outcome_for_status(page.status)
         if ended is not None:
             outcome, detail = ended
@@ -179,6 +186,10 @@ class TelegramAdapter(PlatformAdapter):
             else:
                 why = f"not a Telegram preview page (HTTP {page.status}, {kind})"
             return self._stop(state, page, "error", f"t.me/s/{data['name']}: {why}")
+        if _PAGE_START.match(page.body[:1024]) and not _PAGE_END.search(page.body[-4096:]):
+            return self._stop(state, page, "error",
+                              f"t.me/s/{data['name']}: the page is truncated (no closing "
+                              f"</html>, {len(page.body)} bytes)")
         return self._messages(state, page, parsed)
 
     def fail(self, state: CrawlState, failure: Failure) -> ProfileRecord:

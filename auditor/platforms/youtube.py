@@ -57,6 +57,7 @@ from auditor.platforms.base import (
     PlatformAdapter,
     Step,
     Target,
+    login_redirect,
     outcome_for_failure,
     outcome_for_status,
 )
@@ -85,6 +86,8 @@ LANGUAGE = "en-GB,en;q=0.9"
 NO_CONTACT = ("YouTube shows a channel's business e-mail only after a captcha; the "
               "description and links name no e-mail, phone or contact page")
 FEED_MISSING_NOTE = "uploads feed answered {status}; activity not known"
+CUT_PAGE_NOTE = ("the channel page was cut short (ytInitialData truncated): only its meta "
+                 "tags were read, which show no links or banner")
 FEED_CAPPED_NOTE = (f"sample limited to the {FEED_LIMIT} newest uploads (the uploads feed "
                     f"has no paging)")
 
@@ -167,6 +170,8 @@ class ChannelPage:
     alert: str | None = None
     #: ytInitialData was found and decoded.
     initial_data: bool = False
+    #: ytInitialData is assigned an object that does not decode (a page cut short).
+    initial_data_broken: bool = False
     notes: tuple[str, ...] = ()
 
 
@@ -213,8 +218,11 @@ def read_channel_page(body: bytes, *, page_url: str = "") -> ChannelPage:
             notes.append("ytInitialData not found; profile read from the page's meta tags")
     else:
         facts = None
+    broken = data is None and any(text.find("{", match.end(), match.end() + 16) >= 0
+                                  for match in _INITIAL_DATA.finditer(text))
     return ChannelPage(channel_id=channel_id, facts=facts, alert=alert,
-                       initial_data=data is not None, notes=tuple(notes))
+                       initial_data=data is not None, initial_data_broken=broken,
+                       notes=tuple(notes))
 
 
 def alert_outcome(alert: str) -> str:
@@ -700,10 +708,14 @@ class YouTubeAdapter(PlatformAdapter):
                             fetched_at=data["fetched_at"], profile=data["facts"],
                             notes=data["notes"])
 
-    def _record(self, target: Target, outcome: str, detail: str | None = None,
-                **fields: Any) -> ProfileRecord:
-        """A record whose ``contact`` is unobservable unless the profile shows one."""
+    def _record(self, target: Target, outcome: str, detail: str | None = None, *,
+                cut: bool = False, **fields: Any) -> ProfileRecord:
+        """A record whose ``contact`` is unobservable unless the profile shows one; after a
+        cut channel page (``cut``) the links and banner are unobservable too."""
         record = self.record(target, outcome, detail, **fields)
+        if cut:
+            record = replace(record, unobservable={
+                **record.unobservable, "website": CUT_PAGE_NOTE, "banner": CUT_PAGE_NOTE})
         if record.profile is None or _shows_contact(record.profile):
             return record
         return replace(record, unobservable={**record.unobservable, "contact": NO_CONTACT})
@@ -717,6 +729,9 @@ class YouTubeAdapter(PlatformAdapter):
             return self.record(target, "blocked",
                                f"the channel page was redirected to {host}{_path(page.url)} "
                                f"(cookie consent or captcha)", fetched_at=page.fetched_at)
+        wall = login_redirect(page, "the channel page")
+        if wall is not None:
+            return self.record(target, *wall, fetched_at=page.fetched_at)
         readable = page.status == 404 or 200 <= page.status < 300
         channel = read_channel_page(page.body, page_url=page.url) if readable else None
         if channel is not None and channel.alert:
@@ -742,15 +757,20 @@ class YouTubeAdapter(PlatformAdapter):
                 facts = replace(facts, username=path[2:])
         feed = (f"{state.options.endpoint('youtube')}/feeds/videos.xml?"
                 f"channel_id={quote(channel_id, safe='')}")
+        notes = channel.notes
+        if channel.initial_data_broken:
+            notes = (*notes, CUT_PAGE_NOTE)
         next_state = state.with_data("feed", channel_id=channel_id, facts=facts,
-                                     fetched_at=page.fetched_at, notes=channel.notes)
+                                     fetched_at=page.fetched_at, notes=notes,
+                                     cut=channel.initial_data_broken)
         return Next(Fetch(feed, "feed", {"Accept": FEED_ACCEPT}), next_state)
 
     def _after_feed(self, state: CrawlState, page: Page) -> ProfileRecord:
         data = state.data
         target = state.target
         notes: tuple[str, ...] = tuple(data["notes"])
-        common = {"fetched_at": data["fetched_at"], "profile": data["facts"]}
+        common = {"fetched_at": data["fetched_at"], "profile": data["facts"],
+                  "cut": data.get("cut", False)}
         if page.status in (404, 410):
             # The feed flaps: the channel page already read is the word on the channel.
             return self._record(target, "ok", None, sample=None,
