@@ -24,7 +24,9 @@ from auditor.urls import host_of
 MIN_CROSSPOST_WORDS: Final = 5
 #: Two texts are near-identical at this similarity (difflib ratio) or more.
 NEAR_IDENTICAL: Final = 0.9
-#: At most this many posts per profile are compared, newest first (the cost is quadratic).
+#: Near-identical candidates share their first or their last this many words.
+KEY_WORDS: Final = 3
+#: At most this many posts per profile are compared, newest first.
 MAX_COMPARED_POSTS: Final = 200
 _BROADCAST_KINDS: Final = frozenset({"original", "self_reply"})
 _NAME_CHARS = re.compile(r"[^\w]+", re.UNICODE)
@@ -61,21 +63,32 @@ def crossposts(records: Iterable[ProfileRecord]) -> dict[str, Crosspost]:
         own.sort(key=lambda item: aware(item.published_at), reverse=True)
         own = own[:MAX_COMPARED_POSTS]
         texts[record.url] = [(normalised_text(item.text), item.url or item.id) for item in own]
+    # Index every comparable text by its first and by its last words: two near-identical
+    # texts (a difflib ratio of 0.9 or more) almost always share one or the other, so each
+    # text is compared with a handful of candidates instead of every post of the organisation.
+    exact: dict[str, set[str]] = {}
+    by_key: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for url, posts in texts.items():
+        for text, _ in posts:
+            if len(text.split()) < MIN_CROSSPOST_WORDS:
+                continue
+            exact.setdefault(text, set()).add(url)
+            for key in _keys(text):
+                by_key.setdefault(key, []).append((url, text))
     result: dict[str, Crosspost] = {}
     for url, mine in texts.items():
-        others = {other: [text for text, _ in posts if len(text.split()) >= MIN_CROSSPOST_WORDS]
-                  for other, posts in texts.items() if other != url}
-        exact = {other: set(posts) for other, posts in others.items()}
         matched = 0
         partners: list[str] = []
         examples: list[str] = []
         for text, link in mine:
             if len(text.split()) < MIN_CROSSPOST_WORDS:
                 continue
-            hit = next((other for other, posts in exact.items() if text in posts), None)
+            hit = next((other for other in sorted(exact.get(text, ())) if other != url), None)
             if hit is None:
-                hit = next((other for other, posts in others.items()
-                            if any(_near(text, candidate) for candidate in posts)), None)
+                candidates = {pair for key in _keys(text) for pair in by_key.get(key, ())
+                              if pair[0] != url}
+                hit = next((other for other, candidate in sorted(candidates)
+                            if _near(text, candidate)), None)
             if hit is not None:
                 matched += 1
                 if hit not in partners:
@@ -85,6 +98,11 @@ def crossposts(records: Iterable[ProfileRecord]) -> dict[str, Crosspost]:
         result[url] = Crosspost(posts=matched, basis=len(mine), with_profiles=tuple(partners),
                                 examples=tuple(examples))
     return result
+
+
+def _keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = text.split()
+    return ("<", *words[:KEY_WORDS]), (">", *words[-KEY_WORDS:])
 
 
 def _near(a: str, b: str) -> bool:
