@@ -360,7 +360,12 @@ def _parse_page(body: bytes | str) -> TelegramPage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(text, "html.parser")
+        # lxml builds the tree several times faster than html.parser; html.parser
+        # is the fallback for the rare document lxml refuses.
+        try:
+            soup = BeautifulSoup(text, "lxml")
+        except Exception:  # lxml refused the document
+            soup = BeautifulSoup(text, "html.parser")
     meta = _meta(soup)
     message_tags = [tag for tag in soup.select(".tgme_widget_message[data-post]")
                     if isinstance(tag, Tag)]

@@ -1,0 +1,67 @@
+"""The benchmark's CI smoke run: every measurement happens and yields real numbers.
+
+No timing assertions: a CI machine's speed says nothing. What is checked is that the audit,
+the raw fetch and the naive script all ran against the fake platforms, that each was
+measured (wall time, CPU, peak RSS), that the audit's report holds every configured
+profile and that the raw fetch asked for exactly the URLs the audit asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RUN = REPO / "bench" / "run.py"
+
+
+def test_bench_smoke_measures_all_three(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    command = [sys.executable, str(RUN), "--smoke", "--out", str(out)]
+    # For working on the benchmark with another fake server (never set in CI).
+    if os.environ.get("BENCH_FAKEPLATFORMS"):
+        command += ["--fake-server", os.environ["BENCH_FAKEPLATFORMS"]]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+    results = json.loads((out / "results-20.json").read_text(encoding="utf-8"))
+    assert results["profiles"] == 20 and results["smoke"] is True
+    measurements = results["measurements"]
+    assert set(measurements) == {"audit", "raw", "naive"}
+    for name, data in measurements.items():
+        assert data["returncode"] == 0, name
+        assert not data["timed_out"], name
+        assert data["wall_s"] > 0, name
+        assert data["cpu_s"] > 0, name
+        assert data["peak_rss_mib"] > 0, name
+        assert data["profiles_per_s"] > 0, name
+    # Smoke: the naive script audits every profile, so nothing is scaled.
+    assert measurements["naive"]["scale"] == 1.0
+
+    # (a) wrote a report with one profile per configured profile.
+    configured = json.loads((out / "run-20" / "profiles.json").read_text(encoding="utf-8"))
+    assert len(configured) == 20
+    report = json.loads(Path(results["audit_report"]).read_text(encoding="utf-8"))
+    reported = [p["url"] for org in report["organisations"] for p in org["profiles"]]
+    assert len(reported) == len(configured) == results["audit_report_profiles"]
+
+    # (b) asked for exactly the URLs (a) asked for, robots.txt aside, and got every one.
+    urls = (out / "run-20" / "urls.txt").read_text(encoding="utf-8").split()
+    assert urls and len(urls) == results["raw_urls"] == len(set(urls))
+    assert not any(url.endswith("/robots.txt") for url in urls)
+    assert results["raw_summary"]["responses"] == len(urls)
+
+    # (c) wrote a CSV row per profile.
+    rows = (out / "run-20" / "naive.csv").read_text(encoding="utf-8").strip().splitlines()
+    assert len(rows) == 1 + 20
+
+    # Parse throughput was measured for the main platforms.
+    parse = results["parse"]
+    for platform in ("mastodon", "bluesky", "youtube", "telegram", "feed"):
+        assert parse[platform]["pages"] > 0 and parse[platform]["pages_per_s"] > 0, platform
+
+    # The markdown table was printed.
+    assert "| audit |" in done.stdout and "| raw |" in done.stdout
