@@ -500,4 +500,8 @@ NL: Final[dict[str, str]] = {
     "report.json holds every number and all evidence.":
         "Deze audit telt {n} profielen: elk is één rij in de tabellen hieronder, zonder "
         "grafieken; report.json bevat alle getallen en al het bewijs.",
+    "the channel page was cut short (ytInitialData truncated): only its meta tags were read, "
+    "which show no links or banner":
+        "de kanaalpagina was afgebroken (ytInitialData onvolledig): alleen de metatags zijn "
+        "gelezen, en die tonen geen links of banner",
 }
