@@ -13,7 +13,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -243,6 +243,25 @@ def login_redirect(page: Page, what: str) -> tuple[str, str] | None:
     if not LOGIN_PATH.search(path):
         return None
     return "login_wall", f"{what} was redirected to a login page ({cap_text(path, 80)})"
+
+
+def parse_iso_time(value: Any) -> datetime | None:
+    """An ISO 8601 time ('2026-04-11T12:08:00.687Z', '2026-04-11', offsets) as aware UTC.
+
+    A time without a zone is taken as UTC; anything unreadable (or absurdly long) is None.
+    """
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 _LINK_PART = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')

@@ -57,6 +57,7 @@ from auditor.platforms.base import (
     Target,
     login_redirect,
     outcome_for_status,
+    parse_iso_time,
 )
 from auditor.urls import is_http_url
 
@@ -490,19 +491,10 @@ def dedupe(items: tuple[Item, ...] | list[Item], *,
 
 def parse_time(value: Any) -> datetime | None:
     """An AT Protocol datetime ('2025-07-02T11:30:50.192Z', offsets, microseconds) in UTC."""
-    if not isinstance(value, str) or not 10 <= len(value) <= 64:
+    if not isinstance(value, str) or len(value) < 10:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        parsed = parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-    return parsed if parsed >= _EARLIEST else None
+    parsed = parse_iso_time(value)
+    return parsed if parsed is not None and parsed >= _EARLIEST else None
 
 
 def _own_date(created: Any, indexed: Any) -> datetime | None:

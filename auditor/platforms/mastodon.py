@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -29,6 +29,7 @@ from auditor.platforms.base import (
     Step,
     Target,
     outcome_for_status,
+    parse_iso_time,
     parse_link_header,
 )
 from auditor.urls import host_of
@@ -223,15 +224,7 @@ def _api_error(page: Page) -> str | None:
 
 def _parse_time(value: Any) -> datetime | None:
     """Mastodon timestamps ('2026-04-11T12:08:00.687Z') and dates ('2026-04-11') as aware UTC."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parse_iso_time(value)
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -53,6 +53,7 @@ from auditor.platforms.base import (
     login_redirect,
     outcome_for_failure,
     outcome_for_status,
+    parse_iso_time,
 )
 from auditor.urls import host_of, is_http_url
 
@@ -785,15 +786,4 @@ def _is_telegram_link(link: str) -> bool:
 
 
 def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value or len(value) > 64:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
+    return parse_iso_time(value)

@@ -60,6 +60,7 @@ from auditor.platforms.base import (
     login_redirect,
     outcome_for_failure,
     outcome_for_status,
+    parse_iso_time,
 )
 from auditor.urls import host_of, is_http_url
 
@@ -649,16 +650,8 @@ def _item(entry: ET.Element) -> Item | None:
 
 
 def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
-    return parsed if parsed >= EARLIEST else None
+    parsed = parse_iso_time(value)
+    return parsed if parsed is not None and parsed >= EARLIEST else None
 
 
 # -- the adapter -----------------------------------------------------------------------
