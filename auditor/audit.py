@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
 from auditor import __version__
-from auditor.config import AuditConfig, ProfileEntry, Thresholds
+from auditor.config import AuditConfig, Organisation, ProfileEntry, Thresholds
 from auditor.consistency import (
     Crosspost,
     Finding,
@@ -56,7 +56,9 @@ class AuditResult:
     tool_version: str
     window_days: int
     thresholds: Thresholds
-    organisations: tuple[OrganisationResult, ...]
+    #: In config order: a tuple, or an :class:`auditor.spool.OrganisationSpool` that reads
+    #: them back from disk one at a time (iterate it; do not hold them all).
+    organisations: Sequence[OrganisationResult]
     #: Listed profiles the crawl never finished (the run was cut short).
     missing: int = 0
     #: Thresholds for one role where the config sets them (``[thresholds.competitor]``).
@@ -83,64 +85,95 @@ def placeholder_record(entry: ProfileEntry) -> ProfileRecord:
     )
 
 
-def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord], *, as_of: datetime,
-                generated_at: datetime, lang: str = "en") -> AuditResult:
+class RecordSource(Protocol):
+    """Where judging finds each profile's record by URL (a dict, or records on disk)."""
+
+    def get(self, url: str) -> ProfileRecord | None: ...
+
+
+class OrganisationSink(Protocol):
+    """Where judged organisations go (a list, or :class:`auditor.spool.OrganisationSpool`)."""
+
+    def append(self, organisation: OrganisationResult) -> None: ...
+
+
+def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord] | RecordSource, *,
+                as_of: datetime, generated_at: datetime, lang: str = "en",
+                into: OrganisationSink | None = None) -> AuditResult:
     """Metrics and flags for every listed profile, in config order.
 
     Each organisation is judged as a whole too: posts repeated across its profiles count
     as automation evidence, and profiles that disagree with the others are INCONSISTENT.
+
+    ``records`` is either the records themselves or a :class:`RecordSource` read one
+    organisation at a time. With ``into`` (a sequence with ``append``, such as an
+    :class:`auditor.spool.OrganisationSpool`), each judged organisation goes there as soon
+    as it is judged and the result's ``organisations`` is ``into`` itself, so an audit of
+    any size never holds more than one organisation's posts.
     """
     t = translator(lang)
-    by_url: dict[str, ProfileRecord] = {}
-    for record in records:
-        by_url[record.url] = record
+    if hasattr(records, "get"):
+        source = cast(RecordSource, records)
+    else:
+        by_url: dict[str, ProfileRecord] = {}
+        for record in cast(Iterable[ProfileRecord], records):
+            by_url[record.url] = record
+        source = by_url
+    sink: Any = [] if into is None else into
     missing = 0
-    organisations: list[OrganisationResult] = []
     for organisation in config.organisations:
-        org_records: list[ProfileRecord] = []
-        for entry in organisation.profiles:
-            record = by_url.get(entry.url)
-            if record is None:
-                missing += 1
-                record = placeholder_record(entry)
-            org_records.append(record)
-        site = by_url.get(organisation.website) if organisation.website else None
-        if site is not None and site.platform != "website":
-            site = None  # the website is also listed as a profile and judged as one
-        own_hosts = {host_of(organisation.website)} if organisation.website else set()
-        repeated = crossposts(org_records)
-        findings = consistency_findings(org_records, organisation.website, organisation.name, t)
-        site_findings = website_findings(site, org_records) if site is not None else []
-        # A profile on the organisation's own site (its blog's feed) needs no link to it.
-        findings += [Finding("not_linked", site_finding_text(f, t), (f.url,), dict(f.evidence))
-                     for f in site_findings if f.kind == "not_linked"
-                     and not same_site(host_of(f.url), host_of(organisation.website or ""))]
-        per_profile = findings_by_profile(findings)
-        results: list[ProfileResult] = []
-        for record in org_records:
-            thresholds = config.thresholds_for(record.role or organisation.role)
-            metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
-                                      thresholds=thresholds, own_hosts=own_hosts, t=t)
-            metrics = _with_crossposts(metrics, repeated.get(record.url))
-            flags = list(judge(record, metrics, thresholds, t))
-            inconsistent = inconsistent_flag(per_profile.get(record.url, []), t)
-            if inconsistent is not None and record.outcome == "ok":
-                flags.append(inconsistent)
-            results.append(ProfileResult(record, metrics, tuple(flags)))
-        organisations.append(OrganisationResult(organisation.name, organisation.role,
-                                                organisation.website, tuple(results),
-                                                website_record=site,
-                                                findings=tuple(findings),
-                                                website_lines=tuple(
-                                                    site_finding_text(f, t)
-                                                    for f in site_findings
-                                                    if f.kind != "not_linked")))
+        judged, not_finished = judge_organisation(config, organisation, source, as_of=as_of,
+                                                  t=t)
+        missing += not_finished
+        sink.append(judged)
     return AuditResult(
         name=config.audit.name, as_of=as_of, generated_at=generated_at, tool_version=__version__,
         window_days=config.audit.window_days, thresholds=config.thresholds,
-        organisations=tuple(organisations), missing=missing,
+        organisations=tuple(sink) if into is None else sink, missing=missing,
         role_thresholds=dict(config.role_thresholds), lang=t.lang,
     )
+
+
+def judge_organisation(config: AuditConfig, organisation: Organisation, records: RecordSource,
+                       *, as_of: datetime, t: Translator) -> tuple[OrganisationResult, int]:
+    """One organisation judged as a whole; also how many of its profiles were not finished."""
+    missing = 0
+    org_records: list[ProfileRecord] = []
+    for entry in organisation.profiles:
+        record = records.get(entry.url)
+        if record is None:
+            missing += 1
+            record = placeholder_record(entry)
+        org_records.append(record)
+    site = records.get(organisation.website) if organisation.website else None
+    if site is not None and site.platform != "website":
+        site = None  # the website is also listed as a profile and judged as one
+    own_hosts = {host_of(organisation.website)} if organisation.website else set()
+    repeated = crossposts(org_records)
+    findings = consistency_findings(org_records, organisation.website, organisation.name, t)
+    site_findings = website_findings(site, org_records) if site is not None else []
+    # A profile on the organisation's own site (its blog's feed) needs no link to it.
+    findings += [Finding("not_linked", site_finding_text(f, t), (f.url,), dict(f.evidence))
+                 for f in site_findings if f.kind == "not_linked"
+                 and not same_site(host_of(f.url), host_of(organisation.website or ""))]
+    per_profile = findings_by_profile(findings)
+    results: list[ProfileResult] = []
+    for record in org_records:
+        thresholds = config.thresholds_for(record.role or organisation.role)
+        metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
+                                  thresholds=thresholds, own_hosts=own_hosts, t=t)
+        metrics = _with_crossposts(metrics, repeated.get(record.url))
+        flags = list(judge(record, metrics, thresholds, t))
+        inconsistent = inconsistent_flag(per_profile.get(record.url, []), t)
+        if inconsistent is not None and record.outcome == "ok":
+            flags.append(inconsistent)
+        results.append(ProfileResult(record, metrics, tuple(flags)))
+    judged = OrganisationResult(
+        organisation.name, organisation.role, organisation.website, tuple(results),
+        website_record=site, findings=tuple(findings),
+        website_lines=tuple(site_finding_text(f, t) for f in site_findings
+                            if f.kind != "not_linked"))
+    return judged, missing
 
 
 def site_finding_text(finding: SiteFinding, t: Translator) -> str:

@@ -8,7 +8,7 @@ known verdict and never shows as "flags cleared".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,8 @@ from auditor.history import (
     RunInfo,
     RunSnapshot,
     config_path_key,
-    snapshot_of,
+    profile_snapshots,
+    run_info_of,
 )
 from auditor.models import MAX_NAME_CHARS, to_jsonable
 from auditor.report import clean_text
@@ -120,10 +121,22 @@ class Changes:
 
 def changes_between(previous: RunSnapshot, current: RunSnapshot) -> Changes:
     """Everything that changed from ``previous`` to ``current``: a pure function."""
+    return _changes(previous, current.profiles, lambda profiles, flags: current.run)
+
+
+def _changes(previous: RunSnapshot, current: Iterable[ProfileSnapshot],
+             current_run: Callable[[int, int], RunInfo]) -> Changes:
+    """The diff, reading the current profiles once, one at a time (their posts are
+    dropped as soon as each is compared); ``current_run(profiles, flags)`` gives the
+    current run's row once they are counted."""
     before = {profile.url: profile for profile in previous.profiles}
-    now = {profile.url: profile for profile in current.profiles}
+    now: set[str] = set()
+    profiles = flags = 0
     groups: dict[str, tuple[str | None, list[ProfileChanges]]] = {}
-    for profile in current.profiles:
+    for profile in current:
+        now.add(profile.url)
+        profiles += 1
+        flags += len(profile.flags)
         entry = _profile_changes(before.get(profile.url), profile)
         groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
     for profile in previous.profiles:
@@ -133,9 +146,9 @@ def changes_between(previous: RunSnapshot, current: RunSnapshot) -> Changes:
     organisations = tuple(OrganisationChanges(name, role, tuple(entries))
                           for name, (role, entries) in groups.items())
     counts = _counts(organisations)
+    run = current_run(profiles, flags)
     return Changes(
-        previous=previous.run, current=current.run,
-        days_between=_days(previous.run.as_of, current.run.as_of),
+        previous=previous.run, current=run, days_between=_days(previous.run.as_of, run.as_of),
         organisations=organisations, counts=counts, summary=_summary(counts),
     )
 
@@ -158,7 +171,9 @@ def changes_since_last(db_path: str | Path, result: AuditResult, *,
         if previous is None or previous.id is None:
             return None
         snapshot = store.load_run(previous.id, items=False)
-    return changes_between(snapshot, snapshot_of(result))
+    return _changes(snapshot, profile_snapshots(result),
+                    lambda profiles, flags: run_info_of(result, run_id=None, profiles=profiles,
+                                                        flags=flags))
 
 
 def changes_data(changes: Changes) -> dict[str, Any]:

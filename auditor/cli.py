@@ -31,7 +31,9 @@ from auditor.crawl import Finished, crawl_command, read_records, run_crawl
 from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
 from auditor.replay import ReplayError, ReplayStore
+from auditor.report.html import POSTS_SHOWN
 from auditor.resources import sample_pages_dir
+from auditor.spool import OrganisationSpool, RecordIndex
 from auditor.verdicts import FLAG_CODES
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
@@ -151,7 +153,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     total = len(listed)
     crawl_config: Path | None = args.config
     if resume:
-        done = {record.url for record in read_records(records)}
+        done = set(RecordIndex(records).urls())
         todo = [entry for entry in (*config.profiles(), *config.websites())
                 if entry.url not in done]
         crawl_config = _write_resume_config(config, todo, out) if todo else None
@@ -183,15 +185,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
         completed = run.completed
         if run.returncode != 0 and not run.interrupted:
             _print_log_tail(out / "crawl.log")
-    result = judge_audit(config, read_records(records), as_of=as_of,
-                         generated_at=datetime.now(UTC), lang=getattr(args, "lang", "en"))
-    if db is not None:
-        result = replace(result, since=changes_since_last(db, result, config_path=config.path))
-        history_cli.store_run(db, config, result, completed=completed and not result.missing,
-                              started_at=started_at, run_id=run_id)
-    written = write_reports(result, out, formats)
+    # Records are read one organisation at a time and judged organisations wait on disk:
+    # memory does not grow with the list (docs/performance.md).
+    with OrganisationSpool(out, posts_with_text=POSTS_SHOWN) as spool:
+        result = judge_audit(config, RecordIndex(records), as_of=as_of,
+                             generated_at=datetime.now(UTC), lang=getattr(args, "lang", "en"),
+                             into=spool)
+        if db is not None:
+            result = replace(result, since=changes_since_last(db, result,
+                                                               config_path=config.path))
+            history_cli.store_run(db, config, result,
+                                  completed=completed and not result.missing,
+                                  started_at=started_at, run_id=run_id)
+        written = write_reports(result, out, formats)
+        flagged, raised = 0, set()
+        for profile in result.profiles():
+            flagged += bool(profile.flags)
+            raised.update(flag.code for flag in profile.flags)
     elapsed = time.monotonic() - started
-    flagged = sum(1 for p in result.profiles() if p.flags)
     print(f"{total} profile(s) audited in {elapsed:.1f} s, {flagged} with flags. "
           f"Reports: {', '.join(str(p) for p in written)}", file=sys.stderr)
     if not completed or result.missing:
@@ -200,7 +211,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
               f"auditor audit {args.config} --out {out} --resume", file=sys.stderr)
         return EXIT_CUT_SHORT
     _write_run_state(out, args.config, digest, as_of, completed=True)
-    raised = {flag.code for p in result.profiles() for flag in p.flags}
     if raised & fail_on:
         print(f"auditor: flags raised that --fail-on names: {', '.join(sorted(raised & fail_on))}",
               file=sys.stderr)

@@ -275,25 +275,34 @@ def default_db_path(config_path: str | Path) -> Path:
 
 def snapshot_of(result: AuditResult, *, run_id: int | None = None) -> RunSnapshot:
     """A judged audit as a snapshot, exactly as :meth:`HistoryStore.load_run` would return it."""
-    profiles: list[ProfileSnapshot] = []
-    flags = 0
+    profiles = tuple(profile_snapshots(result, run_id=run_id))
+    return RunSnapshot(run_info_of(result, run_id=run_id, profiles=len(profiles),
+                                   flags=sum(len(p.flags) for p in profiles)), profiles)
+
+
+def profile_snapshots(result: AuditResult, *,
+                      run_id: int | None = None) -> Iterator[ProfileSnapshot]:
+    """Each judged profile as :meth:`HistoryStore.load_run` would return it, one at a time
+    (an audit on disk is never held whole)."""
     for organisation in result.organisations:
         for profile in organisation.profiles:
             row = _profile_row(profile, organisation.name, organisation.role, 0)
             snap = _snapshot_from_row(row, run_id=run_id, as_of=result.as_of)
-            snap = _with(snap, flags=tuple(FlagSnapshot(f.code, f.severity, f.reason)
-                                           for f in profile.flags),
-                         items=_item_snapshots(profile))
-            flags += len(profile.flags)
-            profiles.append(snap)
-    info = RunInfo(
+            yield _with(snap, flags=tuple(FlagSnapshot(f.code, f.severity, f.reason)
+                                          for f in profile.flags),
+                        items=_item_snapshots(profile))
+
+
+def run_info_of(result: AuditResult, *, run_id: int | None, profiles: int,
+                flags: int) -> RunInfo:
+    """The run row of a judged audit that is not stored (yet)."""
+    return RunInfo(
         id=run_id, name=result.name, config_path=None, config_hash=None,
         tool_version=result.tool_version, started_at=None, as_of=result.as_of,
         generated_at=result.generated_at, completed=not result.missing,
-        profiles=len(profiles), flags=flags, window_days=result.window_days,
+        profiles=profiles, flags=flags, window_days=result.window_days,
         profiles_missing=result.missing,
     )
-    return RunSnapshot(info, tuple(profiles))
 
 
 def _with(snapshot: ProfileSnapshot, **changes: Any) -> ProfileSnapshot:

@@ -34,6 +34,8 @@ import scrapy  # noqa: E402
 from scrapy.http import Response  # noqa: E402
 from twisted.python.failure import Failure  # noqa: E402
 
+from spiders.profiles import wait_for_room  # noqa: E402
+
 #: Every status is handed to the callback (the audit does the same for 4xx/5xx and 999).
 _ALL_STATUSES = [*range(400, 600), 999]
 
@@ -70,6 +72,7 @@ class RawFetchSpider(scrapy.Spider):
             for line in handle:
                 url = line.strip()
                 if url and not url.startswith("#"):
+                    await wait_for_room(self.crawler)  # as the audit does: a short queue
                     yield scrapy.Request(url, callback=self.on_response, errback=self.on_failure,
                                          dont_filter=True,
                                          meta={"handle_httpstatus_list": _ALL_STATUSES})

@@ -55,6 +55,19 @@ HANDLED_STATUSES = [*range(400, 600), 999]
 _AVATAR_MAX = 2 * 1024 * 1024
 
 
+async def wait_for_room(crawler: Any) -> None:
+    """Return when the crawler can take another start request.
+
+    Scrapy reads ``start()`` ahead into its scheduler whenever the downloader is busy, so a
+    list of 10,000 profiles would wait in memory as 10,000 queued requests. Waiting here
+    until the scheduler has handed everything on (its ``scheduler_empty`` signal) keeps the
+    downloader fed and the queue short: memory does not grow with the list.
+    """
+    engine = getattr(crawler, "engine", None)
+    if engine is not None and engine.needs_backout():
+        await crawler.signals.wait_for(signals.scheduler_empty)
+
+
 class ProfilesSpider(scrapy.Spider):
     """Audits every profile listed in ``-a config=FILE`` (or ``-a urls="URL URL"``)."""
 
@@ -114,6 +127,7 @@ class ProfilesSpider(scrapy.Spider):
         for target in targets:
             self.pending[target.url] = target
         for target in targets:
+            await wait_for_room(self.crawler)
             adapter = adapter_named(target.platform)
             if adapter is None:
                 yield self._emit(ProfileRecord(

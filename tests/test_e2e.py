@@ -225,3 +225,22 @@ def test_as_of_fixes_the_audit_date(tmp_path: Path, as_of: str) -> None:
     days = [p["metrics"]["days_since_last_post"] for p in profiles_of(report).values()
             if p["metrics"]["days_since_last_post"] is not None]
     assert days and (min(days) >= 200 if as_of == "2027-06-01" else min(days) < 30)
+
+
+def test_start_requests_wait_for_room_instead_of_queueing_the_whole_list(
+        tmp_path: Path) -> None:
+    """A list of 10,000 profiles must not wait in memory as 10,000 queued requests: the
+    spider hands Scrapy its next profile only when the scheduler has passed the last ones
+    on. With one request at a time and 35 targets, the queue stays a few requests long."""
+    out, watch = tmp_path / "live", tmp_path / "queue.json"
+    extension = json.dumps({"tests.queuewatch.QueueWatch": 0})
+    with serve_replay(SAMPLE_PAGES) as servers:
+        run = auditor("audit", str(_local_config(servers, tmp_path)), "--out", str(out),
+                      *FAST, "-s", "CONCURRENT_REQUESTS=1", "-s", f"EXTENSIONS={extension}",
+                      "-s", f"QUEUEWATCH_FILE={watch}", timeout=300)
+    assert run.returncode == 0, run.stderr + (out / "crawl.log").read_text()
+    seen = json.loads(watch.read_text(encoding="utf-8"))
+    listed = len(wanted()) + 3  # the profiles and the three websites
+    assert seen["scheduled"] > listed  # the crawl did page and follow
+    assert seen["max_queued"] <= 6, seen
+    assert len(read_report(out)["organisations"]) == 3

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 from auditor.models import cap_text
 
@@ -31,11 +33,19 @@ _BLANK_LINES: Final = re.compile(r"\n{3,}")
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``path`` so that a reader sees the old file or the whole new one, never half."""
+    with open_atomic(path) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def open_atomic(path: Path) -> Iterator[TextIO]:
+    """A text file to write ``path`` piece by piece; it replaces ``path`` only when the
+    ``with`` block ends without an error, so a reader never sees half a report."""
     path = Path(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         with temp.open("x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
+from typing import TextIO
 
 from auditor.audit import AuditResult
-from auditor.report import clean_text, write_atomic
+from auditor.report import clean_text, open_atomic
 
 COLUMNS = (
     "organisation", "role", "platform", "handle", "url", "outcome", "outcome_detail",
@@ -35,7 +35,11 @@ def _cell(value: object) -> str:
 
 
 def write_csv(result: AuditResult, path: Path) -> None:
-    handle = io.StringIO(newline="")
+    with open_atomic(path) as handle:
+        _write_rows(result, handle)
+
+
+def _write_rows(result: AuditResult, handle: TextIO) -> None:
     writer = csv.writer(handle)
     writer.writerow(COLUMNS)
     for organisation in result.organisations:
@@ -51,4 +55,3 @@ def write_csv(result: AuditResult, path: Path) -> None:
                 " | ".join(f"{flag.code}: {flag.reason}" for flag in profile.flags),
             )
             writer.writerow([_cell(value) for value in row])
-    write_atomic(path, handle.getvalue())

@@ -10,11 +10,11 @@ and a link is only made for an http(s) URL. The same view model feeds the plain-
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, overload
 from urllib.parse import urlsplit
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
@@ -22,7 +22,7 @@ from auditor.config import Thresholds
 from auditor.i18n import EN, Translator, translate_detail, translator
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Completeness, Metrics
 from auditor.models import ProfileRecord
-from auditor.report import DEFAULT_CHARS, clean_text, write_atomic
+from auditor.report import DEFAULT_CHARS, clean_text, open_atomic
 from auditor.report.charts import ChartView, Column, Segment, bar_chart
 from auditor.resources import templates_dir
 from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, Flag, outcome_text
@@ -364,7 +364,11 @@ class ReportView:
     tool_version: str
     window_days: int
     settings: tuple[SettingView, ...]
-    organisations: tuple[OrganisationView, ...]
+    #: Every organisation in full, built one at a time as it is read (OrganisationViews).
+    organisations: Sequence[OrganisationView]
+    #: Every organisation's heading, verdict and profiles needing attention, without the
+    #: profile cards (for the summary at the top).
+    summaries: tuple[OrganisationView, ...]
     #: Empty unless the audit has more than one organisation.
     comparison: tuple[ComparisonRow, ...]
     #: Profiles that could not be read, with what to check by hand.
@@ -388,17 +392,39 @@ class ReportView:
 
 
 def build_report_view(result: AuditResult) -> ReportView:
-    """The whole report as display-ready, cleaned values, in the audit's language."""
+    """The whole report as display-ready, cleaned values, in the audit's language.
+
+    The organisations are read twice from ``result`` (which may be a spool on disk): once
+    here for the summary, the ranking and the counts, keeping only each organisation's
+    heading; then once more, one organisation at a time, while the page is written
+    (:class:`OrganisationViews`). A report of 10,000 profiles never holds them all.
+    """
     t = translator(result.lang)
     compact = sum(len(org.profiles) for org in result.organisations) >= COMPACT_FROM
-    organisations = tuple(_organisation_view(index, organisation, t, compact=compact)
-                          for index, organisation in enumerate(result.organisations, start=1))
+    summaries: list[OrganisationView] = []
+    standings: list[_Standing] = []
+    unauditable: list[UnauditableView] = []
+    anchors: dict[str, str] = {}
+    all_flags: list[Flag] = []
+    profile_count = flagged = 0
+    for index, organisation in enumerate(result.organisations, start=1):
+        view = _organisation_view(index, organisation, t, compact=compact)
+        summaries.append(replace(view, profiles=()))
+        standings.append(_standing(organisation))
+        for p in view.profiles:
+            anchors[p.url.text] = p.anchor
+            if p.outcome_class == "unread":
+                unauditable.append(UnauditableView(
+                    anchor=p.anchor, organisation=view.name, label=p.label, url=p.url,
+                    outcome_text=p.outcome_text, detail=p.outcome_detail,
+                    by_hand=_by_hand(p.outcome, t)))
+        for profile in organisation.profiles:
+            profile_count += 1
+            flagged += bool(profile.flags)
+            all_flags += profile.flags
     comparison: tuple[ComparisonRow, ...] = ()
-    if len(result.organisations) > 1:
-        comparison = _comparison(organisations, result.organisations, t)
-    all_flags = [flag for profile in result.profiles() for flag in profile.flags]
-    profiles = list(result.profiles())
-    flagged = sum(1 for profile in profiles if profile.flags)
+    if len(summaries) > 1:
+        comparison = _comparison(summaries, standings, t)
     missing_text = ""
     if result.missing > 0:
         missing_text = t.n(
@@ -409,12 +435,7 @@ def build_report_view(result: AuditResult) -> ReportView:
             "The crawl was cut short: {n} listed profiles could not be fetched. They are "
             "shown below as not audited (outcome error), with no verdict on activity. Run "
             "the audit again with --resume to complete it.")
-    unauditable = tuple(
-        UnauditableView(anchor=p.anchor, organisation=org.name, label=p.label, url=p.url,
-                        outcome_text=p.outcome_text, detail=p.outcome_detail,
-                        by_hand=_by_hand(p.outcome, t))
-        for org in organisations for p in org.profiles if p.outcome_class == "unread")
-    summary = (t.n(len(profiles), "{n} profile audited", "{n} profiles audited") + "; "
+    summary = (t.n(profile_count, "{n} profile audited", "{n} profiles audited") + "; "
                + t.n(len(all_flags), "{n} flag", "{n} flags") + " "
                + t.n(flagged, "on {n} profile.", "on {n} profiles."))
     return ReportView(
@@ -426,25 +447,54 @@ def build_report_view(result: AuditResult) -> ReportView:
         tool_version=clean_text(result.tool_version, 50),
         window_days=result.window_days,
         settings=_settings(result.window_days, result.thresholds, result.role_thresholds, t),
-        organisations=organisations,
+        organisations=OrganisationViews(result, t, compact=compact),
+        summaries=tuple(summaries),
         comparison=comparison,
-        unauditable=unauditable,
+        unauditable=tuple(unauditable),
         missing=result.missing,
         missing_text=missing_text,
         legend=_legend(result.thresholds, {flag.code for flag in all_flags}, t),
-        profile_count=len(profiles),
+        profile_count=profile_count,
         flag_count=len(all_flags),
         flagged_profiles=flagged,
         summary=summary,
         severity_counts=_severity_counts(all_flags, t),
-        since=_since_view(result.since, organisations, t) if result.since is not None else None,
+        since=_since_view(result.since, anchors, t) if result.since is not None else None,
     )
 
 
-def _since_view(changes: Any, organisations: tuple[OrganisationView, ...],
-                t: Translator) -> SinceView:
-    """The "since the last audit" section from auditor.changes.Changes."""
-    anchors = {p.url.text: p.anchor for org in organisations for p in org.profiles}
+class OrganisationViews(Sequence[OrganisationView]):
+    """The organisations' full views (every profile card), built one at a time from the
+    judged audit each time they are read, so the page is written without holding them."""
+
+    def __init__(self, result: AuditResult, t: Translator, *, compact: bool) -> None:
+        self._organisations = result.organisations
+        self._t = t
+        self._compact = compact
+
+    def __len__(self) -> int:
+        return len(self._organisations)
+
+    @overload
+    def __getitem__(self, index: int) -> OrganisationView: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[OrganisationView]: ...
+
+    def __getitem__(self, index: int | slice) -> OrganisationView | list[OrganisationView]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        position = range(len(self))[index]
+        return _organisation_view(position + 1, self._organisations[position], self._t,
+                                  compact=self._compact)
+
+    def __iter__(self) -> Iterator[OrganisationView]:
+        for index, organisation in enumerate(self._organisations, start=1):
+            yield _organisation_view(index, organisation, self._t, compact=self._compact)
+
+
+def _since_view(changes: Any, anchors: Mapping[str, str], t: Translator) -> SinceView:
+    """The "since the last audit" section from auditor.changes.Changes; ``anchors`` maps a
+    profile's shown URL to its card."""
     previous = changes.previous
     heading = t("Since the last audit (run {run}, as of {date})", run=previous.id,
                 date=format_date(previous.as_of, t))
@@ -643,6 +693,24 @@ def _verdict(organisation: OrganisationResult, t: Translator) -> str:
              total=len(profiles), parts=", ".join(parts))
 
 
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """What the ranking needs of one organisation."""
+
+    numbers: dict[str, float | None]
+    profiles: int
+    ok_profiles: int
+    flags: int
+
+
+def _standing(organisation: OrganisationResult) -> _Standing:
+    return _Standing(
+        numbers=_org_numbers(organisation), profiles=len(organisation.profiles),
+        ok_profiles=sum(1 for p in organisation.profiles
+                        if p.record.outcome == "ok" and not p.flags),
+        flags=sum(len(p.flags) for p in organisation.profiles))
+
+
 def _org_numbers(organisation: OrganisationResult) -> dict[str, float | None]:
     """The four ranked numbers of an organisation, over its profiles that were read."""
     read = [p.metrics for p in organisation.profiles if p.record.outcome == "ok"]
@@ -664,21 +732,20 @@ def _ranks(values: list[float | None], *, higher_is_better: bool) -> list[int | 
     return [None if v is None else known.index(v) + 1 for v in values]
 
 
-def _comparison(views: tuple[OrganisationView, ...],
-                organisations: tuple[OrganisationResult, ...],
+def _comparison(views: Sequence[OrganisationView], standings: Sequence[_Standing],
                 t: Translator) -> tuple[ComparisonRow, ...]:
     """The organisations side by side, ranked on activity, dialogue, completeness, recency."""
-    numbers = [_org_numbers(org) for org in organisations]
+    numbers = [standing.numbers for standing in standings]
     columns = {
         "posts_per_week": _ranks([n["posts_per_week"] for n in numbers], higher_is_better=True),
         "reply_share": _ranks([n["reply_share"] for n in numbers], higher_is_better=True),
         "completeness": _ranks([n["completeness"] for n in numbers], higher_is_better=True),
         "days_since": _ranks([n["days_since"] for n in numbers], higher_is_better=False),
     }
-    worst = len(organisations) + 1
+    worst = len(standings) + 1
     mean_rank = [sum((columns[c][i] or worst) for c in columns) / len(columns)
-                 for i in range(len(organisations))]
-    order = sorted(range(len(organisations)), key=lambda i: (mean_rank[i], i))
+                 for i in range(len(standings))]
+    order = sorted(range(len(standings)), key=lambda i: (mean_rank[i], i))
 
     def ranked(i: int, column: str, text: str) -> RankedValue:
         rank = columns[column][i]
@@ -686,18 +753,17 @@ def _comparison(views: tuple[OrganisationView, ...],
 
     rows = []
     for position, i in enumerate(order, start=1):
-        view, org, n = views[i], organisations[i], numbers[i]
+        view, standing, n = views[i], standings[i], numbers[i]
         days = n["days_since"]
         rows.append(ComparisonRow(
             anchor=view.anchor, name=view.name, role=view.role_text, is_client=view.is_client,
-            position=position, profiles=len(org.profiles),
-            ok_profiles=sum(1 for p in org.profiles if p.record.outcome == "ok" and not p.flags),
+            position=position, profiles=standing.profiles, ok_profiles=standing.ok_profiles,
             posts_per_week=ranked(i, "posts_per_week", number(n["posts_per_week"], t)),
             reply_share=ranked(i, "reply_share", percent(n["reply_share"], t)),
             completeness=ranked(i, "completeness", t(NA) if n["completeness"] is None
                                 else f"{n['completeness']:.0f}/100"),
             days_since=ranked(i, "days_since", days_ago(None if days is None else int(days), t)),
-            flags=sum(len(p.flags) for p in org.profiles),
+            flags=standing.flags,
         ))
     return tuple(rows)
 
@@ -1039,10 +1105,17 @@ def _environment() -> Environment:
 
 def render_html(result: AuditResult) -> str:
     """The self-contained report.html page for ``result``."""
-    view = build_report_view(result)
-    return _environment().get_template(TEMPLATE).render(report=view, _=translator(view.lang))
+    return "".join(_html_pieces(result))
 
 
 def write_html(result: AuditResult, path: Path) -> None:
-    """Render and write ``path`` atomically: a reader sees the old file or the whole new one."""
-    write_atomic(path, render_html(result))
+    """Write ``path`` as it is rendered, atomically: a reader sees the old file or the whole
+    new one, and the page is never held in memory whole."""
+    with open_atomic(path) as handle:
+        handle.writelines(_html_pieces(result))
+
+
+def _html_pieces(result: AuditResult) -> Iterator[str]:
+    view = build_report_view(result)
+    template = _environment().get_template(TEMPLATE)
+    return template.generate(report=view, _=translator(view.lang))

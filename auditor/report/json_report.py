@@ -6,15 +6,23 @@ import json
 from pathlib import Path
 from typing import Any
 
-from auditor.audit import AuditResult, ProfileResult
+from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.models import to_jsonable
-from auditor.report import write_atomic
+from auditor.report import open_atomic
 
 
 def report_data(result: AuditResult) -> dict[str, Any]:
     """The report as plain data. Unknown values are null, never omitted."""
     return {
-        "audit": {
+        "audit": audit_data(result),
+        "organisations": [organisation_data(organisation)
+                          for organisation in result.organisations],
+    }
+
+
+def audit_data(result: AuditResult) -> dict[str, Any]:
+    """The ``audit`` part of the report: what was audited, when, with which thresholds."""
+    return {
             "name": result.name,
             "as_of": result.as_of.isoformat(),
             "generated_at": result.generated_at.isoformat(),
@@ -24,18 +32,17 @@ def report_data(result: AuditResult) -> dict[str, Any]:
             "thresholds_by_role": to_jsonable(result.role_thresholds),
             "lang": result.lang,
             "profiles_not_finished": result.missing,
-        },
-        "organisations": [
-            {
-                "name": organisation.name,
-                "role": organisation.role,
-                "website": organisation.website,
-                "findings": [to_jsonable(finding) for finding in organisation.findings],
-                "website_links": list(organisation.website_lines),
-                "profiles": [profile_data(p) for p in organisation.profiles],
-            }
-            for organisation in result.organisations
-        ],
+    }
+
+
+def organisation_data(organisation: OrganisationResult) -> dict[str, Any]:
+    return {
+        "name": organisation.name,
+        "role": organisation.role,
+        "website": organisation.website,
+        "findings": [to_jsonable(finding) for finding in organisation.findings],
+        "website_links": list(organisation.website_lines),
+        "profiles": [profile_data(p) for p in organisation.profiles],
     }
 
 
@@ -93,5 +100,22 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
 
 
 def write_json(result: AuditResult, path: Path) -> None:
-    text = json.dumps(report_data(result), ensure_ascii=False, indent=2)
-    write_atomic(path, text + "\n")
+    """Write report.json one organisation at a time: the same text as
+    ``json.dumps(report_data(result), ensure_ascii=False, indent=2)``, without ever holding
+    the whole report."""
+    with open_atomic(path) as handle:
+        handle.write('{\n  "audit": ')
+        handle.write(_dumps(audit_data(result), level=1))
+        handle.write(',\n  "organisations": [')
+        first = True
+        for organisation in result.organisations:
+            handle.write("\n    " if first else ",\n    ")
+            handle.write(_dumps(organisation_data(organisation), level=2))
+            first = False
+        handle.write("]" if first else "\n  ]")
+        handle.write("\n}\n")
+
+
+def _dumps(data: Any, *, level: int) -> str:
+    """``data`` as indented JSON nested ``level`` deep (JSON strings hold no raw newline)."""
+    return json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
