@@ -86,6 +86,12 @@ class Item:
     #: Comments the platform counts for the item (feeds' slash:comments, thr:total).
     comments: int | None = None
 
+    def __reduce__(self) -> tuple[type[Item], tuple[Any, ...]]:
+        # Pickled by position: twice as fast as the dataclass default, and a judged audit
+        # of 10,000 profiles pickles about a million of them (auditor.spool).
+        return (Item, (self.id, self.published_at, self.kind, self.url, self.pinned,
+                       self.text, self.links, self.format, self.comments))
+
 
 @dataclass(frozen=True, slots=True)
 class ProfileField:

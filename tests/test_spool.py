@@ -4,8 +4,10 @@ the reports and the history come out exactly as from an audit held in memory."""
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -131,3 +133,13 @@ def test_html_written_as_rendered_is_the_rendered_page(demo_records: Path,
     write_html(result, tmp_path / "report.html")
     assert (tmp_path / "report.html").read_text(encoding="utf-8") == render_html(result)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_post_pickles_with_every_field() -> None:
+    """Item pickles by position (speed); a field added later must not be dropped."""
+    values = {"id": "7", "published_at": AS_OF, "kind": "reply", "url": "https://m.example/7",
+              "pinned": True, "text": "hallo", "links": ("https://a.example",),
+              "format": "video", "comments": 4}
+    assert set(values) == {f.name for f in fields(Item)}
+    item = Item(**values)
+    assert pickle.loads(pickle.dumps(item)) == item

@@ -49,7 +49,7 @@ def render_brief(result: AuditResult) -> str:
             lines.append(f"- {_md(profile.label)}")
             lines += [f"  - {_md(line)}" for line in profile.lines]
     headed = len(view.organisations) > 1
-    for organisation, judged in zip(view.organisations, result.organisations, strict=True):
+    for organisation, judged in view.organisations.with_results():
         lines.append("")
         if headed or (organisation.name and organisation.name != view.title):
             lines += [_organisation_heading(organisation), ""]

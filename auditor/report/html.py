@@ -365,7 +365,7 @@ class ReportView:
     window_days: int
     settings: tuple[SettingView, ...]
     #: Every organisation in full, built one at a time as it is read (OrganisationViews).
-    organisations: Sequence[OrganisationView]
+    organisations: OrganisationViews
     #: Every organisation's heading, verdict and profiles needing attention, without the
     #: profile cards (for the summary at the top).
     summaries: tuple[OrganisationView, ...]
@@ -488,8 +488,14 @@ class OrganisationViews(Sequence[OrganisationView]):
                                   compact=self._compact)
 
     def __iter__(self) -> Iterator[OrganisationView]:
+        for view, _ in self.with_results():
+            yield view
+
+    def with_results(self) -> Iterator[tuple[OrganisationView, OrganisationResult]]:
+        """Each view with the judged organisation it shows, reading the audit once."""
         for index, organisation in enumerate(self._organisations, start=1):
-            yield _organisation_view(index, organisation, self._t, compact=self._compact)
+            yield (_organisation_view(index, organisation, self._t, compact=self._compact),
+                   organisation)
 
 
 def _since_view(changes: Any, anchors: Mapping[str, str], t: Translator) -> SinceView:
