@@ -18,7 +18,7 @@ from auditor.consistency import (
 )
 from auditor.i18n import Translator, translator
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Metrics, compute_metrics
-from auditor.models import ProfileRecord
+from auditor.models import ProfileRecord, pickled_by_position
 from auditor.platforms import adapter_named
 from auditor.sitelinks import SiteFinding, website_findings
 from auditor.urls import host_of, same_site
@@ -27,6 +27,7 @@ from auditor.verdicts import Flag, inconsistent_flag, judge
 CUT_SHORT_DETAIL = "not fetched: the crawl was cut short"
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class ProfileResult:
     record: ProfileRecord
@@ -34,6 +35,7 @@ class ProfileResult:
     flags: tuple[Flag, ...]
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class OrganisationResult:
     name: str
@@ -48,6 +50,7 @@ class OrganisationResult:
     website_lines: tuple[str, ...] = ()
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class AuditResult:
     name: str
@@ -72,6 +75,13 @@ class AuditResult:
     def profiles(self) -> Iterable[ProfileResult]:
         for organisation in self.organisations:
             yield from organisation.profiles
+
+    def profile_count(self) -> int:
+        """How many profiles the audit judged (without reading a spool back)."""
+        counted = getattr(self.organisations, "profile_count", None)
+        if counted is not None:
+            return int(counted)
+        return sum(len(organisation.profiles) for organisation in self.organisations)
 
 
 def placeholder_record(entry: ProfileEntry) -> ProfileRecord:

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from auditor.i18n import EN, Translator
 from auditor.metrics import aware, normalised_text
-from auditor.models import ProfileRecord
+from auditor.models import ProfileRecord, pickled_by_position
 from auditor.urls import host_of
 
 #: Texts shorter than this (in words) are too common to count as cross-posted.
@@ -32,6 +32,7 @@ _BROADCAST_KINDS: Final = frozenset({"original", "self_reply"})
 _NAME_CHARS = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Crosspost:
     """Own posts of one profile whose text also appears on other profiles of its organisation."""
@@ -42,6 +43,7 @@ class Crosspost:
     examples: tuple[str, ...] = ()
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One inconsistency within an organisation, naming the profiles it concerns."""

@@ -18,7 +18,13 @@ from typing import Final
 from auditor.config import Thresholds
 from auditor.contacts import find_contacts
 from auditor.i18n import EN, Translator
-from auditor.models import OWN_POST_KINDS, Item, ProfileFacts, ProfileRecord
+from auditor.models import (
+    OWN_POST_KINDS,
+    Item,
+    ProfileFacts,
+    ProfileRecord,
+    pickled_by_position,
+)
 from auditor.urls import host_of, same_site
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
@@ -44,6 +50,7 @@ LINK_ONLY_MAX_WORDS: Final = 12
 MIN_POSTS_FOR_AUTOMATION: Final = 10
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class WeekBucket:
     """Own posts in one week of the window (for the report's timeline chart)."""
@@ -57,6 +64,7 @@ class WeekBucket:
     covered: bool
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Automation:
     """Signs of automatic posting, shown as evidence; strong ones raise AUTOMATED."""
@@ -76,6 +84,7 @@ class Automation:
     basis: int = 0
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Completeness:
     """The profile checklist: each item True, False, or None (not applicable / not observable)."""
@@ -90,6 +99,7 @@ class Completeness:
         return tuple(name for name, value in self.checks.items() if value is False)
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Metrics:
     last_post_at: datetime | None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 #: Platform names used in every output (contract).
 PLATFORMS: Final = (
@@ -64,6 +64,29 @@ def cap_text(text: str | None, limit: int = MAX_TEXT_CHARS) -> str | None:
     return text[: limit - 1].rstrip() + "…"
 
 
+_C = TypeVar("_C", bound=type)
+
+
+def pickled_by_position(cls: _C) -> _C:
+    """Pickle a frozen, slotted dataclass as its constructor and its field values.
+
+    The dataclass default (``__getstate__``/``__setstate__``) looks the fields up again for
+    every object; a judged audit of 10,000 profiles pickles about a million posts and
+    weekly buckets through auditor.spool, several times, so this halves that time. Every
+    field goes through ``__init__`` (checked here), so a field added later is kept too.
+    """
+    names = tuple(f.name for f in fields(cls))
+    if not all(f.init for f in fields(cls)):
+        raise TypeError(f"{cls.__name__}: every field must be an __init__ argument")
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return (type(self), tuple(getattr(self, name) for name in names))
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment, method-assign]
+    return cls
+
+
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Item:
     """One thing the account published (a post, a reply, a boost)."""
@@ -86,13 +109,8 @@ class Item:
     #: Comments the platform counts for the item (feeds' slash:comments, thr:total).
     comments: int | None = None
 
-    def __reduce__(self) -> tuple[type[Item], tuple[Any, ...]]:
-        # Pickled by position: twice as fast as the dataclass default, and a judged audit
-        # of 10,000 profiles pickles about a million of them (auditor.spool).
-        return (Item, (self.id, self.published_at, self.kind, self.url, self.pinned,
-                       self.text, self.links, self.format, self.comments))
 
-
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class ProfileField:
     """A name/value pair shown on the profile (Mastodon's profile metadata)."""
@@ -106,6 +124,7 @@ class ProfileField:
     verified: bool = False
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class ProfileFacts:
     """What the profile page shows about the account itself."""
@@ -136,6 +155,7 @@ class ProfileFacts:
     bot: bool | None = None
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Sample:
     """How much of the account's history the crawl saw."""
@@ -148,6 +168,7 @@ class Sample:
     exhausted: bool = False
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class ProfileRecord:
     """Everything the crawl learnt about one listed profile: the unit the pipeline streams."""

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from auditor.models import ProfileRecord
+from auditor.models import ProfileRecord, pickled_by_position
 from auditor.platforms import platform_of, profile_url
 from auditor.platforms.website import dead_network, social_network
 from auditor.urls import BadURL, canonicalise
@@ -36,6 +36,7 @@ FINDING_KINDS: Final = ("linked", "not_linked", "unlisted", "dead_network", "gon
 _MISSING: Final = frozenset({"not_found", "gone"})
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class SiteFinding:
     """One thing the website's links say about the organisation's profiles."""

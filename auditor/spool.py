@@ -114,9 +114,12 @@ class OrganisationSpool(Sequence):  # type: ignore[type-arg]
             prefix=".judged-", suffix=".spool", dir=directory)
         self._offsets: list[tuple[int, int]] = []
         self._end = 0
+        #: Profiles in all organisations appended so far.
+        self.profile_count = 0
         self.posts_with_text = posts_with_text
 
     def append(self, organisation: object) -> None:
+        self.profile_count += len(getattr(organisation, "profiles", ()))
         data = pickle.dumps(self._slim(organisation), protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
         self._file.write(data)

@@ -9,7 +9,7 @@ from typing import Any, Final
 from auditor.config import Thresholds
 from auditor.i18n import EN, Translator, translate_detail
 from auditor.metrics import Metrics
-from auditor.models import ProfileRecord
+from auditor.models import ProfileRecord, pickled_by_position
 
 SEVERITIES: Final = ("high", "medium", "low")
 FLAG_CODES: Final = (
@@ -42,6 +42,7 @@ _FIXES: Final = {
 }
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Flag:
     code: str

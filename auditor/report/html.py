@@ -400,7 +400,7 @@ def build_report_view(result: AuditResult) -> ReportView:
     (:class:`OrganisationViews`). A report of 10,000 profiles never holds them all.
     """
     t = translator(result.lang)
-    compact = sum(len(org.profiles) for org in result.organisations) >= COMPACT_FROM
+    compact = result.profile_count() >= COMPACT_FROM
     summaries: list[OrganisationView] = []
     standings: list[_Standing] = []
     unauditable: list[UnauditableView] = []
