@@ -1,7 +1,8 @@
 """The benchmark: the full audit against the network limit and a naive script, side by side.
 
     python bench/run.py --profiles 1000 [--hosts 50] [--latency 0.05] [--naive-subset 50]
-                        [--out bench-results] [--skip naive,raw,check,parse] [--smoke]
+                        [--out bench-results] [--skip reports,raw,naive,check,parse]
+                        [--smoke]
 
 Starts bench/fakeplatforms.py (synthetic profiles of every public platform under many
 loopback hosts), writes a config of N profiles, and measures:
@@ -11,6 +12,8 @@ loopback hosts), writes a config of N profiles, and measures:
 (b) ``raw``: bench/rawfetch.py, a Scrapy spider with the same settings module that fetches
     exactly those URLs (deduplicated, robots.txt left to Scrapy) and ignores the bodies:
     the limit the chosen politeness puts on any crawl;
+(a') ``reports``: (a) again after its crawl: ``auditor audit --resume`` over the finished
+    records (judging and the four reports alone, so their time and memory show apart);
 (c) ``naive``: bench/naive.py, sequential requests + beautifulsoup4 doing the same audit on
     the first ``--naive-subset`` profiles; its time and CPU are scaled by N / subset.
 
@@ -328,6 +331,23 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def measure_reports(config: Path, audit_out: Path, *, env: dict[str, str], timeout: float,
+                    profiles: int, stdout: Path) -> Measurement:
+    """Judging and report writing alone, on the records (a) wrote: ``auditor audit --resume``
+    over a finished crawl reads records.jsonl, judges and writes the four reports."""
+    state = audit_out / "run.json"
+    saved = state.read_text("utf-8")
+    data = json.loads(saved)
+    data["completed"] = False  # --resume refuses a finished audit
+    state.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    try:
+        return measure("reports", [sys.executable, "-m", "auditor", "audit", str(config),
+                                   "--out", str(audit_out), "--no-history", "--resume"],
+                       env=env, timeout=timeout, stdout=stdout, profiles=profiles)
+    finally:
+        state.write_text(saved, "utf-8")
+
+
 # -- main -----------------------------------------------------------------------------------
 
 
@@ -338,7 +358,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--naive-subset", type=int, default=50)
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
-    parser.add_argument("--skip", default="", help="comma-separated: raw,naive,check,parse")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated: reports,raw,naive,check,parse")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny run for CI: 20 profiles, 3 hosts, no latency, no scaling")
     parser.add_argument("--parse-seconds", type=float, default=2.0,
@@ -405,6 +426,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         urls_file.write_text("".join(url + "\n" for url in urls), "utf-8")
         results["audit_requests"] = len(logged)
         results["raw_urls"] = len(urls)
+
+        # (a') the part of (a) after the crawl, alone: judge the records and write every
+        # report again, through the CLI (--resume with every profile already done)
+        if "reports" not in args.skip:
+            measurements["reports"] = measure_reports(config, audit_out, env=env,
+                                                      timeout=args.timeout, profiles=n,
+                                                      stdout=work / "reports.out")
 
         # (b) the raw fetch of the same URLs
         if "raw" not in args.skip:

@@ -30,7 +30,7 @@ def test_bench_smoke_measures_all_three(tmp_path: Path) -> None:
     results = json.loads((out / "results-20.json").read_text(encoding="utf-8"))
     assert results["profiles"] == 20 and results["smoke"] is True
     measurements = results["measurements"]
-    assert set(measurements) == {"audit", "raw", "naive"}
+    assert set(measurements) == {"audit", "reports", "raw", "naive"}
     for name, data in measurements.items():
         assert data["returncode"] == 0, name
         assert not data["timed_out"], name
@@ -47,6 +47,13 @@ def test_bench_smoke_measures_all_three(tmp_path: Path) -> None:
     report = json.loads(Path(results["audit_report"]).read_text(encoding="utf-8"))
     reported = [p["url"] for org in report["organisations"] for p in org["profiles"]]
     assert len(reported) == len(configured) == results["audit_report_profiles"]
+
+    # (a') judged the same records again and wrote the same report (run.json restored).
+    again = json.loads(Path(results["audit_report"]).read_text(encoding="utf-8"))
+    assert [p["url"] for org in again["organisations"] for p in org["profiles"]] == reported
+    state = json.loads((out / "run-20" / "audit" / "run.json").read_text(encoding="utf-8"))
+    assert state["completed"] is True
+    assert "0 to crawl" in (out / "run-20" / "reports.out").read_text(encoding="utf-8")
 
     # (b) asked for exactly the URLs (a) asked for, robots.txt aside, and got every one.
     urls = (out / "run-20" / "urls.txt").read_text(encoding="utf-8").split()
