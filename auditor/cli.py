@@ -153,7 +153,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     total = len(listed)
     crawl_config: Path | None = args.config
     if resume:
-        done = set(RecordIndex(records).urls())
+        done = {record.url for record in read_records(records)}  # readable lines only
         todo = [entry for entry in (*config.profiles(), *config.websites())
                 if entry.url not in done]
         crawl_config = _write_resume_config(config, todo, out) if todo else None
@@ -198,7 +198,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                                   completed=completed and not result.missing,
                                   started_at=started_at, run_id=run_id)
         written = write_reports(result, out, formats)
-        flagged, raised = 0, set()
+        flagged, raised = 0, set[str]()
         for profile in result.profiles():
             flagged += bool(profile.flags)
             raised.update(flag.code for flag in profile.flags)

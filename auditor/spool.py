@@ -38,7 +38,8 @@ class RecordIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._offsets: dict[str, tuple[int, int]] = {}
+        #: URL -> (offset, length) of each of its lines, the last one first.
+        self._offsets: dict[str, tuple[tuple[int, int], ...]] = {}
         try:
             handle = self.path.open("rb")
         except FileNotFoundError:
@@ -48,7 +49,7 @@ class RecordIndex:
             for line in handle:
                 url = _url_of(line)
                 if url is not None:
-                    self._offsets[url] = (offset, len(line))
+                    self._offsets[url] = ((offset, len(line)), *self._offsets.get(url, ()))
                 offset += len(line)
 
     def __len__(self) -> int:
@@ -61,18 +62,21 @@ class RecordIndex:
         return iter(self._offsets)
 
     def get(self, url: str) -> ProfileRecord | None:
-        where = self._offsets.get(url)
-        if where is None:
+        """The record of ``url`` from its last readable line (a torn last line that
+        happens to end in ``}`` falls back to the line before it), or None."""
+        places = self._offsets.get(url, ())
+        if not places:
             return None
-        offset, length = where
         with self.path.open("rb") as handle:
-            handle.seek(offset)
-            line = handle.read(length)
-        try:
-            record = ProfileRecord.from_dict(json.loads(line))
-        except (ValueError, KeyError, TypeError):
-            return None
-        return record if record.url == url else None
+            for offset, length in places:
+                handle.seek(offset)
+                try:
+                    record = ProfileRecord.from_dict(json.loads(handle.read(length)))
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if record.url == url:
+                    return record
+        return None
 
 
 def _url_of(line: bytes) -> str | None:

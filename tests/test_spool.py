@@ -67,6 +67,17 @@ def test_index_last_line_wins_and_torn_or_odd_lines_are_skipped(tmp_path: Path) 
     assert len(RecordIndex(tmp_path / "missing.jsonl")) == 0
 
 
+def test_a_torn_line_ending_in_a_brace_falls_back_to_the_line_before(tmp_path: Path) -> None:
+    good = make_record(url="https://m.example/@a", items=make_items([(1, "post")]))
+    text = _line(good)
+    torn = text[:text.index('"profile": {')] + '"profile": {}'  # cut, yet ends with }
+    path = tmp_path / "records.jsonl"
+    path.write_text(text + torn + "\n", encoding="utf-8")
+    assert RecordIndex(path).get("https://m.example/@a") == good
+    path.write_text(torn + "\n", encoding="utf-8")
+    assert RecordIndex(path).get("https://m.example/@a") is None
+
+
 def test_spooled_audit_writes_the_same_reports_as_one_in_memory(demo_records: Path,
                                                                tmp_path: Path) -> None:
     config = load_config(sample_pages_dir() / "demo.toml")
