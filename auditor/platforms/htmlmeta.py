@@ -511,9 +511,9 @@ def parse_html(body: str | bytes) -> BeautifulSoup | None:
     return None
 
 
-def _jsonld_scripts(soup: BeautifulSoup) -> list[Any]:
+def _jsonld_scripts(soup: BeautifulSoup, scripts: Iterable[Tag] | None = None) -> list[Any]:
     parsed: list[Any] = []
-    for script in soup.find_all("script")[:2000]:
+    for script in (soup.find_all("script") if scripts is None else scripts)[:2000]:
         kind = (_attr(script, "type") or "").lower().split(";")[0].strip()
         if kind != "application/ld+json":
             continue
@@ -547,15 +547,73 @@ def read_html_meta(body: str | bytes, base_url: str | None = None) -> HtmlMeta:
         return HtmlMeta()
 
 
+@dataclass
+class _Parts:
+    """What :func:`_read` needs of the page, gathered in one walk over the tree (a
+    ``find_all`` per kind of tag walked it eight times)."""
+
+    base: Tag | None = None
+    title: Tag | None = None
+    scripts: list[Tag] = field(default_factory=list)
+    metas: list[Tag] = field(default_factory=list)
+    links: list[Tag] = field(default_factory=list)
+    hcard_roots: list[Tag] = field(default_factory=list)
+    password: bool = False
+    text: str = ""
+
+
+_LINK_TAGS = frozenset({"a", "link", "area"})
+#: Text inside these is not what a reader sees.
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})
+MAX_PAGE_TEXT = 5000
+
+
+def _walk(soup: BeautifulSoup) -> _Parts:
+    parts = _Parts()
+    words: list[str] = []
+    size = 0
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            name = node.name
+            if name in _LINK_TAGS:
+                parts.links.append(node)
+            elif name == "meta":
+                parts.metas.append(node)
+            elif name == "script":
+                parts.scripts.append(node)
+            elif name == "base":
+                if parts.base is None and node.get("href") is not None:
+                    parts.base = node
+            elif name == "title":
+                if parts.title is None:
+                    parts.title = node
+            elif name == "input":
+                kind = node.get("type")
+                if isinstance(kind, str) and kind.lower() == "password":
+                    parts.password = True
+            if "class" in node.attrs and any(c in ("h-card", "vcard") for c in _classes(node)):
+                parts.hcard_roots.append(node)
+        elif type(node) is NavigableString and size < MAX_PAGE_TEXT:
+            parent = node.parent
+            if parent is None or parent.name in _INVISIBLE:
+                continue
+            text = " ".join(node.split())
+            if text:
+                words.append(text)
+                size += len(text) + 1
+    parts.text = " ".join(words)[:MAX_PAGE_TEXT]
+    return parts
+
+
 def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
+    page = _walk(soup)
     base = base_url
-    base_tag = soup.find("base", href=True)
-    if isinstance(base_tag, Tag):
-        base = absolute_url(_attr(base_tag, "href"), base_url) or base_url
+    if page.base is not None:
+        base = absolute_url(_attr(page.base, "href"), base_url) or base_url
     sources: list[str] = []
 
     # JSON-LD
-    nodes = jsonld_nodes(_jsonld_scripts(soup))
+    nodes = jsonld_nodes(_jsonld_scripts(soup, page.scripts))
     entity = pick_entity(nodes)
     ld = _entity_facts(entity, nodes, base) if entity is not None else _EntityFacts()
     if entity is not None:
@@ -564,7 +622,7 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
     # OpenGraph and Twitter cards
     og: dict[str, str] = {}
     description_meta: str | None = None
-    for meta in soup.find_all("meta")[:2000]:
+    for meta in page.metas[:2000]:
         key = (_attr(meta, "property") or _attr(meta, "name") or "").strip().lower()
         content = _attr(meta, "content")
         if content is None:
@@ -577,7 +635,7 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
         sources.append("opengraph")
 
     # h-card
-    hcards = _hcards(soup, base)
+    hcards = [_hcard(root, base) for root in page.hcard_roots[:MAX_LIST]]
     card = next((c for c in hcards if c.top_level), None)
     if hcards:
         sources.append("h-card")
@@ -587,7 +645,7 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
     links: list[str] = []
     mail_links: list[str] = []
     tel_links: list[str] = []
-    for tag in soup.find_all(["a", "link", "area"])[:20000]:
+    for tag in page.links[:20000]:
         href = _attr(tag, "href")
         if not href:
             continue
@@ -613,8 +671,7 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
     if rel_me:
         sources.append("rel-me")
 
-    title_tag = soup.find("title")
-    title = " ".join(title_tag.get_text().split()) if isinstance(title_tag, Tag) else ""
+    title = " ".join(page.title.get_text().split()) if page.title is not None else ""
 
     def og_text(*keys: str) -> str | None:
         for key in keys:
@@ -645,10 +702,6 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
         urls.append(og_url)
     emails = [*ld.emails, *(e for c in hcards if c.top_level for e in c.emails), *mail_links]
     phones = [*ld.phones, *(p for c in hcards if c.top_level for p in c.phones), *tel_links]
-    has_password = any(
-        isinstance(form, Tag) and form.find("input", attrs={"type": re.compile("^password$", re.I)})
-        for form in soup.find_all("form")[:50]
-    ) or bool(soup.find("input", attrs={"type": re.compile("^password$", re.I)}))
     return HtmlMeta(
         name=cap_text(name, MAX_NAME_CHARS) if name else None,
         description=cap_text(description, MAX_BIO_CHARS) if description else None,
@@ -668,41 +721,10 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
         followers=ld.followers,
         og=og,
         hcards=tuple(hcards),
-        text=_page_text(soup),
-        has_password_form=has_password,
+        text=page.text,
+        has_password_form=page.password,
         sources=tuple(sources),
     )
-
-
-_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})
-MAX_PAGE_TEXT = 5000
-
-
-def _page_text(soup: BeautifulSoup) -> str:
-    """The words a reader sees (the first MAX_PAGE_TEXT characters of them)."""
-    parts: list[str] = []
-    size = 0
-    for string in soup.find_all(string=True):
-        if type(string) is not NavigableString:
-            continue  # comments, doctype, CDATA
-        parent = string.parent
-        if parent is None or parent.name in _INVISIBLE:
-            continue
-        words = " ".join(string.split())
-        if words:
-            parts.append(words)
-            size += len(words) + 1
-            if size >= MAX_PAGE_TEXT:
-                break
-    return " ".join(parts)[:MAX_PAGE_TEXT]
-
-
-def _hcards(soup: BeautifulSoup, base: str | None) -> list[HCard]:
-    cards: list[HCard] = []
-    for root in soup.find_all(class_=re.compile(r"^(h-card|vcard)$"))[:MAX_LIST]:
-        if isinstance(root, Tag):
-            cards.append(_hcard(root, base))
-    return cards
 
 
 def _own_properties(root: Tag) -> Iterator[Tag]:

@@ -77,6 +77,10 @@ class WalledAdapter(PlatformAdapter):
     def claims(self, url: str) -> bool:
         return self._own_host(host_of(url))
 
+    def claims_host(self, host: str) -> bool:
+        """:meth:`claims` for a URL whose host is known already."""
+        return self._own_host(host)
+
     def _own_host(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return any(host == h or host.endswith("." + h) for h in self.hosts)

@@ -51,6 +51,7 @@ DEAD_NETWORKS: Mapping[str, tuple[str, int]] = {
     "ello.co": ("Ello", 2023),
     "cohost.org": ("Cohost", 2024),
 }
+_DEAD_DOMAINS = tuple(DEAD_NETWORKS)
 #: At most this many social links are kept from one page.
 MAX_SOCIAL_LINKS = 200
 _MASTODON_LIKE = re.compile(r"^/@[A-Za-z0-9_.\-]{1,100}(@[A-Za-z0-9.\-]{1,200})?/?$")
@@ -72,7 +73,7 @@ def _host_in(host: str, domains: tuple[str, ...] | frozenset[str]) -> str | None
 
 def dead_network(url: str) -> tuple[str, int] | None:
     """(name, year closed) when ``url`` is on a network that no longer exists."""
-    domain = _host_in(host_of(url), tuple(DEAD_NETWORKS))
+    domain = _host_in(host_of(url), _DEAD_DOMAINS)
     return DEAD_NETWORKS[domain] if domain else None
 
 
@@ -86,14 +87,19 @@ def social_network(url: str) -> str | None:
         canonical = canonicalise(url)
     except BadURL:
         return None
+    return _network_of(canonical)
+
+
+def _network_of(canonical: str) -> str | None:
+    """:func:`social_network` of a URL that is canonical already."""
     parts = urlsplit(canonical)
     host = parts.hostname or ""
     path = parts.path
-    dead = dead_network(canonical)
-    if dead is not None:
-        return dead[0].lower()
+    domain = _host_in(host, _DEAD_DOMAINS)
+    if domain is not None:
+        return DEAD_NETWORKS[domain][0].lower()
     for adapter in WALLED_ADAPTERS:
-        if adapter.claims(canonical):
+        if adapter.claims_host(host):
             return adapter.platform if adapter.is_profile(canonical) else None
     if _host_in(host, ("bsky.app",)):
         return "bluesky" if _BLUESKY.match(path) else None
@@ -123,7 +129,7 @@ def social_links(meta: HtmlMeta, page_url: str) -> tuple[str, ...]:
         host = host_of(key).removeprefix("www.")
         if own and host == own:
             return  # the site linking to itself
-        if not declared and social_network(key) is None:
+        if not declared and _network_of(key) is None:
             return
         if key not in found and len(found) < MAX_SOCIAL_LINKS:
             found[key] = url
