@@ -511,7 +511,7 @@ def parse_html(body: str | bytes) -> BeautifulSoup | None:
     return None
 
 
-def _jsonld_scripts(soup: BeautifulSoup, scripts: Iterable[Tag] | None = None) -> list[Any]:
+def _jsonld_scripts(soup: BeautifulSoup, scripts: list[Tag] | None = None) -> list[Any]:
     parsed: list[Any] = []
     for script in (soup.find_all("script") if scripts is None else scripts)[:2000]:
         kind = (_attr(script, "type") or "").lower().split(";")[0].strip()
