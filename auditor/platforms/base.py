@@ -20,6 +20,12 @@ from urllib.parse import urlsplit
 from auditor.i18n import N_
 from auditor.models import ProfileRecord, cap_text
 
+#: The default floor for a post's date: before the web had feeds and profiles.
+EARLIEST_POST = datetime(1995, 1, 1, tzinfo=UTC)
+#: How far past the fetch a date may be (clock skew, time zones) before it is impossible.
+FUTURE_SLACK = timedelta(days=1)
+
+
 #: Failure kinds the I/O layer reports when no response could be had.
 FAILURE_KINDS = (
     "timeout",
@@ -157,6 +163,9 @@ class PlatformAdapter(ABC):
     replies_observable: bool = True
     #: Checklist items the platform cannot show, with the reason.
     unobservable: Mapping[str, str] = {}
+    #: No post on this platform can be older than this (the platform did not exist):
+    #: an earlier date is a parse error or a forged field, read by :func:`plausible_time`.
+    earliest_post: datetime = EARLIEST_POST
 
     @abstractmethod
     def claims(self, url: str) -> bool:
@@ -243,6 +252,27 @@ def login_redirect(page: Page, what: str) -> tuple[str, str] | None:
     if not LOGIN_PATH.search(path):
         return None
     return "login_wall", f"{what} was redirected to a login page ({cap_text(path, 80)})"
+
+
+def plausible_time(moment: datetime | None, *, fetched_at: datetime | None,
+                   earliest: datetime = EARLIEST_POST) -> datetime | None:
+    """``moment`` when a post could really have been published then, else None.
+
+    The one date-sanity rule for every platform: not before ``earliest`` (the adapter's
+    ``earliest_post``: the platform did not exist before) and not later than a day after
+    the page was fetched. A naive time is taken as UTC.
+    """
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment < earliest:
+        return None
+    if fetched_at is not None:
+        latest = (fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC))
+        if moment > latest + FUTURE_SLACK:
+            return None
+    return moment
 
 
 def parse_iso_time(value: Any) -> datetime | None:
