@@ -16,7 +16,8 @@ from auditor.consistency import (
     crossposts,
     findings_by_profile,
 )
-from auditor.i18n import Translator, translator
+from auditor.i18n import LANGUAGES
+from auditor.messages import Msg, known_text, msg, text
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Metrics, compute_metrics
 from auditor.models import ProfileRecord, pickled_by_position
 from auditor.platforms import adapter_named
@@ -47,7 +48,7 @@ class OrganisationResult:
     #: Where the organisation's profiles disagree (names, photos, website links).
     findings: tuple[Finding, ...] = ()
     #: What the organisation's website links to, compared with the audited profiles.
-    website_lines: tuple[str, ...] = ()
+    website_lines: tuple[Msg, ...] = ()
 
 
 @pickled_by_position
@@ -66,7 +67,8 @@ class AuditResult:
     missing: int = 0
     #: Thresholds for one role where the config sets them (``[thresholds.competitor]``).
     role_thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
-    #: The language every text of the audit is written in (auditor.i18n.LANGUAGES).
+    #: The language the writers use for every text (auditor.i18n.LANGUAGES); the
+    #: judgement itself is language-free (messages, see auditor.messages).
     lang: str = "en"
     #: What changed since the last stored audit of the same config
     #: (auditor.changes.Changes), None without history.
@@ -121,7 +123,8 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord] | RecordSo
     as it is judged and the result's ``organisations`` is ``into`` itself, so an audit of
     any size never holds more than one organisation's posts.
     """
-    t = translator(lang)
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     if hasattr(records, "get"):
         source = cast(RecordSource, records)
     else:
@@ -132,20 +135,19 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord] | RecordSo
     sink: Any = [] if into is None else into
     missing = 0
     for organisation in config.organisations:
-        judged, not_finished = judge_organisation(config, organisation, source, as_of=as_of,
-                                                  t=t)
+        judged, not_finished = judge_organisation(config, organisation, source, as_of=as_of)
         missing += not_finished
         sink.append(judged)
     return AuditResult(
         name=config.audit.name, as_of=as_of, generated_at=generated_at, tool_version=__version__,
         window_days=config.audit.window_days, thresholds=config.thresholds,
         organisations=tuple(sink) if into is None else sink, missing=missing,
-        role_thresholds=dict(config.role_thresholds), lang=t.lang,
+        role_thresholds=dict(config.role_thresholds), lang=lang,
     )
 
 
 def judge_organisation(config: AuditConfig, organisation: Organisation, records: RecordSource,
-                       *, as_of: datetime, t: Translator) -> tuple[OrganisationResult, int]:
+                       *, as_of: datetime) -> tuple[OrganisationResult, int]:
     """One organisation judged as a whole; also how many of its profiles were not finished."""
     missing = 0
     org_records: list[ProfileRecord] = []
@@ -160,10 +162,10 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
         site = None  # the website is also listed as a profile and judged as one
     own_hosts = {host_of(organisation.website)} if organisation.website else set()
     repeated = crossposts(org_records)
-    findings = consistency_findings(org_records, organisation.website, organisation.name, t)
+    findings = consistency_findings(org_records, organisation.website, organisation.name)
     site_findings = website_findings(site, org_records) if site is not None else []
     # A profile on the organisation's own site (its blog's feed) needs no link to it.
-    findings += [Finding("not_linked", site_finding_text(f, t), (f.url,), dict(f.evidence))
+    findings += [Finding("not_linked", site_finding_message(f), (f.url,), dict(f.evidence))
                  for f in site_findings if f.kind == "not_linked"
                  and not same_site(host_of(f.url), host_of(organisation.website or ""))]
     per_profile = findings_by_profile(findings)
@@ -171,42 +173,38 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
     for record in org_records:
         thresholds = config.thresholds_for(record.role or organisation.role)
         metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
-                                  thresholds=thresholds, own_hosts=own_hosts, t=t)
+                                  thresholds=thresholds, own_hosts=own_hosts)
         metrics = _with_crossposts(metrics, repeated.get(record.url))
-        flags = list(judge(record, metrics, thresholds, t))
-        inconsistent = inconsistent_flag(per_profile.get(record.url, []), t)
+        flags = list(judge(record, metrics, thresholds))
+        inconsistent = inconsistent_flag(per_profile.get(record.url, []))
         if inconsistent is not None and record.outcome == "ok":
             flags.append(inconsistent)
         results.append(ProfileResult(record, metrics, tuple(flags)))
     judged = OrganisationResult(
         organisation.name, organisation.role, organisation.website, tuple(results),
         website_record=site, findings=tuple(findings),
-        website_lines=tuple(site_finding_text(f, t) for f in site_findings
+        website_lines=tuple(site_finding_message(f) for f in site_findings
                             if f.kind != "not_linked"))
     return judged, missing
 
 
-def site_finding_text(finding: SiteFinding, t: Translator) -> str:
-    """A website finding in the audit's language."""
+def site_finding_message(finding: SiteFinding) -> Msg:
+    """A website finding as a message."""
     evidence = finding.evidence
     link = evidence.get("link") or finding.url
-    texts = {
-        "linked": lambda: t("the website links to {profile}", profile=finding.url),
-        "not_linked": lambda: t("the organisation's website {website} does not link to this "
-                                "profile", website=evidence.get("website", "")),
-        "unlisted": lambda: t("the website links to {link}, which is not in the audit list",
-                              link=link),
-        "dead_network": lambda: t("the website links to {network}, a network that closed in "
-                                  "{year}: {link}", network=evidence.get("network", ""),
-                                  year=evidence.get("closed", ""), link=link),
-        "gone_profile": lambda: t("the website links to {profile}, which no longer exists",
-                                  profile=finding.url),
-        "unreadable": lambda: t("the website could not be read ({outcome}), so its links to "
-                                "the profiles are unknown",
-                                outcome=evidence.get("detail") or evidence.get("outcome", "")),
+    messages = {
+        "linked": lambda: msg("site.linked", profile=finding.url),
+        "not_linked": lambda: msg("site.not_linked", website=evidence.get("website", "")),
+        "unlisted": lambda: msg("site.unlisted", link=link),
+        "dead_network": lambda: msg("site.dead_network", network=evidence.get("network", ""),
+                                    year=evidence.get("closed", ""), link=link),
+        "gone_profile": lambda: msg("site.gone_profile", profile=finding.url),
+        "unreadable": lambda: msg("site.unreadable",
+                                  outcome=known_text(evidence.get("detail"))
+                                  or evidence.get("outcome", "")),
     }
-    make = texts.get(finding.kind)
-    return make() if make else finding.message
+    make = messages.get(finding.kind)
+    return make() if make else text(finding.message)
 
 
 def _with_crossposts(metrics: Metrics, repeated: Crosspost | None) -> Metrics:

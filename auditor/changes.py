@@ -25,6 +25,7 @@ from auditor.history import (
     profile_snapshots,
     run_info_of,
 )
+from auditor.messages import Msg, join, known_text, msg, text
 from auditor.models import MAX_NAME_CHARS, to_jsonable
 from auditor.report import clean_text
 from auditor.verdicts import FLAG_CODES
@@ -58,8 +59,8 @@ STATUSES: Final = ("changed", "unchanged", "not_rechecked", "added", "removed", 
 @dataclass(frozen=True, slots=True)
 class Change:
     kind: str
-    #: One line of English with the numbers in it.
-    message: str
+    #: One line with the numbers in it, as a message.
+    message: Msg
     numbers: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -109,8 +110,8 @@ class Changes:
     #: new_flags, cleared_flags, went_quiet, came_back, not_rechecked, profile_changes,
     #: completeness_changes, added, removed, first_read, changed_profiles.
     counts: Mapping[str, int]
-    #: One English line ("2 new flags, 1 cleared; 1 account went quiet").
-    summary: str
+    #: One line ("2 new flags, 1 cleared; 1 account went quiet"), as a message.
+    summary: Msg
 
     def profiles(self) -> tuple[ProfileChanges, ...]:
         return tuple(p for organisation in self.organisations for p in organisation.profiles)
@@ -187,7 +188,8 @@ def changes_data(changes: Changes) -> dict[str, Any]:
         "from_run": run(changes.previous),
         "to_run": run(changes.current),
         "days_between": changes.days_between,
-        "summary": changes.summary,
+        "summary": str(changes.summary),
+        "summary_id": to_jsonable(changes.summary),
         "counts": dict(changes.counts),
         "organisations": [
             {"name": organisation.name, "role": organisation.role,
@@ -197,8 +199,8 @@ def changes_data(changes: Changes) -> dict[str, Any]:
                  "flags_before": list(p.flags_before), "flags_after": list(p.flags_after),
                  "verdict_run": p.verdict_run,
                  "carried_flags": to_jsonable(p.carried_flags),
-                 "changes": to_jsonable(p.changes),
-                 "posting": to_jsonable(p.posting),
+                 "changes": [_change_data(change) for change in p.changes],
+                 "posting": _change_data(p.posting) if p.posting else None,
              } for p in organisation.profiles]}
             for organisation in changes.organisations
         ],
@@ -218,8 +220,8 @@ def _profile_changes(previous: ProfileSnapshot | None,
     if standing is not previous:
         changes.append(Change(
             READ_AGAIN,
-            f"read again; run {previous.run_id} could not read it "
-            f"({_outcome_text(previous)}) and kept the verdict of run {standing.run_id}",
+            msg("change.read_again", run=previous.run_id, outcome=_outcome_text(previous),
+                standing=standing.run_id),
             {"unread_run": previous.run_id, "outcome": previous.outcome,
              "compared_with_run": standing.run_id}))
     changes += _flag_changes(standing, current)
@@ -240,7 +242,8 @@ def _flag_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Chang
     if "GONE" in new and "GONE" not in old:
         flag = new["GONE"]
         changes.append(Change(
-            FLAG_NEW, f"new flag GONE ({flag.severity}): {_clean(flag.reason)}",
+            FLAG_NEW, msg("change.flag_new", code="GONE", severity=flag.severity,
+                          reason=flag.reason),
             {"code": "GONE", "severity": flag.severity, "reason": flag.reason,
              "previous_flags": list(before.flag_codes)}))
         return changes  # the account is gone: its earlier flags are moot, not "cleared"
@@ -253,12 +256,13 @@ def _flag_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Chang
     for code in _ordered(set(new) - set(old) - handled):
         flag = new[code]
         changes.append(Change(
-            FLAG_NEW, f"new flag {code} ({flag.severity}): {_clean(flag.reason)}",
+            FLAG_NEW, msg("change.flag_new", code=code, severity=flag.severity,
+                          reason=flag.reason),
             {"code": code, "severity": flag.severity, "reason": flag.reason}))
     for code in _ordered(set(old) - set(new) - handled):
         flag = old[code]
         changes.append(Change(
-            FLAG_CLEARED, f"{code} cleared (was: {_clean(flag.reason)})",
+            FLAG_CLEARED, msg("change.flag_cleared", code=code, reason=flag.reason),
             {"code": code, "severity": flag.severity, "previous_reason": flag.reason}))
     return changes
 
@@ -266,17 +270,19 @@ def _flag_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Chang
 def _activity_change(before: ProfileSnapshot, after: ProfileSnapshot, old: list[str],
                      new: list[str]) -> Change:
     days = after.days_since_last_post
-    last = f"last post {days} days ago" if days is not None else "no post seen"
+    last = msg("change.last_post", days=days) if days is not None else msg("change.no_post_seen")
     numbers = {"flags_before": old, "flags_after": new, "days_since_last_post": days,
                "last_post_at": to_jsonable(after.last_post_at),
                "days_since_last_post_before": before.days_since_last_post}
     if not old:
-        return Change(WENT_QUIET, f"went quiet ({', '.join(new)}): {last}", numbers)
+        return Change(WENT_QUIET, msg("change.went_quiet", flags=new, last=last), numbers)
     if not new:
-        when = (f"posted again {after.last_post_at.date().isoformat()} ({days} days ago)"
-                if after.last_post_at is not None and days is not None else "posting again")
-        return Change(CAME_BACK, f"came back: {when}; was {', '.join(old)}", numbers)
-    return Change(ACTIVITY, f"{', '.join(old)} became {', '.join(new)}: {last}", numbers)
+        came_back = (msg("change.came_back", date=after.last_post_at.date().isoformat(),
+                         days=days, flags=old)
+                     if after.last_post_at is not None and days is not None else
+                     msg("change.came_back_undated", flags=old))
+        return Change(CAME_BACK, came_back, numbers)
+    return Change(ACTIVITY, msg("change.activity", before=old, after=new, last=last), numbers)
 
 
 def _completeness_change(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Change]:
@@ -288,12 +294,13 @@ def _completeness_change(before: ProfileSnapshot, after: ProfileSnapshot) -> lis
         return []
     parts = []
     if gained:
-        parts.append(f"now has: {', '.join(gained)}")
+        parts.append(msg("change.now_has", items=gained))
     if lost:
-        parts.append(f"now missing: {', '.join(lost)}")
-    detail = f" ({'; '.join(parts)})" if parts else ""
-    message = (f"completeness {_score(before.completeness_score)} → "
-               f"{_score(after.completeness_score)}/100{detail}")
+        parts.append(msg("change.now_missing", items=lost))
+    scores = {"before": _score(before.completeness_score),
+              "after": _score(after.completeness_score)}
+    message = (msg("change.completeness_detail", **scores, detail=join(parts)) if parts
+               else msg("change.completeness", **scores))
     return [Change(COMPLETENESS, message,
                    {"score_before": before.completeness_score,
                     "score_after": after.completeness_score, "gained": gained, "lost": lost})]
@@ -304,17 +311,17 @@ def _fact_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Chang
     if before.display_name != after.display_name and (before.display_name or after.display_name):
         old, new = _clean(before.display_name, 80), _clean(after.display_name, 80)
         if not before.display_name:
-            message = f"name set: “{new}”"
+            message = msg("change.name_set", name=new)
         elif not after.display_name:
-            message = f"name removed (was “{old}”)"
+            message = msg("change.name_removed", name=old)
         else:
-            message = f"new name: “{old}” → “{new}”"
+            message = msg("change.new_name", before=old, after=new)
         changes.append(Change(NEW_NAME, message, {"before": old or None, "after": new or None}))
     if before.bio_hash and after.bio_hash and before.bio_hash != after.bio_hash:
-        changes.append(Change(NEW_BIO, "new bio", {"bio_hash_before": before.bio_hash,
+        changes.append(Change(NEW_BIO, msg("change.new_bio"), {"bio_hash_before": before.bio_hash,
                                                    "bio_hash_after": after.bio_hash}))
     if before.avatar_hash and after.avatar_hash and before.avatar_hash != after.avatar_hash:
-        changes.append(Change(NEW_PHOTO, "new profile photo",
+        changes.append(Change(NEW_PHOTO, msg("change.new_photo"),
                               {"avatar_hash_before": before.avatar_hash,
                                "avatar_hash_after": after.avatar_hash}))
     return changes
@@ -341,19 +348,22 @@ def _posting(before: ProfileSnapshot, after: ProfileSnapshot) -> Change | None:
     rate_before, rate_after = before.posts_per_week, after.posts_per_week
     if between is None and rate_before is None and rate_after is None:
         return None
-    parts = []
-    since = f"run {before.run_id}" if before.run_id is not None else "the last audit"
+    parts: list[Msg] = []
+    since = (msg("change.since_run", run=before.run_id) if before.run_id is not None
+             else msg("change.since_last"))
     if between is None:
-        parts.append(f"posts since {since} unknown")
+        parts.append(msg("change.posts_unknown", since=since))
     elif between < 0:
-        parts.append(f"the post count fell by {-between} since {since} (posts deleted)")
+        parts.append(msg("change.posts_deleted", count=-between, since=since))
     else:
-        count = f"{between}" if exact else f"at least {between}"
-        parts.append(f"{count} post{'s' if between != 1 else ''} since {since}"
-                     + (f" ({days:g} days)" if days is not None else ""))
+        which = "change.posts_between" if exact else "change.at_least_posts_between"
+        if days is not None:
+            parts.append(msg(which + "_days", n=between, since=since, days=days))
+        else:
+            parts.append(msg(which, n=between, since=since))
     if rate_before is not None or rate_after is not None:
-        parts.append(f"{_rate(rate_before)} → {_rate(rate_after)} posts a week")
-    return Change(POSTING, "; ".join(parts), {
+        parts.append(msg("change.rate", before=rate_before, after=rate_after))
+    return Change(POSTING, join(parts), {
         "posts_between": between, "source": source, "exact": exact if between is not None
         else None, "days_between": days, "since_run": before.run_id,
         "posts_per_week_before": rate_before, "posts_per_week_after": rate_after,
@@ -366,8 +376,7 @@ def _not_rechecked(previous: ProfileSnapshot, current: ProfileSnapshot) -> Profi
     if not standing.checked:
         # Never read: no verdict to keep. The same failure as last time is no news (a
         # login-walled profile would otherwise be listed in every diff).
-        message = (f"not re-checked ({_outcome_text(current)}); no earlier run could read it "
-                   "either, so there is no verdict to keep")
+        message = msg("change.never_read", outcome=_outcome_text(current))
         same = previous.outcome == current.outcome
         return _entry(current, "not_rechecked",
                       [] if same else
@@ -377,8 +386,8 @@ def _not_rechecked(previous: ProfileSnapshot, current: ProfileSnapshot) -> Profi
                       flags_before=previous.flag_codes, flags_after=current.flag_codes,
                       verdict_run=None)
     codes = standing.flag_codes
-    message = (f"not re-checked ({_outcome_text(current)}), last known verdict from run "
-               f"{standing.run_id}: {', '.join(codes) if codes else 'no flags'}")
+    message = msg("change.not_rechecked", outcome=_outcome_text(current), run=standing.run_id,
+                  flags=_flag_list(codes))
     return _entry(current, "not_rechecked",
                   [Change(NOT_RECHECKED, message,
                           {"outcome": current.outcome, "detail": current.outcome_detail,
@@ -390,8 +399,7 @@ def _not_rechecked(previous: ProfileSnapshot, current: ProfileSnapshot) -> Profi
 
 def _first_read(previous: ProfileSnapshot, current: ProfileSnapshot) -> ProfileChanges:
     codes = current.flag_codes
-    message = (f"read for the first time (before: {_outcome_text(previous)}): "
-               f"{', '.join(codes) if codes else 'no flags'}")
+    message = msg("change.first_read", outcome=_outcome_text(previous), flags=_flag_list(codes))
     return _entry(current, "first_read",
                   [Change(FIRST_READ, message,
                           {"outcome_before": previous.outcome, "flags": list(codes)})],
@@ -402,9 +410,9 @@ def _first_read(previous: ProfileSnapshot, current: ProfileSnapshot) -> ProfileC
 def _added(current: ProfileSnapshot) -> ProfileChanges:
     codes = current.flag_codes
     if current.checked:
-        message = f"newly listed: {', '.join(codes) if codes else 'no flags'}"
+        message = msg("change.added", flags=_flag_list(codes))
     else:
-        message = f"newly listed; could not be read ({_outcome_text(current)})"
+        message = msg("change.added_unread", outcome=_outcome_text(current))
     return _entry(current, "added",
                   [Change(ADDED, message, {"outcome": current.outcome, "flags": list(codes)})],
                   flags_before=(), flags_after=codes, verdict_run=current.run_id)
@@ -413,7 +421,7 @@ def _added(current: ProfileSnapshot) -> ProfileChanges:
 def _removed(previous: ProfileSnapshot) -> ProfileChanges:
     standing = previous.effective
     return _entry(previous, "removed",
-                  [Change(REMOVED, "no longer listed in the config",
+                  [Change(REMOVED, msg("change.removed"),
                           {"flags": list(standing.flag_codes)})],
                   flags_before=standing.flag_codes, flags_after=(), verdict_run=None,
                   display_name=standing.display_name)
@@ -455,33 +463,42 @@ def _counts(organisations: tuple[OrganisationChanges, ...]) -> dict[str, int]:
     return counts
 
 
-def _summary(counts: Mapping[str, int]) -> str:
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count} {one if count == 1 else many}"
-
-    parts = []
+def _summary(counts: Mapping[str, int]) -> Msg:
+    parts: list[Msg] = []
     if counts["new_flags"] or counts["cleared_flags"]:
-        parts.append(f"{n(counts['new_flags'], 'new flag', 'new flags')}, "
-                     f"{counts['cleared_flags']} cleared")
-    if counts["went_quiet"]:
-        parts.append(n(counts["went_quiet"], "account went quiet", "accounts went quiet"))
-    if counts["came_back"]:
-        parts.append(n(counts["came_back"], "account came back", "accounts came back"))
-    if counts["not_rechecked"]:
-        parts.append(n(counts["not_rechecked"], "profile not re-checked",
-                       "profiles not re-checked"))
-    if counts["profile_changes"]:
-        parts.append(n(counts["profile_changes"], "profile with a new name, bio or photo",
-                       "profiles with a new name, bio or photo"))
-    if counts["completeness_changes"]:
-        parts.append(n(counts["completeness_changes"], "completeness change",
-                       "completeness changes"))
+        parts.append(msg("summary.flags", n=counts["new_flags"], cleared=counts["cleared_flags"]))
+    for count, msgid in (("went_quiet", "summary.went_quiet"),
+                         ("came_back", "summary.came_back"),
+                         ("not_rechecked", "summary.not_rechecked"),
+                         ("profile_changes", "summary.profile_changes"),
+                         ("completeness_changes", "summary.completeness")):
+        if counts[count]:
+            parts.append(msg(msgid, n=counts[count]))
     if counts["added"] or counts["removed"]:
-        parts.append(f"{counts['added']} newly listed, {counts['removed']} no longer listed")
+        parts.append(msg("summary.listed", added=counts["added"], removed=counts["removed"]))
     if counts["first_read"]:
-        parts.append(n(counts["first_read"], "profile read for the first time",
-                       "profiles read for the first time"))
-    return "; ".join(parts) if parts else "no changes"
+        parts.append(msg("summary.first_read", n=counts["first_read"]))
+    return join(parts) if parts else msg("summary.none")
+
+
+def _change_data(change: Change) -> dict[str, Any]:
+    """A change as ``diff --json`` gives it: the English line, its message, the numbers."""
+    return {"kind": change.kind, "message": str(change.message),
+            "message_id": to_jsonable(change.message), "numbers": _english(change.numbers)}
+
+
+def _english(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _english(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_english(v) for v in value]
+    return to_jsonable(value)
+
+
+def _flag_list(codes: tuple[str, ...]) -> Msg:
+    return text(", ".join(codes)) if codes else msg("change.no_flags")
 
 
 def _ordered(codes: set[str]) -> list[str]:
@@ -489,21 +506,19 @@ def _ordered(codes: set[str]) -> list[str]:
     return known + sorted(codes - set(known))
 
 
-def _outcome_text(snapshot: ProfileSnapshot) -> str:
+def _outcome_text(snapshot: ProfileSnapshot) -> Msg:
     detail = _clean(snapshot.outcome_detail, 120)
-    return f"{snapshot.outcome}: {detail}" if detail else snapshot.outcome
+    if not detail:
+        return text(snapshot.outcome)
+    return join([text(snapshot.outcome), known_text(detail) or text(detail)], ": ")
 
 
 def _clean(value: str | None, limit: int = MAX_NAME_CHARS) -> str:
     return clean_text(value, limit)
 
 
-def _score(value: int | None) -> str:
-    return "unknown" if value is None else str(value)
-
-
-def _rate(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:g}"
+def _score(value: int | None) -> int | Msg:
+    return msg("change.unknown") if value is None else value
 
 
 def _days(start: datetime | None, end: datetime | None) -> float | None:

@@ -31,7 +31,7 @@ from auditor.crawl import Finished, crawl_command, read_records, run_crawl
 from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
 from auditor.replay import ReplayError, ReplayStore
-from auditor.report.html import POSTS_SHOWN
+from auditor.report.format import POSTS_SHOWN
 from auditor.resources import sample_pages_dir
 from auditor.spool import OrganisationSpool, RecordIndex
 from auditor.verdicts import FLAG_CODES

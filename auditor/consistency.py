@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Final
 
-from auditor.i18n import EN, Translator
+from auditor.messages import Msg, msg
 from auditor.metrics import aware, normalised_text
 from auditor.models import ProfileRecord, pickled_by_position
 from auditor.urls import host_of
@@ -48,8 +48,8 @@ class Crosspost:
 class Finding:
     """One inconsistency within an organisation, naming the profiles it concerns."""
 
-    kind: str  # display_name | avatar | website
-    message: str
+    kind: str  # display_name | avatar | website | not_linked
+    message: Msg
     profiles: tuple[str, ...]
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
@@ -125,7 +125,7 @@ def _name_words(name: str) -> set[str]:
 
 
 def consistency_findings(records: Collection[ProfileRecord], website: str | None,
-                         organisation: str | None = None, t: Translator = EN) -> list[Finding]:
+                         organisation: str | None = None) -> list[Finding]:
     """Profiles that disagree with the rest of their organisation.
 
     Only profiles that were read (outcome ok) are compared, and a finding needs at least
@@ -146,8 +146,7 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
             if _name_key(name) != common and not (_name_words(name) & known_words):
                 findings.append(Finding(
                     "display_name",
-                    t("display name “{name}” shares no word with “{usual}” used on the "
-                      "organisation's other profiles", name=name, usual=shown),
+                    msg("finding.display_name", name=name, usual=shown),
                     (url,), {"display_name": name, "usual_name": shown}))
 
     hashes = {r.url: r.profile.avatar_sha256 for r in read
@@ -160,8 +159,7 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
                 if digest != common_hash:
                     findings.append(Finding(
                         "avatar",
-                        t("a different photo than the {count} other profiles that share one",
-                          count=common_count),
+                        msg("finding.avatar", count=common_count),
                         (url,), {"avatar_sha256": digest, "usual_avatar_sha256": common_hash}))
 
     site_host = host_of(website).removeprefix("www.") if website else ""
@@ -173,15 +171,14 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
             if hosts and not any(h == site_host or h.endswith("." + site_host) for h in hosts):
                 findings.append(Finding(
                     "website",
-                    t("links to {hosts}, not to the organisation's website {website}",
-                      hosts=", ".join(sorted(hosts)), website=site_host),
+                    msg("finding.website", hosts=sorted(hosts), website=site_host),
                     (record.url,), {"links": list(record.profile.links), "website": website}))
     return findings
 
 
-def findings_by_profile(findings: Iterable[Finding]) -> dict[str, list[tuple[str, dict]]]:
+def findings_by_profile(findings: Iterable[Finding]) -> dict[str, list[tuple[Msg, dict]]]:
     """Each profile's findings as (message, evidence) pairs, for its INCONSISTENT flag."""
-    by_url: dict[str, list[tuple[str, dict]]] = {}
+    by_url: dict[str, list[tuple[Msg, dict]]] = {}
     for finding in findings:
         for url in finding.profiles:
             by_url.setdefault(url, []).append(

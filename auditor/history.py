@@ -31,6 +31,7 @@ from typing import Any, Final
 
 from auditor.audit import AuditResult, ProfileResult
 from auditor.config import AuditConfig
+from auditor.messages import Msg, known_text
 from auditor.models import MAX_NAME_CHARS, MAX_TEXT_CHARS, cap_text, to_jsonable
 from auditor.verdicts import MISSING_OUTCOMES
 
@@ -114,6 +115,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             FOREIGN KEY (run_id, url) REFERENCES profiles (run_id, url) ON DELETE CASCADE
         )""",
     )),
+    # No new columns: from here on flags.reason and profiles.outcome_detail hold a message
+    # (its id and parameters as JSON, see auditor.messages), never a sentence in some
+    # language, and metrics_json's null reasons and notes too. Rows of version 1 hold
+    # English sentences and are read as literal text.
+    Migration(2, "reasons and details stored as message ids with parameters", ()),
 )
 #: The schema version this auditor writes.
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version
@@ -144,7 +150,7 @@ class RunInfo:
 class FlagSnapshot:
     code: str
     severity: str
-    reason: str
+    reason: Msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +334,8 @@ def _profile_row(profile: ProfileResult, organisation: str, role: str | None,
         "platform": record.platform,
         "handle": cap_text(record.handle, MAX_NAME_CHARS),
         "outcome": record.outcome,
-        "outcome_detail": cap_text(record.outcome_detail, MAX_TEXT_CHARS),
+        "outcome_detail": _message_json(known_text(cap_text(record.outcome_detail,
+                                                            MAX_TEXT_CHARS))),
         "checked": int(record.outcome in CHECKED_OUTCOMES),
         "fetched_at": to_utc_text(record.fetched_at),
         "display_name": cap_text(facts.display_name, MAX_NAME_CHARS) if facts else None,
@@ -354,7 +361,7 @@ def _snapshot_from_row(row: Mapping[str, Any], *, run_id: int | None,
     return ProfileSnapshot(
         url=row["url"], organisation=row["organisation"], role=row["role"],
         platform=row["platform"], handle=row["handle"], outcome=row["outcome"],
-        outcome_detail=row["outcome_detail"], run_id=run_id, as_of=as_of,
+        outcome_detail=_detail_text(row["outcome_detail"]), run_id=run_id, as_of=as_of,
         display_name=row["display_name"], bio_hash=row["bio_hash"],
         avatar_hash=row["avatar_hash"], posts_total=row["posts_total"],
         sample_exhausted=None if exhausted is None else bool(exhausted),
@@ -365,6 +372,27 @@ def _snapshot_from_row(row: Mapping[str, Any], *, run_id: int | None,
                                         if isinstance(completeness, dict) else None),
         completeness_checks=dict(checks) if isinstance(checks, dict) else {},
     )
+
+
+def _message_json(message: Msg | None) -> str | None:
+    """A message as stored: its id and parameters as JSON."""
+    return None if message is None else json.dumps(message.to_dict(), ensure_ascii=False,
+                                                   sort_keys=True)
+
+
+def _message(stored: str | None) -> Msg:
+    """A stored message; a sentence from a version 1 file as literal text."""
+    if stored and stored.startswith("{"):
+        try:
+            return Msg.from_dict(json.loads(stored))
+        except ValueError:
+            pass
+    return Msg.from_dict(stored or "")
+
+
+def _detail_text(stored: str | None) -> str | None:
+    """A stored outcome detail as its English text (what records and report.json hold)."""
+    return None if stored is None else str(_message(stored))
 
 
 def _json(value: Any) -> str:
@@ -517,7 +545,7 @@ class HistoryStore:
         conn.executemany(
             "INSERT INTO flags (run_id, url, code, severity, reason, evidence_json) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(run_id, url, flag.code, flag.severity, flag.reason,
+            [(run_id, url, flag.code, flag.severity, _message_json(flag.reason),
               _json(flag.evidence))
              for flag in profile.flags])
         conn.executemany(
@@ -579,7 +607,7 @@ class HistoryStore:
                 "SELECT url, code, severity, reason FROM flags WHERE run_id = ? ORDER BY rowid",
                 (run_id,)):
             flags.setdefault(row["url"], []).append(
-                FlagSnapshot(row["code"], row["severity"], row["reason"]))
+                FlagSnapshot(row["code"], row["severity"], _message(row["reason"])))
         seen: dict[str, list[ItemSnapshot]] = {}
         if items:
             for row in self._conn.execute(
@@ -621,7 +649,7 @@ class HistoryStore:
         codes = self._conn.execute(
             "SELECT code, severity, reason FROM flags WHERE run_id = ? AND url = ? "
             "ORDER BY rowid", (row["run_id"], url)).fetchall()
-        return _with(snap, flags=tuple(FlagSnapshot(c["code"], c["severity"], c["reason"])
+        return _with(snap, flags=tuple(FlagSnapshot(c["code"], c["severity"], _message(c["reason"]))
                                        for c in codes))
 
     def _last_known(self, url: str, run_id: int, info: RunInfo) -> ProfileSnapshot | None:

@@ -1,34 +1,80 @@
-"""Every human-readable text in one language: English (the message ids) or Dutch.
+"""Every human-readable text in one language: English (the source) or Dutch.
 
-Texts are written in English where they are used, as ``t("last post {days} days ago",
-days=212)``; a catalogue maps each English text to its translation. A translator is
-passed to whatever writes text for people (reasons, fixes, notes, report labels), so one
-audit is written in one language throughout. Scraped text and server messages are never
-translated: they are shown as they came.
+Two kinds of text are translated, both by gettext catalogues
+(``auditor/locale/<lang>/LC_MESSAGES/auditor.po``, read with Babel, the format translators'
+tools such as Poedit and Weblate read):
+
+- the writers' own labels, written in English where they are used, as ``t("n/a")`` or
+  ``t.n(count, "{n} day", "{n} days")``: the English text is the msgid;
+- the judgement's messages (:class:`auditor.messages.Msg`), rendered with ``t.msg(m)``:
+  the message id is the msgctxt and its English text the msgid, so a translator sees both
+  and a changed English text falls back to English until it is translated again.
+
+Scraped text and server messages are never translated: they are shown as they came.
+``python scripts/i18n_check.py`` lists what a catalogue lacks; tests/test_i18n.py fails on it.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
+from auditor.messages import ENGLISH, Msg
+
 LANGUAGES: Final = ("en", "nl")
+#: Where the catalogues live: <dir>/<lang>/LC_MESSAGES/auditor.po.
+LOCALE_DIR: Final = Path(__file__).resolve().parent / "locale"
+DOMAIN: Final = "auditor"
+
+#: (msgctxt or None, English msgid) -> the translation, or its (singular, plural) forms.
+Catalogue = Mapping[tuple[str | None, str], str | tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class Translator:
     lang: str = "en"
-    catalogue: Mapping[str, str] = field(default_factory=dict)
+    catalogue: Catalogue = field(default_factory=dict)
 
     def __call__(self, msgid: str, /, **params: Any) -> str:
-        """``msgid`` in this language, with ``{name}`` placeholders filled in."""
-        text = self.catalogue.get(msgid, msgid)
+        """A writer's label in this language, with ``{name}`` placeholders filled in."""
+        found = self.catalogue.get((None, msgid))
+        text = found if isinstance(found, str) and found else msgid
         return text.format(**params) if params else text
 
     def n(self, count: int, singular: str, plural: str, /, **params: Any) -> str:
         """The singular or plural form for ``count`` (``{n}`` is the count)."""
-        return self(singular if count == 1 else plural, n=count, **params)
+        found = self.catalogue.get((None, singular))
+        forms = found if isinstance(found, tuple) and all(found) else (singular, plural)
+        text = forms[_plural_index(count)]
+        return text.format(n=count, **params)
+
+    def msg(self, message: Msg | None) -> str:
+        """A judgement message in this language ("" for None)."""
+        if message is None:
+            return ""
+        params = message.params
+        if message.id == "text":
+            return str(params.get("text", ""))
+        if message.id == "join":
+            return str(params.get("sep", "; ")).join(
+                self.msg(part) if isinstance(part, Msg) else str(part)
+                for part in params.get("parts", ()))
+        template = ENGLISH.get(message.id)
+        if template is None:
+            return message.id
+        english = template if isinstance(template, str) else template[0]
+        found = self.catalogue.get((message.id, english))
+        if isinstance(template, str):
+            text = found if isinstance(found, str) and found else template
+        else:
+            forms = found if isinstance(found, tuple) and all(found) else template
+            count = params.get("n", 0)
+            text = forms[_plural_index(count if isinstance(count, int) else 0)]
+        return _MessageFormatter(self).format(text, **params)
 
     def number(self, value: float, decimals: int = 2) -> str:
         """3.5 -> "3.5" (English) or "3,5" (Dutch); trailing zeros dropped."""
@@ -40,35 +86,75 @@ class Translator:
         return self.number(share * 100, 1) + "%"
 
 
+def _plural_index(count: int) -> int:
+    """English and Dutch: one form for 1, the other for every other count."""
+    return 0 if count == 1 else 1
+
+
+class _MessageFormatter(string.Formatter):
+    """Fills a message's placeholders in the translator's language: nested messages and
+    lists rendered, ``:%`` as a percentage, ``:outcome`` and ``:check`` as words."""
+
+    def __init__(self, t: Translator) -> None:
+        super().__init__()
+        self.t = t
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        t = self.t
+        if format_spec == "%":
+            return t.percent(float(value)) if isinstance(value, (int, float)) else str(value)
+        if format_spec in ("outcome", "check"):
+            if isinstance(value, (list, tuple)):
+                return ", ".join(self.format_field(v, format_spec) for v in value)
+            key = f"{format_spec}.{value}"
+            return t.msg(Msg(key)) if key in ENGLISH else str(value)
+        if isinstance(value, Msg):
+            return t.msg(value)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.format_field(v, format_spec) for v in value)
+        if isinstance(value, float) and not format_spec:
+            return t.number(value)
+        if value is None:
+            return t.msg(Msg("change.unknown"))
+        return super().format_field(value, format_spec)
+
+
 EN: Final = Translator("en", {})
 
 
 def N_(text: str) -> str:
-    """Mark a fixed text that is stored as data (an outcome detail) and translated where it
-    is shown (see ``translate_detail``). Returns it unchanged."""
+    """Mark a fixed English text that an adapter stores as data (an outcome detail); it is
+    registered in :data:`auditor.messages.ENGLISH` and found again by
+    :func:`auditor.messages.known_text`. Returns it unchanged."""
     return text
-
-
-def translate_detail(detail: str, t: Translator) -> str:
-    """A stored detail in ``t``'s language: the whole text when it is a message id, else each
-    part around ": " that is one ("HTTP 404: no such account", "not crawled logged out:
-    LinkedIn shows ..."). Parts that are not (host names, server messages) stay as they are."""
-    if t.lang == "en" or not detail:
-        return detail
-    if detail in t.catalogue:
-        return t(detail)
-    head, sep, tail = detail.partition(": ")
-    if not sep:
-        return detail
-    return f"{translate_detail(head, t)}: {translate_detail(tail, t)}"
 
 
 def translator(lang: str) -> Translator:
     """The translator for ``lang`` (one of LANGUAGES); raises ValueError otherwise."""
     if lang == "en":
         return EN
-    if lang == "nl":
-        from auditor.locale_nl import NL
-
-        return Translator("nl", NL)
+    if lang in LANGUAGES:
+        return Translator(lang, load_catalogue(lang))
     raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+
+
+@cache
+def load_catalogue(lang: str) -> Catalogue:
+    """The translations of ``lang``'s gettext catalogue (fuzzy and empty ones left out)."""
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    entries: dict[tuple[str | None, str], str | tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        value = message.string
+        if isinstance(value, str):
+            if value:
+                entries[(message.context, key)] = value
+        elif value and all(value):
+            entries[(message.context, key)] = tuple(value)
+    return entries

@@ -17,7 +17,7 @@ from typing import Final
 
 from auditor.config import Thresholds
 from auditor.contacts import find_contacts
-from auditor.i18n import EN, Translator
+from auditor.messages import Msg, known_text, msg, text
 from auditor.models import (
     OWN_POST_KINDS,
     Item,
@@ -92,7 +92,7 @@ class Completeness:
     score: int | None
     checks: Mapping[str, bool | None]
     #: Why an item is None, or what was found (e.g. the e-mail address seen).
-    notes: Mapping[str, str] = field(default_factory=dict)
+    notes: Mapping[str, Msg] = field(default_factory=dict)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -125,7 +125,7 @@ class Metrics:
     repost_share: float | None
     posts_total: int | None
     completeness: Completeness
-    null_reasons: Mapping[str, str] = field(default_factory=dict)
+    null_reasons: Mapping[str, Msg] = field(default_factory=dict)
     #: Median and longest gap in days between consecutive own posts in the span.
     median_gap_days: float | None = None
     longest_gap_days: float | None = None
@@ -138,18 +138,17 @@ class Metrics:
 
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
-                    thresholds: Thresholds, own_hosts: Collection[str] = (),
-                    t: Translator = EN) -> Metrics:
+                    thresholds: Thresholds, own_hosts: Collection[str] = ()) -> Metrics:
     """All metrics of one profile at ``as_of`` over ``window_days``.
 
     ``own_hosts`` are the host names of the organisation's own website: posts that are
     only a link there are a sign of automatic posting.
     """
-    completeness = compute_completeness(record, t)
+    completeness = compute_completeness(record)
     posts_total = record.profile.posts_total if record.profile else None
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Msg] = {}
     if record.outcome != "ok":
-        why = t("profile not read (outcome {outcome})", outcome=record.outcome)
+        why = msg("null.not_read", outcome=record.outcome)
         for name in ("last_post_at", "days_since_last_post", "posts_per_week", "reply_share",
                      "repost_share"):
             reasons[name] = why
@@ -168,14 +167,14 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     record = _with_aware_dates(record)
     known = [item for item in record.items if item.published_at <= as_of]
     last_post_at, last_post_url, source = _last_post(known, record.profile, as_of)
-    unread_posts = t("posts could not be read (the platform's post list did not answer)")
+    unread_posts = msg("null.posts_unread")
     if last_post_at is None:
         if record.sample is None:
             why = unread_posts
         elif posts_total == 0:
-            why = t("the account has never posted")
+            why = msg("null.never_posted")
         else:
-            why = t("no public post was seen")
+            why = msg("null.no_public_post")
         reasons["last_post_at"] = reasons["days_since_last_post"] = why
     days_since = None if last_post_at is None else int((as_of - last_post_at).total_seconds()
                                                        // 86400)
@@ -204,27 +203,24 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     if not known and not exhausted:
         posts_per_week = None
         reasons["posts_per_week"] = (unread_posts if record.sample is None else
-                                     t("no post was fetched and the history was not fully read"))
+                                     msg("null.no_post_fetched"))
     elif covered_days < 1:
         posts_per_week = None
-        reasons["posts_per_week"] = t("the covered span is shorter than a day")
+        reasons["posts_per_week"] = msg("null.short_span")
     else:
         posts_per_week = round(own * 7 / covered_days, 2)
 
     minimum = thresholds.min_posts_for_ratio
     reply_share: float | None = None
     if not record.replies_observable:
-        reasons["reply_share"] = t("not measurable: {platform} does not show replies",
-                                   platform=record.platform)
+        reasons["reply_share"] = msg("null.replies_not_shown", platform=record.platform)
     elif own < minimum:
-        reasons["reply_share"] = t("only {posts} own posts in the window; at least {minimum} "
-                                   "needed", posts=own, minimum=minimum)
+        reasons["reply_share"] = msg("null.few_own_posts", posts=own, minimum=minimum)
     else:
         reply_share = round(counts["reply"] / own, 4)
     repost_share: float | None = None
     if len(in_span) < minimum:
-        reasons["repost_share"] = t("only {items} items in the window; at least {minimum} "
-                                    "needed", items=len(in_span), minimum=minimum)
+        reasons["repost_share"] = msg("null.few_items", items=len(in_span), minimum=minimum)
     else:
         repost_share = round(counts["repost"] / len(in_span), 4)
 
@@ -235,8 +231,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     median_gap = round(statistics.median(gaps), 2) if gaps else None
     longest_gap = round(max(gaps), 2) if gaps else None
     if not gaps:
-        reasons["median_gap_days"] = reasons["longest_gap_days"] = t(
-            "{posts} own post(s) in the span; a gap needs two", posts=len(own_items))
+        reasons["median_gap_days"] = reasons["longest_gap_days"] = msg(
+            "null.gap_needs_two", posts=len(own_items))
     weekdays = [0] * 7
     hours = [0] * 24
     for item in own_items:
@@ -353,20 +349,20 @@ def _last_post(items: list[Item], profile: ProfileFacts | None,
     return None, None, None
 
 
-def compute_completeness(record: ProfileRecord, t: Translator = EN) -> Completeness:
+def compute_completeness(record: ProfileRecord) -> Completeness:
     """The checklist and weighted score; all None when the profile could not be read."""
     profile = record.profile
     if profile is None:
         return Completeness(score=None, checks={name: None for name in CHECK_WEIGHTS},
-                            notes={name: t("profile not read") for name in CHECK_WEIGHTS})
+                            notes={name: msg("note.not_read") for name in CHECK_WEIGHTS})
     checks: dict[str, bool | None] = {}
-    notes: dict[str, str] = {}
+    notes: dict[str, Msg] = {}
 
     checks["photo"] = bool(profile.avatar_url) and profile.avatar_is_default is not True
     if profile.avatar_is_default:
-        notes["photo"] = t("the platform's default avatar")
+        notes["photo"] = msg("note.default_avatar")
     elif not profile.avatar_url:
-        notes["photo"] = t("no avatar")
+        notes["photo"] = msg("note.no_avatar")
 
     checks["display_name"] = bool(profile.display_name and profile.display_name.strip())
 
@@ -374,16 +370,16 @@ def compute_completeness(record: ProfileRecord, t: Translator = EN) -> Completen
     bare = bio.lstrip("@").split("@")[0].lower()
     if profile.bio is None:
         checks["bio"] = None
-        notes["bio"] = t("not shown by the platform")
+        notes["bio"] = msg("note.not_shown")
     elif not bio:
         checks["bio"] = False
-        notes["bio"] = t("empty")
+        notes["bio"] = msg("note.empty")
     elif profile.username and bare == profile.username.lower():
         checks["bio"] = False
-        notes["bio"] = t("only the handle")
+        notes["bio"] = msg("note.only_handle")
     elif len(bio) < MIN_BIO_CHARS:
         checks["bio"] = False
-        notes["bio"] = t("only {count} characters", count=len(bio))
+        notes["bio"] = msg("note.short_bio", count=len(bio))
     else:
         checks["bio"] = True
 
@@ -394,23 +390,22 @@ def compute_completeness(record: ProfileRecord, t: Translator = EN) -> Completen
                      if _CONTACT_LINK.search(link)]
     checks["contact"] = bool(emails or phones or contact_links)
     if emails or phones or contact_links:
-        notes["contact"] = ", ".join(dict.fromkeys([*emails, *phones, *contact_links]))
+        notes["contact"] = text(", ".join(dict.fromkeys([*emails, *phones, *contact_links])))
     else:
-        notes["contact"] = t("no e-mail address, phone number or contact link in the bio or "
-                             "profile fields")
+        notes["contact"] = msg("note.no_contact")
 
     checks["website"] = bool(profile.links)
     if profile.links:
-        notes["website"] = profile.links[0]
+        notes["website"] = text(profile.links[0])
 
     checks["banner"] = bool(profile.banner_url) and profile.banner_is_default is not True
     if profile.banner_is_default:
-        notes["banner"] = t("the platform's default header image")
+        notes["banner"] = msg("note.default_banner")
 
     for name, reason in record.unobservable.items():
         if name in checks:
             checks[name] = None
-            notes[name] = t(reason)
+            notes[name] = known_text(reason) or text(reason)
 
     applicable = {name: value for name, value in checks.items() if value is not None}
     total = sum(CHECK_WEIGHTS[name] for name in applicable)

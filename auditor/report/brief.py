@@ -14,14 +14,10 @@ from typing import Final
 
 from auditor.audit import AuditResult, OrganisationResult
 from auditor.i18n import Translator, translator
-from auditor.report.html import (
-    NA,
-    OrganisationView,
-    ProfileView,
-    ReportView,
-    build_report_view,
-    clean_text,
-)
+from auditor.report import clean_text
+from auditor.report.format import NA
+from auditor.report.viewmodel import OrganisationView, ProfileView, ReportView
+from auditor.report.views import build_report_view
 from auditor.verdicts import FLAG_CODES, SEVERITIES
 
 #: The brief is one screen: shorter caps than the HTML report.
@@ -81,8 +77,8 @@ def top_fixes(organisation: OrganisationResult, t: Translator) -> list[str]:
             if not flag.fix:
                 continue
             key = (rank.get(flag.severity, len(SEVERITIES)), order.get(flag.code, 99))
-            best, fix, labels = grouped.get(flag.code, (key, clean_text(flag.fix, REASON_CHARS),
-                                                         []))
+            best, fix, labels = grouped.get(flag.code, (key, clean_text(t.msg(flag.fix),
+                                                                        REASON_CHARS), []))
             grouped[flag.code] = (min(best, key), fix, [*labels, label])
     chosen = sorted(grouped.values(), key=lambda entry: (entry[0], -len(entry[2])))
     return [f"{fix} ({', '.join(dict.fromkeys(labels))})"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from auditor.audit import AuditResult
+from auditor.i18n import translator
 from auditor.report import clean_text, open_atomic
 
 COLUMNS = (
@@ -40,6 +41,7 @@ def write_csv(result: AuditResult, path: Path) -> None:
 
 
 def _write_rows(result: AuditResult, handle: TextIO) -> None:
+    t = translator(result.lang)
     writer = csv.writer(handle)
     writer.writerow(COLUMNS)
     for organisation in result.organisations:
@@ -52,6 +54,6 @@ def _write_rows(result: AuditResult, handle: TextIO) -> None:
                 metrics.sampled_items, metrics.reply_share, metrics.repost_share,
                 metrics.completeness.score, " ".join(metrics.completeness.missing),
                 " ".join(flag.code for flag in profile.flags),
-                " | ".join(f"{flag.code}: {flag.reason}" for flag in profile.flags),
+                " | ".join(f"{flag.code}: {t.msg(flag.reason)}" for flag in profile.flags),
             )
             writer.writerow([_cell(value) for value in row])

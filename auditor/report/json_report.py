@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
+from auditor.messages import Msg, known_text
 from auditor.models import to_jsonable
 from auditor.report import open_atomic
 
@@ -40,8 +41,10 @@ def organisation_data(organisation: OrganisationResult) -> dict[str, Any]:
         "name": organisation.name,
         "role": organisation.role,
         "website": organisation.website,
-        "findings": [to_jsonable(finding) for finding in organisation.findings],
-        "website_links": list(organisation.website_lines),
+        "findings": [{**to_jsonable(finding), **message_fields("message", finding.message)}
+                     for finding in organisation.findings],
+        "website_links": [str(line) for line in organisation.website_lines],
+        "website_link_ids": [to_jsonable(line) for line in organisation.website_lines],
         "profiles": [profile_data(p) for p in organisation.profiles],
     }
 
@@ -57,6 +60,7 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
         "display_name": profile.display_name if profile else None,
         "outcome": record.outcome,
         "outcome_detail": record.outcome_detail,
+        "outcome_detail_id": to_jsonable(known_text(record.outcome_detail)),
         "fetched_at": to_jsonable(record.fetched_at),
         "metrics": {
             "last_post_at": to_jsonable(metrics.last_post_at),
@@ -80,9 +84,11 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
             "completeness": {
                 "score": metrics.completeness.score,
                 "checks": dict(metrics.completeness.checks),
-                "notes": dict(metrics.completeness.notes),
+                "notes": english(metrics.completeness.notes),
+                "note_ids": to_jsonable(metrics.completeness.notes),
             },
-            "null_reasons": dict(metrics.null_reasons),
+            "null_reasons": english(metrics.null_reasons),
+            "null_reason_ids": to_jsonable(metrics.null_reasons),
             "median_gap_days": metrics.median_gap_days,
             "longest_gap_days": metrics.longest_gap_days,
             "weekday_profile": list(metrics.weekday_profile),
@@ -91,12 +97,33 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
             "automation": to_jsonable(metrics.automation),
         },
         "flags": [
-            {"code": flag.code, "severity": flag.severity, "reason": flag.reason,
-             "evidence": to_jsonable(flag.evidence), "fix": flag.fix}
+            {"code": flag.code, "severity": flag.severity,
+             **message_fields("reason", flag.reason),
+             "evidence": english(flag.evidence), **message_fields("fix", flag.fix)}
             for flag in result.flags
         ],
         "notes": list(record.notes),
     }
+
+
+def message_fields(name: str, message: Msg | None) -> dict[str, Any]:
+    """A message as report.json gives it: ``name`` its English text (as always), ``name_id``
+    and ``name_params`` what it says in any language."""
+    if message is None:
+        return {name: "", f"{name}_id": None, f"{name}_params": {}}
+    data = message.to_dict()
+    return {name: str(message), f"{name}_id": data["id"], f"{name}_params": data["params"]}
+
+
+def english(value: Any) -> Any:
+    """``value`` as JSON-ready data with every message as its English text."""
+    if isinstance(value, Msg):
+        return str(value)
+    if isinstance(value, dict | tuple | list) or hasattr(value, "items"):
+        if hasattr(value, "items"):
+            return {str(k): english(v) for k, v in value.items()}
+        return [english(v) for v in value]
+    return to_jsonable(value)
 
 
 def write_json(result: AuditResult, path: Path) -> None:

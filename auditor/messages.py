@@ -1,0 +1,320 @@
+"""Judgement as data: every sentence the audit says is a message id plus parameters.
+
+Metrics, verdicts, findings and history changes never hold a sentence in some language;
+they hold a :class:`Msg` (``Msg("flag.last_post", {"days": 212, "threshold": 90})``).
+Only the writers (HTML, Markdown, CSV, terminal) turn a message into text, in the audit's
+language, through :class:`auditor.i18n.Translator`. report.json carries both: the English
+text it always had and the id with its parameters, so report.json and the history are the
+same whatever ``--lang`` says.
+
+:data:`ENGLISH` is the source catalogue: each id's English text with ``{name}``
+placeholders (a pair for singular and plural, chosen by the parameter ``n``). Placeholders
+may carry a format: ``{share:%}`` a share shown as a percentage, ``{outcome:outcome}`` an
+outcome code in words, ``{name:check}`` a checklist item in words. A parameter is a JSON
+value, a :class:`Msg`, or a list of them (shown joined with ", ").
+
+Two ids are special: ``text`` (``{text}``, scraped or server text shown as it came, never
+translated) and ``join`` (its ``parts`` joined with ``sep``).
+
+Translations live in gettext catalogues (``auditor/locale/<lang>/LC_MESSAGES/auditor.po``),
+each message under its id as ``msgctxt`` (``python scripts/i18n_check.py --update``
+rewrites the template from this module and the writers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from auditor.models import pickled_by_position
+
+#: A message's English text: one template, or (singular, plural) chosen by ``n``.
+Template = str | tuple[str, str]
+
+
+@pickled_by_position
+@dataclass(frozen=True, slots=True)
+class Msg:
+    """One message: an id from :data:`ENGLISH` and its parameters (JSON values or Msgs)."""
+
+    id: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """The message in English (what report.json's text fields hold)."""
+        from auditor.i18n import EN
+
+        return EN.msg(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"id": ..., "params": {...}}``, nested messages alike (for JSON)."""
+        return {"id": self.id, "params": {name: _param_data(value)
+                                          for name, value in self.params.items()}}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Msg:
+        """The message :meth:`to_dict` wrote; anything else (a sentence an older auditor
+        stored) as literal text."""
+        if isinstance(data, Mapping) and isinstance(data.get("id"), str) \
+                and isinstance(data.get("params", {}), Mapping):
+            return cls(data["id"], {name: _param_value(value)
+                                    for name, value in data.get("params", {}).items()})
+        return text(data if isinstance(data, str) else str(data))
+
+
+def msg(msgid: str, /, **params: Any) -> Msg:
+    """A message with ``params``; ``msgid`` must be in :data:`ENGLISH`."""
+    if msgid not in ENGLISH:
+        raise KeyError(f"unknown message id {msgid!r}")
+    return Msg(msgid, params)
+
+
+def text(value: str) -> Msg:
+    """Text shown as it came (scraped, a server's words, a URL): never translated."""
+    return Msg("text", {"text": value})
+
+
+def join(parts: Iterable[Msg], sep: str = "; ") -> Msg:
+    """Messages shown one after the other, separated by ``sep``."""
+    return Msg("join", {"parts": list(parts), "sep": sep})
+
+
+def known_text(value: str | None) -> Msg | None:
+    """A fixed English text (an adapter's outcome detail or checklist note, as stored in a
+    record) as its message; parts joined by ": " are looked up one by one, and what is not
+    a known text (a host name, a server's words) stays literal text."""
+    if value is None:
+        return None
+    found = _BY_TEXT.get(value)
+    if found is not None:
+        return Msg(found)
+    head, sep, tail = value.partition(": ")
+    if not sep:
+        return text(value)
+    head_msg, tail_msg = known_text(head), known_text(tail)
+    assert head_msg is not None and tail_msg is not None
+    if head_msg.id == "text" and tail_msg.id == "text":
+        return text(value)
+    return join([head_msg, tail_msg], ": ")
+
+
+def _param_data(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_param_data(v) for v in value]
+    return value
+
+
+def _param_value(value: Any) -> Any:
+    if isinstance(value, Mapping) and set(value) == {"id", "params"}:
+        return Msg.from_dict(value)
+    if isinstance(value, list):
+        return [_param_value(v) for v in value]
+    return value
+
+
+#: The source catalogue: id -> English text. Grouped by who says it.
+ENGLISH: Final[dict[str, Template]] = {
+    # special
+    "text": "{text}",
+    "join": "{parts}",
+    # outcomes in words ({outcome:outcome})
+    "outcome.ok": "read",
+    "outcome.not_found": "not found",
+    "outcome.gone": "gone",
+    "outcome.login_wall": "login wall",
+    "outcome.robots_disallowed": "robots.txt forbids it",
+    "outcome.blocked": "blocked",
+    "outcome.rate_limited": "rate limited",
+    "outcome.preview_disabled": "preview disabled",
+    "outcome.unsupported": "unsupported",
+    "outcome.error": "error",
+    "outcome.observed": "observed by hand",
+    # checklist items in words ({name:check})
+    "check.photo": "photo",
+    "check.display_name": "display name",
+    "check.bio": "bio",
+    "check.contact": "contact details",
+    "check.website": "website link",
+    "check.banner": "banner image",
+    "check.with_note": "{label} ({note})",
+    # auditor/verdicts.py: flag reasons
+    "flag.gone.moved": "the account moved to {target}",
+    "flag.gone.not_found": "the listed account does not exist",
+    "flag.gone.deleted": "the account was suspended or deleted",
+    "flag.unauditable": "could not be audited: {outcome:outcome}",
+    "flag.unauditable.detail": "could not be audited: {outcome:outcome} ({detail})",
+    "flag.never_used": ("{n} post ever, threshold {threshold}",
+                        "{n} posts ever, threshold {threshold}"),
+    "flag.last_post": "last post {days} days ago, threshold {threshold}",
+    "flag.broadcast_only": ("{share:%} of {posts} own posts in the last {days} days are "
+                            "replies to others, threshold {threshold:%}"),
+    "flag.automated.own_link": ("{share:%} of {posts} own posts are only a link to the own "
+                                "website (threshold {threshold:%})"),
+    "flag.automated.same_minute": ("{share:%} of posts go out at minute {minute} past the "
+                                   "hour (threshold {threshold:%})"),
+    "flag.automated.crosspost": ("{share:%} of own posts repeat the text of {profiles} "
+                                 "(threshold {threshold:%})"),
+    "flag.incomplete": "missing: {items}; completeness {score}/100",
+    # auditor/verdicts.py: what to do about each flag
+    "fix.GONE": "Remove the link from your website and materials, or claim the account again.",
+    "fix.NEVER_USED": ("Start using the account or close it; an empty account suggests nobody "
+                       "answers."),
+    "fix.DEAD": ("Post again and answer questions, or close the account and say where to go "
+                 "instead."),
+    "fix.STALE": "Plan regular posts; followers notice a silence of weeks.",
+    "fix.BROADCAST_ONLY": ("Answer questions and react to followers instead of only posting "
+                           "news."),
+    "fix.INCOMPLETE": "Fill in the missing profile items; a photo matters most.",
+    "fix.UNAUDITABLE": "Check this profile by hand; the auditor could not read it.",
+    "fix.AUTOMATED": ("Write for each network and answer by hand; automatic cross-posting "
+                      "reads as nobody being there."),
+    "fix.INCONSISTENT": ("Use the same name, photo and website link on every profile, and "
+                         "link every profile from your website."),
+    # auditor/metrics.py: why a metric is null
+    "null.not_read": "profile not read (outcome {outcome})",
+    "null.posts_unread": "posts could not be read (the platform's post list did not answer)",
+    "null.never_posted": "the account has never posted",
+    "null.no_public_post": "no public post was seen",
+    "null.no_post_fetched": "no post was fetched and the history was not fully read",
+    "null.short_span": "the covered span is shorter than a day",
+    "null.replies_not_shown": "not measurable: {platform} does not show replies",
+    "null.few_own_posts": "only {posts} own posts in the window; at least {minimum} needed",
+    "null.few_items": "only {items} items in the window; at least {minimum} needed",
+    "null.gap_needs_two": "{posts} own post(s) in the span; a gap needs two",
+    # auditor/metrics.py: checklist notes
+    "note.not_read": "profile not read",
+    "note.default_avatar": "the platform's default avatar",
+    "note.no_avatar": "no avatar",
+    "note.not_shown": "not shown by the platform",
+    "note.empty": "empty",
+    "note.only_handle": "only the handle",
+    "note.short_bio": "only {count} characters",
+    "note.no_contact": ("no e-mail address, phone number or contact link in the bio or "
+                        "profile fields"),
+    "note.default_banner": "the platform's default header image",
+    # auditor/consistency.py
+    "finding.display_name": ("display name “{name}” shares no word with “{usual}” used on the "
+                             "organisation's other profiles"),
+    "finding.avatar": "a different photo than the {count} other profiles that share one",
+    "finding.website": "links to {hosts}, not to the organisation's website {website}",
+    # auditor/audit.py: what the organisation's website links to
+    "site.linked": "the website links to {profile}",
+    "site.not_linked": "the organisation's website {website} does not link to this profile",
+    "site.unlisted": "the website links to {link}, which is not in the audit list",
+    "site.dead_network": ("the website links to {network}, a network that closed in {year}: "
+                          "{link}"),
+    "site.gone_profile": "the website links to {profile}, which no longer exists",
+    "site.unreadable": ("the website could not be read ({outcome}), so its links to the "
+                        "profiles are unknown"),
+    # fixed texts the platform adapters store in records (outcome details, checklist notes),
+    # found again by known_text(); tests/test_messages.py checks every adapter's are here
+    "detail.http_404": "HTTP 404: no such account",
+    "detail.http_410": "HTTP 410: the account was suspended or deleted",
+    "detail.refuses_logged_out": "the server refuses logged-out access",
+    "detail.http_451": "HTTP 451: unavailable for legal reasons",
+    "detail.rate_limited": "rate limited",
+    "detail.not_crawled": "not crawled logged out",
+    "detail.cut_short": "not fetched: the crawl was cut short",
+    "wall.linkedin": ("LinkedIn shows company pages only to logged-in members: check by hand "
+                      "the last post date on the Posts tab, whether the About section has a "
+                      "website and phone, and the logo and cover image"),
+    "wall.x": ("X shows profiles and posts only to logged-in users: check by hand the date of "
+               "the newest post (pinned posts aside), whether the account answers replies, "
+               "and the bio, website link, avatar and header image"),
+    "wall.facebook": ("Facebook shows pages only to logged-in users: check by hand the date of "
+                      "the newest post, whether comments are answered, the About section "
+                      "(website, phone, e-mail, opening hours) and the profile and cover "
+                      "photo"),
+    "wall.instagram": ("Instagram shows only a preview to logged-out readers: check by hand "
+                       "the date of the newest post (pinned posts aside), whether comments "
+                       "are answered, and the bio, link and profile photo"),
+    "wall.threads": ("Threads shows little to logged-out readers: check by hand the date of "
+                     "the newest post, whether replies are answered, and the bio, link and "
+                     "photo"),
+    "wall.tiktok": ("TikTok lists videos only through a signed, logged-in API: check by hand "
+                    "the date of the newest video (pinned videos aside), whether comments are "
+                    "answered, and the bio, link and photo"),
+    "wall.reddit": ("Reddit blocks logged-out crawlers: check by hand the date of the newest "
+                    "post or comment, whether the account answers in its threads, and the "
+                    "profile's description and avatar"),
+    "unobservable.feed_banner": "feeds have no banner image",
+    "unobservable.telegram_banner": "Telegram channels have no banner image",
+    "unobservable.website_banner": "a website has no banner image",
+    "unobservable.feed_contact": ("the feed names no contact (no e-mail in managingEditor, "
+                                  "webMaster or the author, none in the description); feeds "
+                                  "seldom carry one"),
+    "unobservable.youtube_contact": ("YouTube shows a channel's business e-mail only after a "
+                                     "captcha; the description and links name no e-mail, "
+                                     "phone or contact page"),
+    "unobservable.youtube_cut": ("the channel page was cut short (ytInitialData truncated): "
+                                 "only its meta tags were read, which show no links or banner"),
+    # auditor/changes.py: what changed since the last audit
+    "change.read_again": ("read again; run {run} could not read it ({outcome}) and kept the "
+                          "verdict of run {standing}"),
+    "change.flag_new": "new flag {code} ({severity}): {reason}",
+    "change.flag_cleared": "{code} cleared (was: {reason})",
+    "change.last_post": "last post {days} days ago",
+    "change.no_post_seen": "no post seen",
+    "change.went_quiet": "went quiet ({flags}): {last}",
+    "change.came_back": "came back: posted again {date} ({days} days ago); was {flags}",
+    "change.came_back_undated": "came back: posting again; was {flags}",
+    "change.activity": "{before} became {after}: {last}",
+    "change.completeness": "completeness {before} → {after}/100",
+    "change.completeness_detail": "completeness {before} → {after}/100 ({detail})",
+    "change.now_has": "now has: {items:check}",
+    "change.now_missing": "now missing: {items:check}",
+    "change.name_set": "name set: “{name}”",
+    "change.name_removed": "name removed (was “{name}”)",
+    "change.new_name": "new name: “{before}” → “{after}”",
+    "change.new_bio": "new bio",
+    "change.new_photo": "new profile photo",
+    "change.since_run": "run {run}",
+    "change.since_last": "the last audit",
+    "change.posts_unknown": "posts since {since} unknown",
+    "change.posts_deleted": "the post count fell by {count} since {since} (posts deleted)",
+    "change.posts_between": ("{n} post since {since}", "{n} posts since {since}"),
+    "change.posts_between_days": ("{n} post since {since} ({days} days)",
+                                  "{n} posts since {since} ({days} days)"),
+    "change.at_least_posts_between": ("at least {n} post since {since}",
+                                      "at least {n} posts since {since}"),
+    "change.at_least_posts_between_days": ("at least {n} post since {since} ({days} days)",
+                                           "at least {n} posts since {since} ({days} days)"),
+    "change.rate": "{before} → {after} posts a week",
+    "change.never_read": ("not re-checked ({outcome}); no earlier run could read it either, "
+                          "so there is no verdict to keep"),
+    "change.not_rechecked": ("not re-checked ({outcome}), last known verdict from run {run}: "
+                             "{flags}"),
+    "change.first_read": "read for the first time (before: {outcome}): {flags}",
+    "change.added": "newly listed: {flags}",
+    "change.added_unread": "newly listed; could not be read ({outcome})",
+    "change.removed": "no longer listed in the config",
+    "change.no_flags": "no flags",
+    "change.unknown": "unknown",
+    "summary.flags": ("{n} new flag, {cleared} cleared", "{n} new flags, {cleared} cleared"),
+    "summary.went_quiet": ("{n} account went quiet", "{n} accounts went quiet"),
+    "summary.came_back": ("{n} account came back", "{n} accounts came back"),
+    "summary.not_rechecked": ("{n} profile not re-checked", "{n} profiles not re-checked"),
+    "summary.profile_changes": ("{n} profile with a new name, bio or photo",
+                                "{n} profiles with a new name, bio or photo"),
+    "summary.completeness": ("{n} completeness change", "{n} completeness changes"),
+    "summary.listed": "{added} newly listed, {removed} no longer listed",
+    "summary.first_read": ("{n} profile read for the first time",
+                           "{n} profiles read for the first time"),
+    "summary.none": "no changes",
+}
+
+
+def _texts() -> dict[str, str]:
+    """Fixed texts without placeholders -> their id, for :func:`known_text`."""
+    found: dict[str, str] = {}
+    for msgid, template in ENGLISH.items():
+        if isinstance(template, str) and "{" not in template and msgid.split(".")[0] in (
+                "detail", "wall", "unobservable"):
+            found.setdefault(template, msgid)
+    return found
+
+
+_BY_TEXT: Final = _texts()

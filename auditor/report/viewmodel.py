@@ -1,0 +1,259 @@
+"""The report's view model: display-ready, cleaned values every writer (HTML, Markdown,
+terminal) reads; templates only loop, branch and escape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from auditor.report.charts import ChartView
+
+if TYPE_CHECKING:
+    from auditor.report.views import OrganisationViews
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """Text that is a link only when ``href`` is set (an http(s) URL, or a #fragment)."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricView:
+    label: str
+    #: The formatted value, or "n/a — reason".
+    value: str
+    #: What the number is based on ("6 of 50 own posts"), "" when nothing to add.
+    basis: str
+    known: bool
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckView:
+    name: str
+    label: str
+    #: ✓, ✗ or —.
+    mark: str
+    #: CSS class: yes, no or unknown.
+    state: str
+    #: The state in words (for the tooltip).
+    state_text: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    label: str
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    code: str
+    severity: str
+    severity_text: str
+    reason: str
+    fix: str
+    evidence: tuple[EvidenceView, ...]
+    #: Evidence items left out of ``evidence`` (over EVIDENCE_ITEMS).
+    evidence_hidden: int
+    #: "… 3 more evidence items not shown", "" when all are shown.
+    evidence_more: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """One item behind the numbers: its date, kind, link and the start of its text."""
+
+    date: str
+    kind: str
+    link: LinkView
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    #: The card's id, for links from the summary.
+    anchor: str
+    url: LinkView
+    platform: str
+    handle: str
+    display_name: str
+    bio: str
+    outcome: str
+    #: The outcome in words ("login wall").
+    outcome_text: str
+    outcome_detail: str
+    #: CSS class: ok, missing (not_found/gone) or unread (any other outcome).
+    outcome_class: str
+    #: The most severe flag's severity, "" when the profile has no flag.
+    worst_severity: str
+    # Short forms, for summaries and the brief.
+    last_post: str
+    days_since: str
+    posts_per_week: str
+    reply_share: str
+    score: str
+    metrics: tuple[MetricView, ...]
+    checks: tuple[CheckView, ...]
+    #: The completeness score with its basis, or "n/a — reason".
+    score_text: str
+    flags: tuple[FlagView, ...]
+    notes: tuple[str, ...]
+    #: Posts per week over the window (None when the profile was not read).
+    timeline: ChartView | None
+    #: Own posts per weekday and per hour (None without own posts).
+    weekdays: ChartView | None
+    hours: ChartView | None
+    #: The newest items behind the numbers, and how many more report.json has.
+    posts: tuple[PostView, ...]
+    posts_more: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.platform} {self.handle or self.url.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityCount:
+    severity: str
+    count: int
+    #: "high: 2", in the report's language.
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionView:
+    """A profile that has flags, for the organisation summary."""
+
+    anchor: str
+    label: str
+    worst_severity: str
+    severity_text: str
+    codes: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnauditableView:
+    """A profile that could not be read, and what to check by hand."""
+
+    anchor: str
+    organisation: str
+    label: str
+    url: LinkView
+    outcome_text: str
+    detail: str
+    by_hand: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    anchor: str
+    name: str
+    role: str
+    role_text: str
+    is_client: bool
+    website: LinkView | None
+    profile_count: int
+    flag_count: int
+    #: "3 profiles, 2 flags".
+    summary: str
+    #: The one-line verdict ("2 of 5 profiles need attention: 1 dead, 1 incomplete").
+    verdict: str
+    severity_counts: tuple[SeverityCount, ...]
+    attention: tuple[AttentionView, ...]
+    #: What the organisation's profiles and website say together (consistency, links).
+    findings: tuple[str, ...]
+    profiles: tuple[ProfileView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RankedValue:
+    text: str
+    #: "#1" (best) to "#n"; "" when the value is unknown.
+    rank: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    anchor: str
+    name: str
+    role: str
+    is_client: bool
+    #: The overall position (mean of the four ranks).
+    position: int
+    profiles: int
+    ok_profiles: int
+    posts_per_week: RankedValue
+    reply_share: RankedValue
+    completeness: RankedValue
+    days_since: RankedValue
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class SettingView:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    code: str
+    severity: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SinceProfileView:
+    label: str
+    anchor: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SinceView:
+    """What changed since the last stored audit of the same config."""
+
+    heading: str
+    summary: str
+    profiles: tuple[SinceProfileView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    lang: str
+    #: Profiles as compact table rows (large audits), not cards.
+    compact: bool
+    title: str
+    as_of: str
+    generated_at: str
+    tool_version: str
+    window_days: int
+    settings: tuple[SettingView, ...]
+    #: Every organisation in full, built one at a time as it is read (OrganisationViews).
+    organisations: OrganisationViews
+    #: Every organisation's heading, verdict and profiles needing attention, without the
+    #: profile cards (for the summary at the top).
+    summaries: tuple[OrganisationView, ...]
+    #: Empty unless the audit has more than one organisation.
+    comparison: tuple[ComparisonRow, ...]
+    #: Profiles that could not be read, with what to check by hand.
+    unauditable: tuple[UnauditableView, ...]
+    #: Listed profiles the crawl never finished.
+    missing: int
+    #: The cut-short warning, "" when the crawl finished.
+    missing_text: str
+    legend: tuple[LegendEntry, ...]
+    profile_count: int
+    flag_count: int
+    flagged_profiles: int
+    #: "4 profiles audited; 3 flags on 2 profiles."
+    summary: str
+    severity_counts: tuple[SeverityCount, ...]
+    #: None when there is no earlier audit to compare with.
+    since: SinceView | None = None
