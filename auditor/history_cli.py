@@ -45,6 +45,7 @@ from auditor.history import (
     default_db_path,
     store_result,
 )
+from auditor.i18n import EN, LANGUAGES, Translator, translator
 from auditor.report import clean_text
 
 __all__ = ["COMMANDS", "add_commands", "add_db_option", "begin_run", "default_db_path",
@@ -120,6 +121,8 @@ def add_commands(subparsers: Any) -> None:
     diff.add_argument("--to", dest="to_run", type=int, metavar="RUN",
                       help="the later run's id (default: the latest complete run)")
     diff.add_argument("--json", action="store_true", help="print JSON instead")
+    diff.add_argument("--lang", choices=LANGUAGES, default="en",
+                      help="language of the changes (default: en; --json is always the same)")
 
 
 def run_command(args: argparse.Namespace, *, out: TextIO | None = None,
@@ -206,22 +209,24 @@ def _diff(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextIO,
         text = json.dumps(changes_data(changes), ensure_ascii=False, indent=2, default=str)
         print(text, file=out)
     else:
-        print(render_changes(changes), file=out)
+        print(render_changes(changes, translator(getattr(args, "lang", "en"))), file=out)
     return EXIT_OK
 
 
-def render_changes(changes: Changes) -> str:
-    """The changes as terminal text: a heading, the summary, then each organisation."""
+def render_changes(changes: Changes, t: Translator = EN) -> str:
+    """The changes as terminal text in ``t``'s language: a heading, the summary, then each
+    organisation."""
     previous, current = changes.previous, changes.current
-    days = f", {changes.days_between:g} days" if changes.days_between is not None else ""
-    lines = [
-        f"Changes from {_run_label(previous)} to {_run_label(current)}{days}",
-        changes.summary[:1].upper() + changes.summary[1:] + ".",
-    ]
+    heading = t("Changes from {before} to {after}", before=_run_label(previous, t),
+                after=_run_label(current, t))
+    if changes.days_between is not None:
+        heading += ", " + t("{days} days", days=t.number(changes.days_between, 1))
+    summary = t.msg(changes.summary)
+    lines = [heading, summary[:1].upper() + summary[1:] + "."]
     for warning in (previous, current):
         if not warning.completed:
-            lines.append(f"Note: run {warning.id} did not complete; profiles it did not "
-                         "finish count as not re-checked.")
+            lines.append(t("Note: run {run} did not complete; profiles it did not finish count "
+                           "as not re-checked.", run=warning.id))
     for organisation in changes.organisations:
         shown = [p for p in organisation.profiles if p.changes or p.posting]
         lines.append("")
@@ -232,18 +237,21 @@ def render_changes(changes: Changes) -> str:
             name = f" — {_c(profile.display_name, 80)}" if profile.display_name else ""
             lines.append(f"  {profile.platform} {who}{name}")
             for change in profile.changes:
-                lines.append(f"    {_MARKS.get(change.kind, '*')} {_c(change.message, 400)}")
+                lines.append(f"    {_MARKS.get(change.kind, '*')} "
+                             f"{_c(t.msg(change.message), 400)}")
             if profile.posting is not None:
-                lines.append(f"    · {_c(profile.posting.message, 400)}")
+                lines.append(f"    · {_c(t.msg(profile.posting.message), 400)}")
         quiet = len(organisation.profiles) - len(shown)
         if quiet:
-            lines.append(f"  {quiet} profile{'s' if quiet != 1 else ''} without changes")
+            lines.append("  " + t.n(quiet, "{n} profile without changes",
+                                    "{n} profiles without changes"))
     return "\n".join(lines)
 
 
-def _run_label(run: RunInfo) -> str:
-    ident = f"run {run.id}" if run.id is not None else "this audit"
-    return f"{ident} (as of {_date(run.as_of)})"
+def _run_label(run: RunInfo, t: Translator = EN) -> str:
+    if run.id is None:
+        return t("this audit (as of {date})", date=_date(run.as_of))
+    return t("run {run} (as of {date})", run=run.id, date=_date(run.as_of))
 
 
 def _run_data(run: RunInfo) -> dict[str, Any]:

@@ -157,21 +157,21 @@ def test_run_one_to_two_flags_quiet_bio_and_posts() -> None:
     ratel = profile(changes, RATEL)  # a flag appears
     new = only(ratel, FLAG_NEW)
     assert new.numbers["code"] == "INCOMPLETE" and new.numbers["severity"] == "high"
-    assert new.message.startswith("new flag INCOMPLETE (high): missing: photo")
+    assert str(new.message).startswith("new flag INCOMPLETE (high): missing: photo")
     assert ratel.flags_before == () and ratel.flags_after == ("INCOMPLETE",)
     completeness = only(ratel, COMPLETENESS)
     assert completeness.numbers == {"score_before": 100, "score_after": 70, "gained": [],
                                     "lost": ["photo"]}
-    assert completeness.message == "completeness 100 → 70/100 (now missing: photo)"
+    assert str(completeness.message) == "completeness 100 → 70/100 (now missing: photo)"
 
     nieuws = profile(changes, NIEUWS)  # one clears
     cleared = only(nieuws, FLAG_CLEARED)
     assert cleared.numbers["code"] == "BROADCAST_ONLY"
-    assert cleared.message.startswith("BROADCAST_ONLY cleared (was: 0% of 25 own posts")
+    assert str(cleared.message).startswith("BROADCAST_ONLY cleared (was: 0% of 25 own posts")
 
     oud = profile(changes, OUD)  # goes quiet
     quiet = only(oud, WENT_QUIET)
-    assert quiet.message == "went quiet (STALE): last post 35 days ago"
+    assert str(quiet.message) == "went quiet (STALE): last post 35 days ago"
     assert quiet.numbers["flags_after"] == ["STALE"]
     assert quiet.numbers["days_since_last_post"] == 35
     assert FLAG_NEW not in kinds(oud)  # the activity change is told once, not twice
@@ -182,11 +182,11 @@ def test_run_one_to_two_flags_quiet_bio_and_posts() -> None:
     assert spaak.posting.numbers["posts_between"] == 12
     assert spaak.posting.numbers["source"] == "posts_total"
     assert spaak.posting.numbers["exact"] is True
-    assert spaak.posting.message.startswith("12 posts since run 1 (30 days)")
+    assert str(spaak.posting.message).startswith("12 posts since run 1 (30 days)")
 
     assert changes.counts["new_flags"] == 1 and changes.counts["cleared_flags"] == 1
     assert changes.counts["went_quiet"] == 1 and changes.counts["profile_changes"] == 1
-    assert changes.summary == ("1 new flag, 1 cleared; 1 account went quiet; "
+    assert str(changes.summary) == ("1 new flag, 1 cleared; 1 account went quiet; "
                                "1 profile with a new name, bio or photo; "
                                "1 completeness change")
 
@@ -218,7 +218,7 @@ def test_posts_between_is_a_lower_bound_when_the_sample_stops_short() -> None:
                                       snapshot_of(after, run_id=2)), NIEUWS).posting
     assert posting is not None
     assert posting.numbers["posts_between"] == 10 and posting.numbers["exact"] is False
-    assert posting.message.startswith("at least 10 posts since run 1")
+    assert str(posting.message).startswith("at least 10 posts since run 1")
 
 
 def test_an_unreadable_profile_keeps_its_verdict_marked_not_rechecked() -> None:
@@ -228,7 +228,7 @@ def test_an_unreadable_profile_keeps_its_verdict_marked_not_rechecked() -> None:
     assert ratel.status == "not_rechecked"
     assert kinds(ratel) == [NOT_RECHECKED]  # never "INCOMPLETE cleared", never UNAUDITABLE new
     entry = ratel.changes[0]
-    assert entry.message == ("not re-checked (error: HTTP 502), last known verdict from "
+    assert str(entry.message) == ("not re-checked (error: HTTP 502), last known verdict from "
                              "run 2: INCOMPLETE")
     assert entry.numbers["verdict_run"] == 2
     assert ratel.flags_before == ("INCOMPLETE",) and ratel.flags_after == ("INCOMPLETE",)
@@ -239,7 +239,7 @@ def test_an_unreadable_profile_keeps_its_verdict_marked_not_rechecked() -> None:
     assert changes.counts["not_rechecked"] == 1
 
     came_back = only(profile(changes, OUD), CAME_BACK)
-    assert came_back.message == "came back: posted again 2026-10-29 (3 days ago); was STALE"
+    assert str(came_back.message) == "came back: posted again 2026-10-29 (3 days ago); was STALE"
 
 
 def test_a_profile_read_again_is_compared_with_its_last_known_verdict(tmp_path: Path) -> None:
@@ -271,14 +271,14 @@ def test_an_error_with_no_earlier_reading_has_no_verdict_to_keep() -> None:
     ratel = profile(changes_between(first, second), RATEL)
     assert ratel.status == "not_rechecked" and ratel.changed
     assert ratel.verdict_run is None and ratel.flags_after == ("UNAUDITABLE",)
-    assert "no earlier run could read it" in ratel.changes[0].message
+    assert "no earlier run could read it" in str(ratel.changes[0].message)
     # Read at last in run 3: "read for the first time", not a burst of new flags.
     third = snapshot_of(run_result(3, config, [*run_records(3)[:3],
                                                make_record(url=RATEL, items=_chatty(T3))]),
                         run_id=3)
     ratel = profile(changes_between(second, third), RATEL)
     assert ratel.status == "first_read"
-    assert ratel.changes[0].message == "read for the first time (before: rate_limited): no flags"
+    assert str(ratel.changes[0].message) == "read for the first time (before: rate_limited): no flags"
     # The same failure run after run, never read: listed, but not news.
     again = snapshot_of(run_result(2, config, [*run_records(2)[:3], broken[3]]), run_id=2)
     ratel = profile(changes_between(first, again), RATEL)
@@ -310,10 +310,10 @@ def test_new_name_and_new_photo_and_listing_changes() -> None:
                                      *run_records(2)[1:]], as_of=T2, generated_at=T2)
     changes = changes_between(snapshot_of(before, run_id=1), snapshot_of(after, run_id=2))
     spaak = profile(changes, SPAAK)
-    assert only(spaak, NEW_NAME).message == "new name: “Fietsenmaker Spaak” → “Spaak Fietsen”"
-    assert only(spaak, NEW_PHOTO).message == "new profile photo"
+    assert str(only(spaak, NEW_NAME).message) == "new name: “Fietsenmaker Spaak” → “Spaak Fietsen”"
+    assert str(only(spaak, NEW_PHOTO).message) == "new profile photo"
     assert profile(changes, NIEUWS).status == "added"
-    assert profile(changes, NIEUWS).changes[0].message == "newly listed: no flags"
+    assert str(profile(changes, NIEUWS).changes[0].message) == "newly listed: no flags"
     assert profile(changes, OUD).status == "removed"
     assert changes.counts["added"] == 1 and changes.counts["removed"] == 1
 
@@ -333,7 +333,7 @@ def test_avatar_query_strings_are_not_a_new_photo() -> None:
 def test_nothing_changed_says_so() -> None:
     result = run_result(1)
     changes = changes_between(snapshot_of(result, run_id=1), snapshot_of(result, run_id=2))
-    assert changes.summary == "no changes"
+    assert str(changes.summary) == "no changes"
     assert all(not p.changed and p.status == "unchanged" for p in changes.profiles())
 
 
@@ -359,7 +359,7 @@ def test_changes_since_last_compares_with_the_latest_complete_earlier_run(
     # Ratel: run 1 had it complete and the current audit could not read it.
     ratel = profile(changes, RATEL)
     assert ratel.status == "not_rechecked" and ratel.verdict_run == first
-    assert ratel.changes[0].message.endswith(f"last known verdict from run {first}: no flags")
+    assert str(ratel.changes[0].message).endswith(f"last known verdict from run {first}: no flags")
 
 
 def test_changes_since_last_never_compares_a_run_with_itself(tmp_path: Path) -> None:
@@ -390,7 +390,7 @@ def test_changes_data_is_plain_json() -> None:
                                         snapshot_of(run_result(3), run_id=3)))
     text = json.dumps(data)
     assert json.loads(text) == data
-    assert set(data) == {"from_run", "to_run", "days_between", "summary", "counts",
+    assert set(data) == {"from_run", "to_run", "days_between", "summary", "summary_id", "counts",
                          "organisations"}
     ratel = data["organisations"][1]["profiles"][0]
     assert ratel["status"] == "not_rechecked" and ratel["verdict_run"] == 2

@@ -407,7 +407,7 @@ def test_diff_json_shape(audited: dict[str, Any]) -> None:
                           "changes", "posting"}
     assert ratel["status"] == "changed" and ratel["flags_after"] == ["INCOMPLETE"]
     new = next(c for c in ratel["changes"] if c["kind"] == "flag_new")
-    assert set(new) == {"kind", "message", "numbers"}
+    assert set(new) == {"kind", "message", "message_id", "numbers"}
     assert new["numbers"]["code"] == "INCOMPLETE"
     assert ratel["posting"]["numbers"]["posts_between"] == 0  # posts_total 500 both times
     assert ratel["posting"]["numbers"]["source"] == "posts_total"

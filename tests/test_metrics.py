@@ -92,7 +92,7 @@ def test_reply_share_minimum_sample(own: int, replies: int, share: float | None)
     m = metrics_of(make_record(items=make_items(spec)))
     assert m.reply_share == share
     if share is None:
-        assert "only 19 own posts" in m.null_reasons["reply_share"]
+        assert "only 19 own posts" in str(m.null_reasons["reply_share"])
 
 
 def test_self_replies_count_as_own_posts_but_not_replies() -> None:
@@ -105,14 +105,14 @@ def test_reply_share_is_null_where_the_platform_hides_replies() -> None:
     record = replace(make_record(items=make_items([(1, "original")] * 30)),
                      replies_observable=False)
     m = metrics_of(record)
-    assert m.reply_share is None and "does not show replies" in m.null_reasons["reply_share"]
+    assert m.reply_share is None and "does not show replies" in str(m.null_reasons["reply_share"])
 
 
 def test_unread_profile_has_no_activity_numbers() -> None:
     m = metrics_of(make_record(outcome="blocked", profile=None))
     assert m.last_post_at is None and m.posts_per_week is None
     assert m.completeness.score is None
-    assert "outcome blocked" in m.null_reasons["posts_per_week"]
+    assert "outcome blocked" in str(m.null_reasons["posts_per_week"])
 
 
 def test_complete_profile_scores_100() -> None:

@@ -16,20 +16,20 @@ from auditor.config import Thresholds
 from auditor.metrics import compute_metrics
 from auditor.models import Item, ProfileRecord
 from auditor.report import html as html_report
-from auditor.report.html import (
+from auditor.messages import text
+from auditor.report import clean_text
+from auditor.report.format import (
     COMPACT_FROM,
     EVIDENCE_CHARS,
     EVIDENCE_ITEMS,
-    RankedValue,
-    build_report_view,
-    clean_text,
     days_ago,
     percent,
-    render_html,
     web_url,
-    write_html,
 )
-from auditor.verdicts import Flag, outcome_text
+from auditor.report.html import render_html, write_html
+from auditor.report.viewmodel import RankedValue
+from auditor.report.views import build_report_view
+from auditor.verdicts import Flag, outcome_message
 from tests.conftest import AS_OF, COMPLETE_PROFILE, judged, make_audit, make_items, make_record
 
 T = Thresholds()
@@ -221,7 +221,7 @@ def test_oversized_bio_is_capped() -> None:
 def test_evidence_is_capped_in_count_and_length() -> None:
     record = make_record(items=make_items([(1, "original")]))
     metrics = compute_metrics(record, AS_OF, window_days=90, thresholds=T)
-    flag = Flag(code="AUTOMATED", severity="low", reason="posts at a fixed minute",
+    flag = Flag(code="AUTOMATED", severity="low", reason=text("posts at a fixed minute"),
                 evidence={"posts": [{"date": "2026-10-01T09:00:00+00:00",
                                      "url": f"https://mastodon.example/@t/{n}",
                                      "kind": "original", "text": "z" * 1000}
@@ -370,7 +370,7 @@ def test_unreadable_profiles_are_shown_with_their_unauditable_flag(outcome: str)
                          outcome_detail="HTTP 999", profile=None)
     this = card(render_html(audit(organisation("Spaak", record))), "org-1-p1")
     assert 'class="profile-card outcome-unread"' in this
-    words = outcome_text(outcome)
+    words = str(outcome_message(outcome))
     assert f'<span class="outcome">{words}</span> <span class="muted">({outcome})</span>' in this
     assert "HTTP 999" in this
     assert '<span class="code">UNAUDITABLE</span>' in this

@@ -20,7 +20,8 @@ from auditor.history import snapshot_of
 from auditor.models import Item, ProfileRecord
 from auditor.report.brief import render_brief
 from auditor.report.csv_report import write_csv
-from auditor.report.html import POSTS_SHOWN, render_html, write_html
+from auditor.report.format import POSTS_SHOWN
+from auditor.report.html import render_html, write_html
 from auditor.report.json_report import report_data, write_json
 from auditor.resources import sample_pages_dir
 from auditor.spool import OrganisationSpool, RecordIndex
