@@ -15,11 +15,21 @@ from auditor.metrics import compute_metrics
 from auditor.models import Item, ProfileFacts, ProfileRecord, Sample
 from auditor.platforms.base import Page
 from auditor.verdicts import judge
+from tests.fuzzdepth import FACTORS, load_profile
+
+#: The Hypothesis profile AUDITOR_FUZZ (or CI) asks for, loaded before any test module is
+#: imported: see tests/fuzzdepth.py.
+FUZZ_PROFILE = load_profile()
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PAGES = REPO / "sample_pages"
 REALCASES = REPO.parent / "shared" / "realcases"
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def pytest_report_header() -> str:
+    return (f"fuzz depth: {FUZZ_PROFILE} (x{FACTORS[FUZZ_PROFILE]:g} examples; "
+            "AUDITOR_FUZZ=quick|default|ci|deep)")
 
 
 def sample_page(*parts: str) -> Path:

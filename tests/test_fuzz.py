@@ -3,7 +3,8 @@
 For each platform with sample pages, each demo profile's request chain is run with every
 answer's body mutated (cut, bytes flipped, garbage spliced in, or replaced outright) and
 its status sometimes changed. Whatever comes back, the adapter must return a record whose
-outcome is one of the contract's outcomes, never raise. Two thousand cases per platform.
+outcome is one of the contract's outcomes, never raise. Two thousand cases per platform at
+the default and CI fuzz depth (AUDITOR_FUZZ, tests/fuzzdepth.py); two hundred in the quick loop.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from auditor.platforms.base import CrawlOptions, Failure, Fetch, Page
 from auditor.replay import ReplayStore
 from tests.chain import run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES
+from tests.fuzzdepth import fuzz_examples
 
 EXAMPLES = 2000
 
@@ -82,7 +84,7 @@ def test_parsers_survive_mutated_bodies(folder: str) -> None:
     if not profiles:
         pytest.skip(f"no demo profile reads sample_pages/{folder}")
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+    @settings(max_examples=fuzz_examples(EXAMPLES), deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(index=st.integers(0, len(profiles) - 1), data=st.data())
     def run(index: int, data: st.DataObject) -> None:

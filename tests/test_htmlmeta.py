@@ -18,6 +18,7 @@ from auditor.platforms.htmlmeta import (
     read_jsonld,
 )
 from tests.conftest import realcase
+from tests.fuzzdepth import fuzz_examples
 
 
 def ld(payload: str, extra: str = "") -> str:
@@ -293,7 +294,8 @@ _FRAGMENTS = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_FRAGMENTS | st.text(max_size=20), max_size=40))
 def test_read_html_meta_never_raises(parts: list[str]) -> None:
     page = "".join(parts)
@@ -302,13 +304,13 @@ def test_read_html_meta_never_raises(parts: list[str]) -> None:
     read_html_meta(page.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300), deadline=None)
 @given(st.text(max_size=200))
 def test_loads_lenient_never_raises(text: str) -> None:
     loads_lenient(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=fuzz_examples(100), deadline=None)
 @given(st.binary(max_size=300))
 def test_binary_garbage_never_raises(body: bytes) -> None:
     read_html_meta(body)

@@ -26,6 +26,7 @@ from auditor.platforms.bluesky import (
 )
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, judged, realcase
+from tests.fuzzdepth import fuzz_examples
 
 ADAPTER = BlueskyAdapter()
 API = "https://public.api.bsky.app"
@@ -523,7 +524,8 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(value=_JSON)
 def test_parsers_never_raise_on_arbitrary_json(value: Any) -> None:
     feed_items(value if isinstance(value, list) else [value], SELF)
@@ -538,7 +540,7 @@ def test_parsers_never_raise_on_arbitrary_json(value: Any) -> None:
     ADAPTER.advance(feed_state, page("https://x.example/", {"feed": [value], "cursor": value}))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=fuzz_examples(200), deadline=None)
 @given(data=st.data())
 def test_mutated_sample_pages_never_raise(data: st.DataObject) -> None:
     raw = (SAMPLES / "spaakfietsen-feed-1.json").read_bytes()[:4000]

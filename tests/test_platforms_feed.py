@@ -37,6 +37,7 @@ from auditor.platforms.feed import (
 from auditor.urls import canonicalise
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, judged, realcase
+from tests.fuzzdepth import fuzz_examples
 
 FEED = FeedAdapter()
 DISCOVERY = DiscoveryAdapter()
@@ -776,7 +777,8 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(body)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(250), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.one_of(mutated(), st.binary(max_size=400)),
        ctype=st.sampled_from(["", RSS_TYPE, HTML_TYPE, "application/feed+json", "text/plain"]))
 def test_parsers_never_raise(body: bytes, ctype: str) -> None:

@@ -15,6 +15,7 @@ from auditor.platforms.telegram import TelegramAdapter, parse_count, parse_page
 from auditor.urls import canonicalise
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, judged, realcase
+from tests.fuzzdepth import fuzz_examples
 
 ADAPTER = TelegramAdapter()
 SAMPLES = SAMPLE_PAGES / "telegram"
@@ -546,7 +547,8 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(body)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.one_of(mutated(), st.binary(max_size=400), st.text(max_size=400)),
        status=st.sampled_from([200, 200, 302, 404, 500]))
 def test_parsers_never_raise(body: bytes | str, status: int) -> None:

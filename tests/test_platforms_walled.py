@@ -24,6 +24,7 @@ from auditor.platforms.walled import (
 from auditor.urls import canonicalise
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, judged, realcase
+from tests.fuzzdepth import fuzz_examples
 
 WALLED = SAMPLE_PAGES / "walled"
 FETCH = CrawlOptions(as_of=AS_OF, fetch_walled=True)
@@ -395,7 +396,8 @@ def test_real_reddit_post_page_is_no_profile() -> None:
 
 # -- never raises --------------------------------------------------------------------------------
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(WALLED_ADAPTERS), st.integers(100, 999),
        st.binary(max_size=400) | st.text(max_size=400).map(str.encode),
        st.sampled_from(["https://x.com/a", "https://www.linkedin.com/authwall?x=1",
@@ -410,7 +412,7 @@ def test_advance_never_raises(adapter: WalledAdapter, status: int, body: bytes,
     assert isinstance(record, ProfileRecord) and record.outcome_detail
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300), deadline=None)
 @given(st.sampled_from(WALLED_ADAPTERS), st.text(max_size=80))
 def test_url_functions_never_raise(adapter: WalledAdapter, tail: str) -> None:
     for url in (f"https://{adapter.canonical_host}/{tail}",

@@ -11,6 +11,7 @@ from auditor.platforms.base import CrawlOptions, Failure, Next, Page, Target
 from auditor.platforms.website import WebsiteAdapter, dead_network, social_network
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, realcase
+from tests.fuzzdepth import fuzz_examples
 
 ADAPTER = WebsiteAdapter()
 SITES = SAMPLE_PAGES / "website"
@@ -212,7 +213,8 @@ def test_own_host_links_are_not_social_links() -> None:
     assert record.profile.links == ("https://fedi.example/@spaak",)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(100, 599), st.binary(max_size=500) | st.text(max_size=500).map(str.encode),
        st.sampled_from(["text/html", "", "application/json", "text/html; charset=latin-1"]))
 def test_advance_never_raises(status: int, body: bytes, content_type: str) -> None:

@@ -27,6 +27,7 @@ from auditor.platforms.youtube import (
 )
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, judged, realcase
+from tests.fuzzdepth import fuzz_examples
 
 ADAPTER = YouTubeAdapter()
 SAMPLES = SAMPLE_PAGES / "youtube"
@@ -573,7 +574,8 @@ def _mutations() -> st.SearchStrategy[bytes]:
     )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(body=_mutations(), status=st.sampled_from([200, 200, 404, 410, 500]))
 def test_parsers_and_adapter_never_raise(body: bytes, status: int) -> None:
     read_channel_page(body)

@@ -16,6 +16,7 @@ from auditor.metrics import compute_metrics, is_link_only
 from auditor.models import ITEM_KINDS, Item
 from auditor.verdicts import judge
 from tests.conftest import AS_OF, COMPLETE_PROFILE, make_items, make_record
+from tests.fuzzdepth import fuzz_examples
 
 T = Thresholds()
 
@@ -283,7 +284,7 @@ _items = st.lists(st.builds(Item, id=st.text(max_size=4), published_at=_naive_or
                   max_size=50)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=fuzz_examples(200), deadline=None)
 @given(items=_items, exhausted=st.booleans(), cap=st.booleans())
 def test_signals_never_crash_and_stay_in_range(items, exhausted, cap) -> None:
     record = make_record(items=tuple(items), exhausted=exhausted, cap=cap)
@@ -297,7 +298,7 @@ def test_signals_never_crash_and_stay_in_range(items, exhausted, cap) -> None:
     crossposts([record, replace(record, url="https://m.example/@other")])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=fuzz_examples(100), deadline=None)
 @given(items=_items, outcome=st.sampled_from(["error", "blocked", "rate_limited",
                                               "login_wall", "robots_disallowed"]))
 def test_unread_profiles_never_get_activity_or_automation_flags(items, outcome) -> None:
