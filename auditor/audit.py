@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
 
 from auditor import __version__
 from auditor.config import AuditConfig, Organisation, ProfileEntry, Thresholds
 from auditor.consistency import (
-    Crosspost,
     Finding,
     consistency_findings,
     crossposts,
@@ -18,7 +17,7 @@ from auditor.consistency import (
 )
 from auditor.i18n import LANGUAGES
 from auditor.messages import Msg, known_text, msg, text
-from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Metrics, compute_metrics
+from auditor.metrics import Metrics, compute_metrics
 from auditor.models import ProfileRecord, pickled_by_position
 from auditor.platforms import adapter_named
 from auditor.sitelinks import SiteFinding, website_findings
@@ -173,8 +172,8 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
     for record in org_records:
         thresholds = config.thresholds_for(record.role or organisation.role)
         metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
-                                  thresholds=thresholds, own_hosts=own_hosts)
-        metrics = _with_crossposts(metrics, repeated.get(record.url))
+                                  thresholds=thresholds, own_hosts=own_hosts,
+                                  crossposted=repeated.get(record.url))
         flags = list(judge(record, metrics, thresholds))
         inconsistent = inconsistent_flag(per_profile.get(record.url, []))
         if inconsistent is not None and record.outcome == "ok":
@@ -205,14 +204,3 @@ def site_finding_message(finding: SiteFinding) -> Msg:
     }
     make = messages.get(finding.kind)
     return make() if make else text(finding.message)
-
-
-def _with_crossposts(metrics: Metrics, repeated: Crosspost | None) -> Metrics:
-    """Fold an organisation-level cross-post count into the profile's automation signals."""
-    auto = metrics.automation
-    if repeated is None or auto.basis < MIN_POSTS_FOR_AUTOMATION:
-        return metrics
-    share = round(repeated.posts / repeated.basis, 4) if repeated.basis else None
-    return replace(metrics, automation=replace(
-        auto, crossposted=repeated.posts, crossposted_share=share,
-        crossposted_with=repeated.with_profiles))

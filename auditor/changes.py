@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from auditor.audit import AuditResult
+from auditor.audit import AuditResult, OrganisationResult
 from auditor.history import (
     FlagSnapshot,
     HistoryStore,
@@ -22,6 +22,7 @@ from auditor.history import (
     RunInfo,
     RunSnapshot,
     config_path_key,
+    organisation_snapshots,
     profile_snapshots,
     run_info_of,
 )
@@ -127,52 +128,83 @@ def changes_between(previous: RunSnapshot, current: RunSnapshot) -> Changes:
 
 def _changes(previous: RunSnapshot, current: Iterable[ProfileSnapshot],
              current_run: Callable[[int, int], RunInfo]) -> Changes:
-    """The diff, reading the current profiles once, one at a time (their posts are
-    dropped as soon as each is compared); ``current_run(profiles, flags)`` gives the
-    current run's row once they are counted."""
-    before = {profile.url: profile for profile in previous.profiles}
-    now: set[str] = set()
-    profiles = flags = 0
-    groups: dict[str, tuple[str | None, list[ProfileChanges]]] = {}
-    for profile in current:
-        now.add(profile.url)
-        profiles += 1
-        flags += len(profile.flags)
-        entry = _profile_changes(before.get(profile.url), profile)
-        groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
-    for profile in previous.profiles:
-        if profile.url not in now:
-            entry = _removed(profile)
-            groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
-    organisations = tuple(OrganisationChanges(name, role, tuple(entries))
-                          for name, (role, entries) in groups.items())
-    counts = _counts(organisations)
-    run = current_run(profiles, flags)
-    return Changes(
-        previous=previous.run, current=run, days_between=_days(previous.run.as_of, run.as_of),
-        organisations=organisations, counts=counts, summary=_summary(counts),
-    )
+    """The diff, reading the current profiles once, one at a time; ``current_run(profiles,
+    flags)`` gives the current run's row once they are counted."""
+    collector = ChangeCollector(previous)
+    collector.add_profiles(current)
+    return collector.finish(current_run)
 
 
-def changes_since_last(db_path: str | Path, result: AuditResult, *,
-                       config_path: str | Path | None = None) -> Changes | None:
-    """Changes from the latest complete earlier run of the same config (same config path,
-    or same audit name) to ``result``; None when the file or such a run does not exist.
+class ChangeCollector:
+    """The diff built while the current audit is judged: each organisation's profiles are
+    compared as they come (their posts dropped as soon as each is compared), so the audit
+    is read once for every report, the history and the diff."""
 
-    Never creates the file. Raises :class:`auditor.history.HistoryError` when the file is
-    not a usable history (e.g. written by a newer auditor).
-    """
+    def __init__(self, previous: RunSnapshot, *, as_of: datetime | None = None) -> None:
+        self.previous = previous
+        self.as_of = as_of
+        self._before = {profile.url: profile for profile in previous.profiles}
+        self._now: set[str] = set()
+        self._profiles = self._flags = 0
+        self._groups: dict[str, tuple[str | None, list[ProfileChanges]]] = {}
+
+    def append(self, organisation: OrganisationResult) -> None:
+        """Compare one judged organisation (an :class:`auditor.audit.OrganisationSink`)."""
+        self.add_profiles(organisation_snapshots(organisation, as_of=self.as_of))
+
+    def add_profiles(self, profiles: Iterable[ProfileSnapshot]) -> None:
+        for profile in profiles:
+            self._now.add(profile.url)
+            self._profiles += 1
+            self._flags += len(profile.flags)
+            entry = _profile_changes(self._before.get(profile.url), profile)
+            self._groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
+
+    def finish(self, current_run: Callable[[int, int], RunInfo]) -> Changes:
+        """The changes; ``current_run(profiles, flags)`` gives the current run's row."""
+        groups = self._groups
+        for profile in self.previous.profiles:
+            if profile.url not in self._now:
+                entry = _removed(profile)
+                groups.setdefault(profile.organisation, (profile.role, []))[1].append(entry)
+        organisations = tuple(OrganisationChanges(name, role, tuple(entries))
+                              for name, (role, entries) in groups.items())
+        counts = _counts(organisations)
+        run = current_run(self._profiles, self._flags)
+        previous = self.previous.run
+        return Changes(
+            previous=previous, current=run, days_between=_days(previous.as_of, run.as_of),
+            organisations=organisations, counts=counts, summary=_summary(counts),
+        )
+
+
+def previous_run(db_path: str | Path, *, config_path: str | Path | None, name: str,
+                 as_of: datetime, generated_before: datetime) -> RunSnapshot | None:
+    """The latest complete earlier run of the same config (same config path, or same audit
+    name), without its posts; None when the file or such a run does not exist. Never
+    creates the file; raises :class:`auditor.history.HistoryError` when it is not a usable
+    history (e.g. written by a newer auditor)."""
     path = Path(db_path)
     if not path.is_file():
         return None
     with HistoryStore(path) as store:
         previous = store.latest_complete_before(
-            config_path=config_path_key(config_path), name=result.name, as_of=result.as_of,
-            generated_before=result.generated_at)
+            config_path=config_path_key(config_path), name=name, as_of=as_of,
+            generated_before=generated_before)
         if previous is None or previous.id is None:
             return None
-        snapshot = store.load_run(previous.id, items=False)
-    return _changes(snapshot, profile_snapshots(result),
+        return store.load_run(previous.id, items=False)
+
+
+def changes_since_last(db_path: str | Path, result: AuditResult, *,
+                       config_path: str | Path | None = None) -> Changes | None:
+    """Changes from the latest complete earlier run of the same config (same config path,
+    or same audit name) to ``result``; None when the file or such a run does not exist."""
+    previous = previous_run(db_path, config_path=config_path, name=result.name,
+                            as_of=result.as_of, generated_before=result.generated_at)
+    if previous is None:
+        return None
+    return _changes(previous, profile_snapshots(result),
                     lambda profiles, flags: run_info_of(result, run_id=None, profiles=profiles,
                                                         flags=flags))
 

@@ -26,7 +26,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from auditor.config import AuditConfig
 from auditor.models import ProfileRecord
+from auditor.platforms.base import CrawlOptions, Target
 
 SETTINGS_MODULE = "spiders.settings"
 #: How often (seconds) the records file is looked at for progress.
@@ -54,17 +56,81 @@ class Finished:
     outcome: str
 
 
-def crawl_command(*, config: Path | None, urls: Sequence[str] = (), records: Path,
-                  as_of: datetime, log_file: Path | None, replay: Path | None = None,
-                  record: Path | None = None,
-                  settings: Sequence[str] = ()) -> list[str]:
-    """The ``scrapy crawl profiles`` command line for one audit."""
+@dataclass(frozen=True, slots=True)
+class CrawlPlan:
+    """What the crawl reads: every target, in order, and how far back. The parent process
+    makes it from the config it already parsed and hands it to the child as JSON, so the
+    config is parsed once and a resumed audit crawls exactly the targets still to do."""
+
+    targets: tuple[Target, ...]
+    options: CrawlOptions
+
+    def to_json(self) -> str:
+        options = self.options
+        return json.dumps({
+            "options": {"as_of": options.as_of.isoformat(), "window_days": options.window_days,
+                        "max_pages": options.max_pages, "page_size": options.page_size,
+                        "endpoints": dict(options.endpoints),
+                        "fetch_walled": options.fetch_walled},
+            "targets": [{"url": t.url, "platform": t.platform, "organisation": t.organisation,
+                         "role": t.role, "source_url": t.source_url} for t in self.targets],
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> CrawlPlan:
+        data = json.loads(text)
+        raw = data["options"]
+        options = CrawlOptions(
+            as_of=datetime.fromisoformat(raw["as_of"]), window_days=int(raw["window_days"]),
+            max_pages=int(raw["max_pages"]), page_size=int(raw["page_size"]),
+            endpoints=dict(raw.get("endpoints") or {}),
+            fetch_walled=bool(raw.get("fetch_walled")))
+        targets = tuple(Target(url=t["url"], platform=t["platform"],
+                               organisation=t.get("organisation"), role=t.get("role"),
+                               source_url=t.get("source_url")) for t in data["targets"])
+        return cls(targets, options)
+
+
+def crawl_plan(config: AuditConfig, as_of: datetime,
+               only: Callable[[str], bool] | None = None) -> CrawlPlan:
+    """Every listed profile, then each organisation's own website (read for its links);
+    with ``only``, just the targets whose URL it accepts (those a resumed audit still
+    needs)."""
+    targets = tuple(
+        Target(url=entry.url, platform=entry.platform, organisation=entry.organisation,
+               role=entry.role, source_url=entry.source_url)
+        for entry in (*config.profiles(), *config.websites())
+        if only is None or only(entry.url))
+    audit = config.audit
+    options = CrawlOptions(as_of=as_of, window_days=audit.window_days,
+                           max_pages=audit.max_pages, page_size=audit.page_size,
+                           endpoints=dict(config.endpoints),
+                           fetch_walled=audit.fetch_walled_networks)
+    return CrawlPlan(targets, options)
+
+
+def write_plan(plan: CrawlPlan, path: Path) -> Path:
+    """Write ``plan`` for the child process; return its path."""
+    path.write_text(plan.to_json() + "\n", encoding="utf-8")
+    return path
+
+
+def crawl_command(*, plan: Path | None = None, config: Path | None = None,
+                  urls: Sequence[str] = (), records: Path, as_of: datetime,
+                  log_file: Path | None, replay: Path | None = None,
+                  record: Path | None = None, settings: Sequence[str] = ()) -> list[str]:
+    """The ``scrapy crawl profiles`` command line for one audit: from a plan the parent
+    wrote (what the ``auditor`` command does), a config file, or a list of URLs."""
     command = [sys.executable, "-m", "scrapy", "crawl", "profiles"]
-    if config is not None:
+    if plan is not None:
+        command += ["-a", f"plan={plan.resolve()}"]
+    elif config is not None:
         command += ["-a", f"config={config.resolve()}"]
     else:
         command += ["-a", "urls=" + " ".join(urls)]
-    command += ["-a", f"records={records.resolve()}", "-a", f"as_of={as_of.isoformat()}"]
+    command += ["-a", f"records={records.resolve()}"]
+    if plan is None:  # a plan carries its own audit date
+        command += ["-a", f"as_of={as_of.isoformat()}"]
     if replay is not None:
         command += ["-a", f"replay={replay.resolve()}"]
     if record is not None:

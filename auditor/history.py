@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from auditor.audit import AuditResult, ProfileResult
+from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import AuditConfig
 from auditor.messages import Msg, known_text
 from auditor.models import MAX_NAME_CHARS, MAX_TEXT_CHARS, cap_text, to_jsonable
@@ -291,12 +291,18 @@ def profile_snapshots(result: AuditResult, *,
     """Each judged profile as :meth:`HistoryStore.load_run` would return it, one at a time
     (an audit on disk is never held whole)."""
     for organisation in result.organisations:
-        for profile in organisation.profiles:
-            row = _profile_row(profile, organisation.name, organisation.role, 0)
-            snap = _snapshot_from_row(row, run_id=run_id, as_of=result.as_of)
-            yield _with(snap, flags=tuple(FlagSnapshot(f.code, f.severity, f.reason)
-                                          for f in profile.flags),
-                        items=_item_snapshots(profile))
+        yield from organisation_snapshots(organisation, as_of=result.as_of, run_id=run_id)
+
+
+def organisation_snapshots(organisation: OrganisationResult, *, as_of: datetime | None,
+                           run_id: int | None = None) -> Iterator[ProfileSnapshot]:
+    """Each judged profile of one organisation as a stored run would return it."""
+    for profile in organisation.profiles:
+        row = _profile_row(profile, organisation.name, organisation.role, 0)
+        snap = _snapshot_from_row(row, run_id=run_id, as_of=as_of)
+        yield _with(snap, flags=tuple(FlagSnapshot(f.code, f.severity, f.reason)
+                                      for f in profile.flags),
+                    items=_item_snapshots(profile))
 
 
 def run_info_of(result: AuditResult, *, run_id: int | None, profiles: int,
@@ -503,31 +509,34 @@ class HistoryStore:
                    finished_at: datetime | None = None) -> None:
         """Store every profile of ``result`` and the run's dates in one transaction;
         mark the run completed when ``completed``."""
+        with self.run_writer(run_id) as writer:
+            for organisation in result.organisations:
+                writer.append(organisation)
+            writer.finish(result, completed=completed, finished_at=finished_at)
+
+    @contextmanager
+    def run_writer(self, run_id: int) -> Iterator[RunWriter]:
+        """A run's profiles written as the audit is judged, one organisation at a time, in
+        one transaction: call :meth:`RunWriter.finish` before the block ends, else nothing
+        of the run's profiles is kept."""
         with self.transaction() as conn:
             row = conn.execute("SELECT completed FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
                 raise HistoryError(f"{self.path}: no run {run_id}")
-            self.insert_profiles(conn, run_id, result)
-            conn.execute(
-                "UPDATE runs SET as_of = ?, generated_at = ?, finished_at = ?, "
-                "window_days = ?, thresholds_json = ?, profiles_missing = ?, completed = ? "
-                "WHERE id = ?",
-                (to_utc_text(result.as_of), to_utc_text(result.generated_at),
-                 to_utc_text(finished_at or datetime.now(UTC)), result.window_days,
-                 _json(result.thresholds), result.missing,
-                 int(completed), run_id))
+            conn.execute("DELETE FROM profiles WHERE run_id = ?", (run_id,))
+            writer = RunWriter(conn, run_id)
+            yield writer
+            if not writer.finished:
+                raise HistoryError(f"{self.path}: run {run_id} was not finished")
 
     @classmethod
     def insert_profiles(cls, conn: sqlite3.Connection, run_id: int,
                         result: AuditResult) -> None:
         """Write (or rewrite) a run's profiles; call inside :meth:`transaction`."""
         conn.execute("DELETE FROM profiles WHERE run_id = ?", (run_id,))
-        position = 0
+        writer = RunWriter(conn, run_id)
         for organisation in result.organisations:
-            for profile in organisation.profiles:
-                cls._insert_profile(conn, run_id, profile, organisation.name,
-                                    organisation.role, position)
-                position += 1
+            writer.append(organisation)
 
     @staticmethod
     def _insert_profile(conn: sqlite3.Connection, run_id: int, profile: ProfileResult,
@@ -742,3 +751,32 @@ def store_result(store: HistoryStore, config: AuditConfig, result: AuditResult, 
             started_at=started_at, as_of=result.as_of, window_days=result.window_days)
     store.finish_run(run_id, result, completed=completed)
     return run_id
+
+
+class RunWriter:
+    """Writes one run's profiles inside :meth:`HistoryStore.run_writer`'s transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, run_id: int) -> None:
+        self.conn = conn
+        self.run_id = run_id
+        self.position = 0
+        self.finished = False
+
+    def append(self, organisation: OrganisationResult) -> None:
+        """Store one judged organisation's profiles (an :class:`auditor.audit.OrganisationSink`)."""
+        for profile in organisation.profiles:
+            HistoryStore._insert_profile(self.conn, self.run_id, profile, organisation.name,
+                                         organisation.role, self.position)
+            self.position += 1
+
+    def finish(self, result: AuditResult, *, completed: bool,
+               finished_at: datetime | None = None) -> None:
+        """The run's dates and counts; marked completed when ``completed``."""
+        self.conn.execute(
+            "UPDATE runs SET as_of = ?, generated_at = ?, finished_at = ?, "
+            "window_days = ?, thresholds_json = ?, profiles_missing = ?, completed = ? "
+            "WHERE id = ?",
+            (to_utc_text(result.as_of), to_utc_text(result.generated_at),
+             to_utc_text(finished_at or datetime.now(UTC)), result.window_days,
+             _json(result.thresholds), result.missing, int(completed), self.run_id))
+        self.finished = True

@@ -240,6 +240,9 @@ ENGLISH: Final[dict[str, Template]] = {
     "wall.reddit": ("Reddit blocks logged-out crawlers: check by hand the date of the newest "
                     "post or comment, whether the account answers in its threads, and the "
                     "profile's description and avatar"),
+    "unobservable.walled_contact": "a logged-out reader sees no contact details",
+    "unobservable.walled_website": "a logged-out reader sees no website link",
+    "unobservable.walled_banner": "a logged-out reader sees no cover image",
     "unobservable.feed_banner": "feeds have no banner image",
     "unobservable.telegram_banner": "Telegram channels have no banner image",
     "unobservable.website_banner": "a website has no banner image",

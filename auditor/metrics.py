@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from auditor.config import Thresholds
 from auditor.contacts import find_contacts
@@ -26,6 +26,9 @@ from auditor.models import (
     pickled_by_position,
 )
 from auditor.urls import host_of, same_site
+
+if TYPE_CHECKING:
+    from auditor.consistency import Crosspost
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
 CHECK_WEIGHTS: Final = {
@@ -138,11 +141,14 @@ class Metrics:
 
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
-                    thresholds: Thresholds, own_hosts: Collection[str] = ()) -> Metrics:
+                    thresholds: Thresholds, own_hosts: Collection[str] = (),
+                    crossposted: Crosspost | None = None) -> Metrics:
     """All metrics of one profile at ``as_of`` over ``window_days``.
 
     ``own_hosts`` are the host names of the organisation's own website: posts that are
-    only a link there are a sign of automatic posting.
+    only a link there are a sign of automatic posting. ``crossposted`` is what the
+    organisation's other profiles repeat of this one's posts (auditor.consistency), which
+    only the whole organisation shows.
     """
     completeness = compute_completeness(record)
     posts_total = record.profile.posts_total if record.profile else None
@@ -250,7 +256,7 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
         median_gap_days=median_gap, longest_gap_days=longest_gap,
         weekday_profile=tuple(weekdays), hour_profile=tuple(hours),
         weekly=weekly_buckets(in_span, as_of, window_days, covered_from=span_start),
-        automation=automation_signals(own_items, own_hosts),
+        automation=automation_signals(own_items, own_hosts, crossposted),
     )
 
 
@@ -287,8 +293,10 @@ def _same_site(host: str, own_hosts: Collection[str]) -> bool:
     return any(same_site(host, own) for own in own_hosts)
 
 
-def automation_signals(own_items: list[Item], own_hosts: Collection[str]) -> Automation:
-    """Link-only posts and fixed-minute posting over the account's own posts."""
+def automation_signals(own_items: list[Item], own_hosts: Collection[str],
+                       crossposted: Crosspost | None = None) -> Automation:
+    """Link-only posts, fixed-minute posting and (given ``crossposted``) posts repeated on
+    the organisation's other profiles, over the account's own posts."""
     basis = len(own_items)
     if basis < MIN_POSTS_FOR_AUTOMATION:
         return Automation(basis=basis)
@@ -299,12 +307,19 @@ def automation_signals(own_items: list[Item], own_hosts: Collection[str]) -> Aut
     minutes = Counter(item.published_at.minute for item in timed)
     top_minute, top_count = minutes.most_common(1)[0] if minutes else (None, 0)
     counted = sum(minutes.values())
+    repeated: dict[str, object] = {}
+    if crossposted is not None:
+        repeated = {"crossposted": crossposted.posts,
+                    "crossposted_share": (round(crossposted.posts / crossposted.basis, 4)
+                                          if crossposted.basis else None),
+                    "crossposted_with": crossposted.with_profiles}
     return Automation(
         own_link_posts=link_only,
         own_link_share=round(link_only / basis, 4) if own_hosts else None,
         top_minute=top_minute,
         same_minute_share=round(top_count / counted, 4) if counted else None,
         basis=basis,
+        **repeated,  # type: ignore[arg-type]
     )
 
 

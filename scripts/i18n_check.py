@@ -94,7 +94,7 @@ def _is_translator(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id in ("t", "_")
 
 
-def _python_labels(path: Path, unresolved: list[str]) -> Iterator[Label]:
+def _python_labels(path: Path, unresolved: list[str], root: Path = ROOT) -> Iterator[Label]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     strings, dicts = _module_constants(tree)
     functions = [node for node in ast.walk(tree)
@@ -114,7 +114,7 @@ def _python_labels(path: Path, unresolved: list[str]) -> Iterator[Label]:
             if one is not None and many is not None:
                 yield (one, many)
             else:
-                unresolved.append(f"{path.relative_to(ROOT)}:{node.lineno}: "
+                unresolved.append(f"{path.relative_to(root)}:{node.lineno}: "
                                   f"{ast.unparse(node)[:80]}")
             continue
         if not (_is_translator(func) and node.args):
@@ -132,7 +132,7 @@ def _python_labels(path: Path, unresolved: list[str]) -> Iterator[Label]:
             if arg.id in local:
                 yield from local[arg.id]
                 continue
-        unresolved.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:80]}")
+        unresolved.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)[:80]}")
 
 
 def _unescape(literal: str) -> str:
@@ -155,7 +155,7 @@ def scan(root: Path = ROOT) -> tuple[set[Label], list[str]]:
     labels: set[Label] = set()
     unresolved: list[str] = []
     for path in sorted((root / "auditor").rglob("*.py")):
-        labels.update(_python_labels(path, unresolved))
+        labels.update(_python_labels(path, unresolved, root))
     for path in sorted((root / "templates").glob("*.html")):
         labels.update(_template_labels(path))
     labels.discard("")

@@ -29,7 +29,8 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure as TwistedFailure
 
-from auditor.config import AuditConfig, ConfigError, config_from_urls, load_config, parse_as_of
+from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
+from auditor.crawl import CrawlPlan, crawl_plan
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
 from auditor.platforms.base import (
@@ -69,39 +70,43 @@ async def wait_for_room(crawler: Any) -> None:
 
 
 class ProfilesSpider(scrapy.Spider):
-    """Audits every profile listed in ``-a config=FILE`` (or ``-a urls="URL URL"``)."""
+    """Audits every profile listed in ``-a config=FILE`` (or ``-a urls="URL URL"``, or the
+    ``-a plan=FILE`` the ``auditor`` command writes from the config it parsed)."""
 
     name = "profiles"
 
     def __init__(self, config: str | None = None, urls: str | None = None,
                  as_of: str | None = None, records: str | None = None,
-                 replay: str | None = None, record: str | None = None, **kwargs: Any):
+                 replay: str | None = None, record: str | None = None,
+                 plan: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        try:
-            if config:
-                self.config: AuditConfig = load_config(config)
-            elif urls:
-                self.config = config_from_urls(urls.split())
-            else:
-                raise UsageError("give -a config=FILE or -a urls=\"URL [URL ...]\"")
-        except ConfigError as exc:
-            raise UsageError("bad config:\n" + "\n".join(exc.problems)) from None
-        try:
-            moment = as_of or self.config.audit.as_of
-            self.as_of = parse_as_of(moment) if moment else datetime.now(UTC)
-        except ValueError as exc:
-            raise UsageError(f"as_of: {exc}") from None
+        if plan:
+            try:
+                with open(plan, encoding="utf-8") as handle:
+                    self.plan = CrawlPlan.from_json(handle.read())
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise UsageError(f"plan {plan}: cannot be read ({exc})") from None
+        else:
+            try:
+                if config:
+                    parsed = load_config(config)
+                elif urls:
+                    parsed = config_from_urls(urls.split())
+                else:
+                    raise UsageError("give -a config=FILE or -a urls=\"URL [URL ...]\"")
+            except ConfigError as exc:
+                raise UsageError("bad config:\n" + "\n".join(exc.problems)) from None
+            try:
+                moment = as_of or parsed.audit.as_of
+                when = parse_as_of(moment) if moment else datetime.now(UTC)
+            except ValueError as exc:
+                raise UsageError(f"as_of: {exc}") from None
+            self.plan = crawl_plan(parsed, when)
+        self.options: CrawlOptions = self.plan.options
+        self.as_of = self.options.as_of
         self.records = records
         self.replay = replay
         self.record = record
-        self.options = CrawlOptions(
-            as_of=self.as_of,
-            window_days=self.config.audit.window_days,
-            max_pages=self.config.audit.max_pages,
-            page_size=self.config.audit.page_size,
-            endpoints=dict(self.config.endpoints),
-            fetch_walled=self.config.audit.fetch_walled_networks,
-        )
         #: Profiles whose record has not been yielded yet: none may be lost.
         self.pending: dict[str, Target] = {}
         self.fetch_avatars = True
@@ -119,11 +124,7 @@ class ProfilesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         # Every listed profile, then each organisation's own website (read for its links).
-        targets = [
-            Target(url=entry.url, platform=entry.platform, organisation=entry.organisation,
-                   role=entry.role, source_url=entry.source_url)
-            for entry in (*self.config.profiles(), *self.config.websites())
-        ]
+        targets = list(self.plan.targets)
         for target in targets:
             self.pending[target.url] = target
         for target in targets:

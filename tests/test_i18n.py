@@ -1,9 +1,11 @@
-"""The Dutch catalogue: complete, placeholder-exact, and used for a whole Dutch audit."""
+"""The Dutch catalogue: complete, placeholder-exact, and used for a whole Dutch audit; the
+judgement itself is the same in every language."""
 
 from __future__ import annotations
 
 import html
 import importlib.util
+import json
 import re
 import string
 from dataclasses import replace
@@ -15,14 +17,12 @@ import pytest
 
 from auditor.audit import AuditResult, judge_audit
 from auditor.config import config_from_data
-from auditor.i18n import translate_detail, translator
-from auditor.locale_nl import NL
+from auditor.i18n import load_catalogue, translator
+from auditor.messages import ENGLISH, Msg, known_text
 from auditor.report.brief import render_brief
 from auditor.report.html import render_html
+from auditor.report.json_report import report_data
 from tests.conftest import AS_OF, COMPLETE_PROFILE, REPO, make_items, make_record
-
-#: NL keys no code uses but kept on purpose (none so far; say why beside each one).
-ALLOWED_UNUSED: frozenset[str] = frozenset()
 
 
 def _load_check() -> ModuleType:
@@ -35,86 +35,137 @@ def _load_check() -> ModuleType:
 
 
 CHECK = _load_check()
-IDS = CHECK.message_ids()
+LABELS, _ = CHECK.scan()
+NL = load_catalogue("nl")
+DUTCH = translator("nl")
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+def fields(text: str) -> set[tuple[str, str]]:
+    """The placeholders of a text with their formats ({share:%} -> ("share", "%"))."""
+    return {(name, spec or "") for _, name, spec, _ in string.Formatter().parse(text)
+            if name is not None}
+
+
+def english_texts() -> list[str]:
+    """Every English text the reports can show: the writers' labels and the messages."""
+    texts: list[str] = []
+    for label in LABELS:
+        texts += [label] if isinstance(label, str) else list(label)
+    for msgid, template in ENGLISH.items():
+        if msgid not in ("text", "join"):
+            texts += [template] if isinstance(template, str) else list(template)
+    return texts
 
 
 # --------------------------------------------------------------------------- the catalogue
 
 
-def test_the_scan_finds_ids_from_every_kind_of_source() -> None:
-    # t("..."), t.n(..., "singular", "plural"), t(NA) via a constant, t(fix) via _FIXES,
-    # a template's _("..."), and an adapter's unobservable reason.
-    for msgid in ("last post {days} days ago, threshold {threshold}",
-                  "{n} profile audited", "{n} profiles audited",
-                  "n/a",
-                  "Post again and answer questions, or close the account and say where to go "
-                  "instead.",
-                  "What the flags mean", "{days} days before the audit date",
-                  "feeds have no banner image"):
-        assert msgid in IDS, msgid
-    assert len(IDS) > 150
+def test_the_scan_finds_labels_from_every_kind_of_source() -> None:
+    # t("..."), t.n(..., "singular", "plural"), t(NA) via a constant, a template's _("...")
+    for label in ("{n} profile audited", "n/a", "What the flags mean",
+                  "{days} days before the audit date"):
+        assert any(label == found or (isinstance(found, tuple) and label in found)
+                   for found in LABELS), label
+    assert ("{n} profile audited", "{n} profiles audited") in LABELS
+    assert len(LABELS) > 150
 
 
-def test_the_scan_reads_each_form_of_message_id(tmp_path: Path) -> None:
-    (tmp_path / "auditor" / "platforms").mkdir(parents=True)
+def test_the_scan_reads_each_form_of_label(tmp_path: Path) -> None:
+    (tmp_path / "auditor").mkdir(parents=True)
     (tmp_path / "templates").mkdir()
     (tmp_path / "auditor" / "mod.py").write_text(
         'X = "constant"\n'
-        'FIXES = {"A": "fix a", "B": "fix b"}\n'
+        'WORDS = {"A": "word a", "B": "word b"}\n'
         'def f(t, code, text):\n'
-        '    fix = FIXES.get(code)\n'
-        '    return t("one " "two"), t.n(1, "{n} cat", "{n} cats"), t(X), _("u"), t(fix)\n'
+        '    word = WORDS.get(code)\n'
+        '    return t("one " "two"), t.n(1, "{n} cat", "{n} cats"), t(X), _("u"), t(word)\n'
         'def g(t, text):\n'
         '    return t(text)\n',
         encoding="utf-8")
-    (tmp_path / "auditor" / "platforms" / "p.py").write_text(
-        'class A:\n    unobservable = {"banner": "no banners here"}\n', encoding="utf-8")
     (tmp_path / "templates" / "r.html").write_text(
         '{{ _("Say \\"hi\\"") }} {{ _( "a {x} b", x=1) }} {{ _(\'single\') }}',
         encoding="utf-8")
-    ids, unresolved = CHECK.scan(tmp_path)
-    assert ids == CHECK.message_ids(tmp_path) == {
-        "one two", "{n} cat", "{n} cats", "constant", "u", "fix a", "fix b", "no banners here",
-        'Say "hi"', "a {x} b", "single",
-    }
+    labels, unresolved = CHECK.scan(tmp_path)
+    assert labels == {"one two", ("{n} cat", "{n} cats"), "constant", "u", "word a", "word b",
+                      'Say "hi"', "a {x} b", "single"}
     assert len(unresolved) == 1 and "t(text)" in unresolved[0]
 
 
-def test_every_message_id_has_a_dutch_translation() -> None:
-    missing = sorted(IDS - NL.keys())
-    assert not missing, "run scripts/i18n_check.py; missing from NL: " + repr(missing)
+def test_every_text_has_a_dutch_translation() -> None:
+    missing, unused = CHECK.problems("nl")
+    assert not missing, "run scripts/i18n_check.py --update and translate: " + repr(missing)
+    assert not unused, "entries no code uses: " + repr(unused)
 
 
-@pytest.mark.parametrize("msgid", sorted(NL))
-def test_a_translation_keeps_exactly_the_placeholders(msgid: str) -> None:
-    translation = NL[msgid]
-    assert translation.strip(), msgid
-    assert placeholders(translation) == placeholders(msgid), msgid
+def test_every_message_and_its_parameters_are_in_the_template() -> None:
+    template = CHECK.template_catalog()
+    for msgid, english in ENGLISH.items():
+        if msgid in ("text", "join"):
+            continue
+        singular = english if isinstance(english, str) else english[0]
+        assert template.get(singular, context=msgid) is not None, msgid
 
 
-def test_no_dutch_key_is_unused() -> None:
-    unused = sorted(NL.keys() - IDS - ALLOWED_UNUSED)
-    assert not unused, "NL keys no code uses: " + repr(unused)
+@pytest.mark.parametrize("key", sorted(NL, key=lambda key: (key[0] or "", key[1])))
+def test_a_translation_keeps_exactly_the_placeholders(key: tuple[str | None, str]) -> None:
+    context, english = key
+    translations = NL[key]
+    forms = (translations,) if isinstance(translations, str) else translations
+    if context is not None and isinstance(ENGLISH[context], tuple):
+        sources = ENGLISH[context]
+    else:
+        sources = (english,)
+    for form in forms:
+        assert form.strip(), key
+        assert fields(form) <= set().union(*(fields(source) for source in sources)), key
+        assert {name for name, _ in fields(form)} >= {
+            name for name, _ in fields(sources[-1]) if name != "n"}, key
 
 
 def test_the_check_script_passes_and_reports_nothing_missing(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert CHECK.main() == 0
-    out = capsys.readouterr().out
-    assert "Missing from NL" not in out
-    assert "Every message id has a Dutch translation." in out
+    assert CHECK.main([]) == 0
+    assert "Every text has a translation in every catalogue." in capsys.readouterr().out
 
 
-def test_the_check_script_fails_on_a_missing_id(
+def test_the_check_script_fails_on_a_missing_translation(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    partial = {key: value for key, value in NL.items() if key != "Summary"}
-    monkeypatch.setattr(CHECK, "catalogue", lambda: partial)
-    assert CHECK.main() == 1
+    real = CHECK.read_catalog
+
+    def without_summary(lang: str):  # type: ignore[no-untyped-def]
+        catalog = real(lang)
+        catalog.delete("Summary")
+        return catalog
+
+    monkeypatch.setattr(CHECK, "read_catalog", without_summary)
+    assert CHECK.main([]) == 1
     assert "'Summary'" in capsys.readouterr().out
+
+
+def test_fixed_texts_of_the_adapters_are_messages() -> None:
+    """Outcome details and checklist notes the adapters store in records as English are
+    found again as messages, so the writers translate them and the history stores ids."""
+    from auditor.platforms import ADAPTERS, feed, youtube
+    from auditor.platforms.base import outcome_for_status
+
+    texts = [reason for adapter in ADAPTERS for reason in adapter.unobservable.values()]
+    texts += [adapter.by_hand for adapter in ADAPTERS if hasattr(adapter, "by_hand")]
+    texts += [feed.NO_CONTACT, youtube.NO_CONTACT, youtube.CUT_PAGE_NOTE]
+    texts += [detail for status in (404, 410, 403, 451, 429)
+              if (found := outcome_for_status(status)) for detail in [found[1]]]
+    for text in texts:
+        message = known_text(text)
+        assert message is not None and _ids(message) - {"text"}, text
+        assert str(message) == text
+
+
+def _ids(message: Msg) -> set[str]:
+    ids = {message.id}
+    for value in message.params.values():
+        for part in value if isinstance(value, list) else [value]:
+            if isinstance(part, Msg):
+                ids |= _ids(part)
+    return ids - {"join"}
 
 
 # --------------------------------------------------------------------------- a Dutch audit
@@ -169,9 +220,10 @@ def card(page: str, url: str) -> str:
     return page[start:page.index("</section>", start)]
 
 
-def nl(msgid: str, **params: object) -> str:
-    """The Dutch text as report.html shows it (HTML-escaped)."""
-    return html.escape(NL[msgid].format(**params) if params else NL[msgid])
+def nl(label: str, **params: object) -> str:
+    """The Dutch text of a writer's label as report.html shows it (HTML-escaped)."""
+    assert (None, label) in NL, label
+    return html.escape(DUTCH(label, **params))
 
 
 def test_the_fixture_audit_raises_the_flags_the_dutch_test_relies_on() -> None:
@@ -203,11 +255,11 @@ def test_a_dutch_audit_renders_a_dutch_report() -> None:
 
     incomplete = card(page, SPAAK_LEEG)
     assert "ontbreekt: foto (geen avatar); volledigheid" in incomplete
-    assert nl("Fill in the missing profile items; a photo matters most.") in incomplete
+    assert html.escape(DUTCH.msg(Msg("fix.INCOMPLETE"))) in incomplete
 
     walled = card(page, SPAAK_DICHT)
     assert "kon niet worden gecontroleerd: inlogmuur (HTTP 401)" in walled
-    assert nl("Check this profile by hand; the auditor could not read it.") in walled
+    assert html.escape(DUTCH.msg(Msg("fix.UNAUDITABLE"))) in walled
 
     healthy = card(page, SPAAK)
     assert nl("No flags.") in healthy
@@ -217,12 +269,23 @@ def test_a_dutch_audit_renders_a_dutch_report() -> None:
     assert "2026-11-01" in page  # dates stay ISO
 
 
+def english_sentences() -> list[str]:
+    """Every fixed English text of three words or more (the parts between placeholders of a
+    text with placeholders), unless Dutch uses the same words."""
+    dutch = {form for value in NL.values()
+             for form in ((value,) if isinstance(value, str) else value)}
+    pieces: set[str] = set()
+    for text in english_texts():
+        for literal, _, _, _ in string.Formatter().parse(text):
+            literal = literal.strip(" ,.;:()“”")
+            if len(literal.split()) >= 3 and not any(literal in form for form in dutch):
+                pieces.add(literal)
+    return sorted(pieces)
+
+
 def test_no_english_sentence_leaks_into_the_dutch_report() -> None:
     page = html.unescape(render_html(dutch_audit()))
-    # Every fixed English text of three words or more, unless Dutch uses the same words.
-    sentences = [msgid for msgid in IDS if not placeholders(msgid)
-                 and len(msgid.split()) >= 3 and msgid not in NL.values()]
-    leaked = [msgid for msgid in sentences if msgid in page]
+    leaked = [sentence for sentence in english_sentences() if sentence in page]
     assert not leaked
     assert page.count("Plaats weer berichten") == 1  # the check does find translated texts
 
@@ -250,12 +313,43 @@ def test_the_brief_of_a_dutch_audit_uses_the_dutch_texts() -> None:
 
 def test_stored_outcome_details_are_translated_where_shown() -> None:
     t = translator("nl")
-    assert translate_detail("HTTP 404: no such account", t) == "HTTP 404: dit account bestaat niet"
+    assert t.msg(known_text("HTTP 404: no such account")) == "HTTP 404: dit account bestaat niet"
     walled = ("not crawled logged out: X shows profiles and posts only to logged-in users: check "
               "by hand the date of the newest post (pinned posts aside), whether the account "
               "answers replies, and the bio, website link, avatar and header image")
-    assert translate_detail(walled, t).startswith("niet uitgelezen zonder in te loggen: X toont")
+    assert t.msg(known_text(walled)).startswith("niet uitgelezen zonder in te loggen: X toont")
     # parts that are not message ids (hosts, server messages) stay as they came
-    assert translate_detail("statuses: HTTP 500", t) == "statuses: HTTP 500"
-    assert translate_detail("HTTP 404: no such account", translator("en")) == (
-        "HTTP 404: no such account")
+    assert t.msg(known_text("statuses: HTTP 500")) == "statuses: HTTP 500"
+    assert known_text("statuses: HTTP 500") == Msg("text", {"text": "statuses: HTTP 500"})
+    assert str(known_text("HTTP 404: no such account")) == "HTTP 404: no such account"
+
+
+# --------------------------------------------------------------------------- language-free
+
+
+def test_the_judgement_is_the_same_in_every_language() -> None:
+    """report.json of one audit judged for --lang en and --lang nl: the same apart from the
+    language it names, and its texts are English in both."""
+    english, dutch = report_data(dutch_audit("en")), report_data(dutch_audit("nl"))
+    assert english["audit"].pop("lang") == "en" and dutch["audit"].pop("lang") == "nl"
+    assert json.dumps(english, ensure_ascii=False) == json.dumps(dutch, ensure_ascii=False)
+    flags = [flag for organisation in dutch["organisations"]
+             for profile in organisation["profiles"] for flag in profile["flags"]]
+    dead = next(flag for flag in flags if flag["code"] == "DEAD")
+    assert dead["reason"] == "last post 212 days ago, threshold 90"
+    assert dead["reason_id"] == "flag.last_post"
+    assert dead["reason_params"] == {"days": 212, "threshold": 90}
+    assert dead["fix_id"] == "fix.DEAD"
+
+
+def test_a_message_renders_in_each_language_from_its_id_and_parameters() -> None:
+    message = Msg.from_dict(json.loads(json.dumps(Msg(
+        "flag.broadcast_only", {"share": 0.05, "posts": 40, "days": 90, "threshold": 0.1}
+    ).to_dict())))
+    assert str(message) == ("5% of 40 own posts in the last 90 days are replies to others, "
+                            "threshold 10%")
+    assert DUTCH.msg(message) == ("5% van 40 eigen berichten in de afgelopen 90 dagen is een "
+                                  "reactie op anderen, drempel 10%")
+    assert DUTCH.msg(Msg("flag.never_used", {"n": 1, "threshold": 2})).startswith("1 bericht ")
+    assert DUTCH.msg(Msg("flag.never_used", {"n": 2, "threshold": 2})).startswith(
+        "2 berichten ")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+from contextlib import ExitStack, suppress
 from pathlib import Path
-from typing import TextIO
 
-from auditor.audit import AuditResult
+from auditor.audit import AuditResult, OrganisationResult
 from auditor.i18n import translator
 from auditor.report import clean_text, open_atomic
 
@@ -36,15 +36,42 @@ def _cell(value: object) -> str:
 
 
 def write_csv(result: AuditResult, path: Path) -> None:
-    with open_atomic(path) as handle:
-        _write_rows(result, handle)
+    with CsvReportWriter(path, result.lang) as writer:
+        for organisation in result.organisations:
+            writer.append(organisation)
+        writer.finish()
 
 
-def _write_rows(result: AuditResult, handle: TextIO) -> None:
-    t = translator(result.lang)
-    writer = csv.writer(handle)
-    writer.writerow(COLUMNS)
-    for organisation in result.organisations:
+class _Unfinished(Exception):
+    pass
+
+
+class CsvReportWriter:
+    """report.csv written row by row while the audit is judged (an
+    :class:`auditor.audit.OrganisationSink`); it replaces ``path`` on :meth:`finish`."""
+
+    def __init__(self, path: Path, lang: str = "en") -> None:
+        self.path = Path(path)
+        self._t = translator(lang)
+        self._stack = ExitStack()
+        self._finished = False
+
+    def __enter__(self) -> CsvReportWriter:
+        self._handle = self._stack.enter_context(open_atomic(self.path))
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(COLUMNS)
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._finished and kind is None:
+            self._stack.close()  # the new file replaces the old report
+            return
+        unfinished = _Unfinished("report.csv was not finished")
+        with suppress(_Unfinished):  # the half-written file is dropped; the old report stays
+            self._stack.__exit__(_Unfinished, unfinished, None)
+
+    def append(self, organisation: OrganisationResult) -> None:
+        t = self._t
         for profile in organisation.profiles:
             record, metrics = profile.record, profile.metrics
             row = (
@@ -56,4 +83,7 @@ def _write_rows(result: AuditResult, handle: TextIO) -> None:
                 " ".join(flag.code for flag in profile.flags),
                 " | ".join(f"{flag.code}: {t.msg(flag.reason)}" for flag in profile.flags),
             )
-            writer.writerow([_cell(value) for value in row])
+            self._writer.writerow([_cell(value) for value in row])
+
+    def finish(self) -> None:
+        self._finished = True

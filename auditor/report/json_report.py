@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.messages import Msg, known_text
@@ -130,17 +132,50 @@ def write_json(result: AuditResult, path: Path) -> None:
     """Write report.json one organisation at a time: the same text as
     ``json.dumps(report_data(result), ensure_ascii=False, indent=2)``, without ever holding
     the whole report."""
-    with open_atomic(path) as handle:
-        handle.write('{\n  "audit": ')
-        handle.write(_dumps(audit_data(result), level=1))
-        handle.write(',\n  "organisations": [')
-        first = True
+    with JsonReportWriter(path) as writer:
         for organisation in result.organisations:
-            handle.write("\n    " if first else ",\n    ")
-            handle.write(_dumps(organisation_data(organisation), level=2))
-            first = False
-        handle.write("]" if first else "\n  ]")
-        handle.write("\n}\n")
+            writer.append(organisation)
+        writer.finish(result)
+
+
+class JsonReportWriter:
+    """report.json written while the audit is judged: each organisation goes to a part file
+    as it comes (an :class:`auditor.audit.OrganisationSink`); :meth:`finish` writes the
+    report atomically once the audit's own part (counted at the end) is known."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._part = self.path.with_name(f".{self.path.name}.{os.getpid()}.organisations")
+        self._handle: TextIO | None = None
+        self._first = True
+
+    def __enter__(self) -> JsonReportWriter:
+        self._handle = self._part.open("w", encoding="utf-8", newline="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        self._part.unlink(missing_ok=True)
+
+    def append(self, organisation: OrganisationResult) -> None:
+        assert self._handle is not None, "use JsonReportWriter as a context manager"
+        self._handle.write("\n    " if self._first else ",\n    ")
+        self._handle.write(_dumps(organisation_data(organisation), level=2))
+        self._first = False
+
+    def finish(self, result: AuditResult) -> None:
+        """Write report.json: the audit's part, then the organisations appended."""
+        assert self._handle is not None, "use JsonReportWriter as a context manager"
+        self._handle.close()
+        with open_atomic(self.path) as handle:
+            handle.write('{\n  "audit": ')
+            handle.write(_dumps(audit_data(result), level=1))
+            handle.write(',\n  "organisations": [')
+            with self._part.open(encoding="utf-8", newline="") as part:
+                shutil.copyfileobj(part, handle)
+            handle.write("]" if self._first else "\n  ]")
+            handle.write("\n}\n")
 
 
 def _dumps(data: Any, *, level: int) -> str:

@@ -299,6 +299,8 @@ def _evidence_items(evidence: Mapping[str, Any], t: Translator) -> Iterable[Evid
     labels = _evidence_labels(t)
     for key, value in evidence.items():
         label = labels.get(str(key)) or clean_text(str(key).replace("_", " "), 60)
+        if key == "detail" and isinstance(value, str):
+            value = known_text(value)  # an adapter's fixed text, shown in the audit's language
         if isinstance(value, (list, tuple)):
             if not value:
                 yield EvidenceView(label, t("none"))
