@@ -14,6 +14,10 @@ Finding kinds:
 - ``not_linked``: an audited profile the website does not link to (profiles that turned
   out gone are left out: not linking those is right).
 - ``unlisted``: a social profile the website links to that is not in the audit list.
+  What is a social profile is the website reader's word (:func:`auditor.platforms.
+  website.social_network`: the adapters' :func:`auditor.platforms.is_profile_link`, and
+  the networks without an adapter), judged on the link as found, so a link to a post
+  or a share button is never an unlisted profile.
 - ``dead_network``: a link to a network that closed (see website.DEAD_NETWORKS).
 - ``gone_profile``: a link to an audited profile whose record says not_found or gone.
 - ``unreadable``: the website itself could not be read (its outcome is not ok); no
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from auditor.models import ProfileRecord, pickled_by_position
-from auditor.platforms import platform_of, profile_url
+from auditor.platforms import profile_url
 from auditor.platforms.website import dead_network, social_network
 from auditor.urls import BadURL, canonicalise
 
@@ -112,15 +116,13 @@ def website_findings(website_record: ProfileRecord, profile_records: Iterable[Pr
                 f"The website links to {name}, a network that closed in {year}: {link}.",
                 {"website": website, "link": link, "network": name, "closed": year}))
             continue
-        network = social_network(key)
-        platform = platform_of(key)
-        if network is None and platform in ("unknown", "website"):
-            continue  # a sameAs to an encyclopedia or a directory, not a social profile
+        network = social_network(link)
+        if network is None:
+            continue  # a sameAs to an encyclopedia, a directory or a post: not a profile
         findings.append(SiteFinding(
             "unlisted", key,
             f"The website links to {key}, which is not in the audit list.",
-            {"website": website, "link": link,
-             "platform": platform if platform != "unknown" else network}))
+            {"website": website, "link": link, "platform": network}))
 
     for key, record in by_key.items():
         if key in linked or record.outcome in _MISSING:

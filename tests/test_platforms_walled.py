@@ -76,7 +76,9 @@ def test_profile_urls(url: str, platform: str, profile: str, handle: str) -> Non
     assert adapter.profile_url(canonical) == profile
     assert adapter.profile_url(profile) == profile  # stable
     assert adapter.handle(canonical) == handle
-    assert adapter.is_profile(canonical)
+    assert adapter.is_profile(profile)
+    # a post leads to its profile, but a link to the post is not a link to the profile
+    assert adapter.is_profile(canonical) == ("/status/" not in url and "/post/" not in url)
 
 
 @pytest.mark.parametrize(("url", "profile"), [
@@ -128,6 +130,10 @@ def test_login_urls_without_a_profile_stay_as_they_are(url: str) -> None:
     "https://twitter.com/intent/tweet?text=hi", "https://x.com/search?q=fiets",
     "https://www.linkedin.com/shareArticle?url=x", "https://www.instagram.com/p/Cabc123/",
     "https://www.reddit.com/r/fietsen/comments/abc/title/", "https://www.tiktok.com/",
+    "https://x.com/spaak/status/1", "https://www.threads.net/@spaak/post/abc",
+    "https://www.facebook.com/spaak/posts/pfbid0abc", "https://www.instagram.com/spaak/p/Cabc1",
+    "https://www.tiktok.com/@spaak/video/7312", "https://www.linkedin.com/posts/spaak_x-123",
+    "https://www.reddit.com/user/spaak/comments/abc/title",
 ])
 def test_share_links_and_posts_are_not_profiles(url: str) -> None:
     adapter = adapter_for(url)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from auditor.platforms.base import PlatformAdapter
 from auditor.platforms.bluesky import BlueskyAdapter
 from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
@@ -10,6 +12,7 @@ from auditor.platforms.telegram import TelegramAdapter
 from auditor.platforms.walled import WALLED_ADAPTERS
 from auditor.platforms.website import WebsiteAdapter
 from auditor.platforms.youtube import YouTubeAdapter
+from auditor.urls import BadURL, canonicalise, host_of
 
 #: Adapters tried in order: specific hosts first, patterns that match any host last.
 #: The walled networks come first (Mastodon's /@user pattern would take tiktok.com/@x).
@@ -30,12 +33,57 @@ ADAPTERS: tuple[PlatformAdapter, ...] = (
 _BY_NAME = {adapter.platform: adapter for adapter in ADAPTERS}
 
 
+def _overrides(adapter: PlatformAdapter, method: str) -> bool:
+    return getattr(type(adapter), method) is not getattr(PlatformAdapter, method)
+
+
+#: The registry up to the last adapter whose platform has profile addresses: the ones after
+#: it (feeds, pages searched for a feed, websites) never call a link a profile.
+_LINK_ADAPTERS: tuple[PlatformAdapter, ...] = ADAPTERS[
+    :max(i for i, adapter in enumerate(ADAPTERS) if _overrides(adapter, "is_profile")) + 1]
+#: Of those, the ones whose platform lives on any host (Mastodon): the others claim URLs
+#: on their own hosts only, so a host that none of them owns is for these to judge.
+_ANY_HOST_ADAPTERS: tuple[PlatformAdapter, ...] = tuple(
+    adapter for adapter in _LINK_ADAPTERS if not _overrides(adapter, "owns_host"))
+
+
 def adapter_for(url: str) -> PlatformAdapter | None:
     """The adapter that reads ``url`` (canonical), or None when no adapter claims it."""
     for adapter in ADAPTERS:
         if adapter.claims(url):
             return adapter
     return None
+
+
+def is_profile_link(url: str, *, canonical: bool = False) -> str | None:
+    """The platform ``url`` is a profile on ("youtube", "x", ...), or None.
+
+    For links found on a website: the first adapter that claims the URL, or owns its
+    host, decides by its :meth:`~auditor.platforms.base.PlatformAdapter.is_profile` (so
+    ``youtube.com/@x`` is YouTube's to judge, never Mastodon's ``/@user``). A post, a
+    video, a share button or an invitation is not a profile; neither is anything no
+    adapter claims. ``canonical``: ``url`` is canonical already (:func:`auditor.urls.
+    canonicalise`), as the website reader's links are.
+    """
+    if not canonical:
+        try:
+            url = canonicalise(url)
+        except BadURL:
+            return None
+    owner = _host_owner(host_of(url))
+    if owner is not None:
+        return owner.platform if owner.is_profile(url) else None
+    for adapter in _ANY_HOST_ADAPTERS:
+        if adapter.claims(url):
+            return adapter.platform if adapter.is_profile(url) else None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _host_owner(host: str) -> PlatformAdapter | None:
+    """The adapter whose platform ``host`` belongs to (hosts are few: a page's links share
+    a handful), or None for a host of no platform's own."""
+    return next((adapter for adapter in _LINK_ADAPTERS if adapter.owns_host(host)), None)
 
 
 def adapter_named(platform: str) -> PlatformAdapter | None:

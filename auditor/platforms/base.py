@@ -171,6 +171,30 @@ class PlatformAdapter(ABC):
     def claims(self, url: str) -> bool:
         """True when ``url`` (canonical) is a profile this adapter reads."""
 
+    def is_profile(self, url: str) -> bool:
+        """True when ``url`` (canonical) is itself a profile of an account on this platform.
+
+        What a link found on a website must be to count as one of the organisation's
+        profiles. Stricter than :meth:`claims`, which also takes addresses that lead to a
+        profile (a post, a login page wrapping it) so that a pasted URL can be audited: a
+        link to a post, a video or a share button is not a link to the profile. Adapters
+        override it on top of their own :meth:`claims` and :meth:`profile_url`, so that
+        each platform's profile addresses are defined once; platforms without profile
+        addresses (feeds, websites, pages searched for a feed) keep this answer: no.
+        """
+        return False
+
+    def owns_host(self, host: str) -> bool:
+        """True when ``host`` (lower-case) is this platform's own.
+
+        A URL there that :meth:`claims` refuses (a video, an invitation, a search) is
+        then nobody's profile, though another adapter's pattern may match it (Mastodon's
+        ``/@user`` matches ``music.youtube.com/@name``). An adapter that owns hosts claims
+        URLs on them only, and no two adapters own the same host. Platforms that live on
+        any host own none.
+        """
+        return False
+
     def profile_url(self, url: str) -> str:
         """The canonical profile URL for a URL this adapter claims."""
         return url
@@ -266,13 +290,73 @@ def plausible_time(moment: datetime | None, *, fetched_at: datetime | None,
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    if moment < earliest:
+    if date_problem(moment, fetched_at=fetched_at, earliest=earliest) is not None:
         return None
+    return moment
+
+
+def date_problem(moment: datetime, *, fetched_at: datetime | None,
+                 earliest: datetime = EARLIEST_POST) -> str | None:
+    """Why ``moment`` cannot be a post's date: ``"early"``, ``"late"``, or None when it can.
+
+    The rule :func:`plausible_time` applies, with the reason kept for the record's notes.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment < earliest:
+        return "early"
     if fetched_at is not None:
         latest = (fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC))
         if moment > latest + FUTURE_SLACK:
-            return None
-    return moment
+            return "late"
+    return None
+
+
+class DateSieve:
+    """Applies the date-sanity rule to one page's posts and counts what it dropped.
+
+    One per page read (it counts, so it is never shared); :meth:`notes` gives the lines
+    for the record's notes, in the wording every adapter uses::
+
+        sieve = DateSieve(fetched_at=page.fetched_at, earliest=self.earliest_post,
+                          noun="status(es)")
+        kept = [item for item in items if sieve.keep(item.published_at)]
+        notes = (*notes, *sieve.notes())
+    """
+
+    __slots__ = ("earliest", "early", "fetched_at", "late", "noun")
+
+    def __init__(self, *, fetched_at: datetime | None, earliest: datetime = EARLIEST_POST,
+                 noun: str = "post(s)") -> None:
+        self.fetched_at = fetched_at
+        self.earliest = earliest
+        self.noun = noun
+        self.early = 0
+        self.late = 0
+
+    def keep(self, moment: datetime) -> bool:
+        """True when ``moment`` is plausible; counts it as dropped otherwise."""
+        problem = date_problem(moment, fetched_at=self.fetched_at, earliest=self.earliest)
+        if problem == "early":
+            self.early += 1
+        elif problem == "late":
+            self.late += 1
+        return problem is None
+
+    @property
+    def dropped(self) -> int:
+        return self.early + self.late
+
+    def notes(self, prefix: str = "") -> tuple[str, ...]:
+        """One note per reason a post was dropped (none when nothing was)."""
+        notes: list[str] = []
+        if self.early:
+            notes.append(f"{prefix}{self.early} {self.noun} dated before "
+                         f"{self.earliest:%Y-%m-%d}, skipped")
+        if self.late:
+            notes.append(f"{prefix}{self.late} {self.noun} dated more than a day after "
+                         "the fetch, skipped")
+        return tuple(notes)
 
 
 def parse_iso_time(value: Any) -> datetime | None:

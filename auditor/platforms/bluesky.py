@@ -62,7 +62,8 @@ from auditor.platforms.base import (
 from auditor.urls import is_http_url
 
 PUBLIC_HOST = "bsky.app"
-_PROFILE_PATH = re.compile(r"^/profile/@?(?P<actor>[^/?#]+)(?:/.*)?$")
+#: ``/profile/<handle or DID>``, then anything (``/post/<rkey>`` is a post, not the profile).
+_PROFILE_PATH = re.compile(r"^/profile/@?(?P<actor>[^/?#]+)(?P<rest>/.*)?$")
 #: A handle is a domain name (at least two labels) of at most 253 characters.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HANDLE = re.compile(rf"^(?=.{{3,253}}\Z){_LABEL}(?:\.{_LABEL})+\Z", re.I)
@@ -91,6 +92,13 @@ class BlueskyAdapter(PlatformAdapter):
 
     def claims(self, url: str) -> bool:
         return _actor(url) is not None
+
+    def is_profile(self, url: str) -> bool:
+        match = _match(url)
+        return match is not None and not (match.group("rest") or "").strip("/")
+
+    def owns_host(self, host: str) -> bool:
+        return host == PUBLIC_HOST or host.endswith("." + PUBLIC_HOST)
 
     def profile_url(self, url: str) -> str:
         actor = _actor(url)
@@ -211,6 +219,15 @@ class BlueskyAdapter(PlatformAdapter):
 
 def _actor(url: str) -> str | None:
     """The handle (lower-cased) or DID of a bsky.app profile URL; None when it is not one."""
+    match = _match(url)
+    if match is None:
+        return None
+    actor = match.group("actor")
+    return actor if _is_did(actor) else actor.lower()
+
+
+def _match(url: str) -> re.Match[str] | None:
+    """The profile path of a bsky.app URL naming a valid handle or DID, else None."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -221,11 +238,7 @@ def _actor(url: str) -> str | None:
     if match is None:
         return None
     actor = match.group("actor")
-    if _is_did(actor):
-        return actor
-    if _HANDLE.match(actor):
-        return actor.lower()
-    return None
+    return match if _is_did(actor) or _HANDLE.match(actor) else None
 
 
 def _is_did(value: Any) -> bool:

@@ -36,8 +36,11 @@ from auditor.urls import host_of
 
 #: ``/@user``, ``/@user@remote.host`` and ``/users/user`` (optionally followed by more path).
 _PROFILE_PATH = re.compile(
-    r"^/(?:@(?P<at>[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?)|users/(?P<users>[A-Za-z0-9_.\-]+))(?:/.*)?$"
+    r"^/(?:@(?P<at>[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?)|users/(?P<users>[A-Za-z0-9_.\-]+))"
+    r"(?P<rest>/.*)?$"
 )
+#: Tabs of a profile page: a link to one is a link to the profile (``/@x/123`` is a post).
+_PROFILE_TABS = frozenset({"with_replies", "media"})
 #: The account's own feeds (/@user.rss, the legacy /users/user.atom) are read as feeds.
 _FEED_SUFFIX = re.compile(r"\.(?:rss|atom|xml|json)$", re.I)
 #: Placeholder images Mastodon (``missing.png``) and Pleroma/Akkoma (``avi.png``) serve.
@@ -54,6 +57,14 @@ class MastodonAdapter(PlatformAdapter):
     def claims(self, url: str) -> bool:
         path = urlsplit(url).path
         return _PROFILE_PATH.match(path) is not None and not _FEED_SUFFIX.search(path)
+
+    def is_profile(self, url: str) -> bool:
+        path = urlsplit(url).path
+        match = _PROFILE_PATH.match(path)
+        if match is None or _FEED_SUFFIX.search(path):
+            return False
+        rest = (match.group("rest") or "").strip("/").lower()
+        return not rest or rest in _PROFILE_TABS
 
     def profile_url(self, url: str) -> str:
         parts = urlsplit(url)

@@ -57,15 +57,17 @@ from auditor.platforms.base import (
 )
 from auditor.urls import host_of, is_http_url
 
-#: The public hosts whose URLs this adapter claims.
-_HOSTS = frozenset({"t.me", "www.t.me", "telegram.me", "www.telegram.me"})
+#: The public hosts whose URLs this adapter claims (telegram.dog is another alias of t.me).
+_HOSTS = frozenset({"t.me", "www.t.me", "telegram.me", "www.telegram.me", "telegram.dog",
+                    "www.telegram.dog"})
 #: Hosts whose links are Telegram's own (other channels, bots), never a website.
-_TELEGRAM_HOSTS = frozenset({*_HOSTS, "telegram.org", "www.telegram.org", "telegram.dog",
-                             "telesco.pe", "cdn-telegram.org", "telegram-cdn.org"})
+_TELEGRAM_HOSTS = frozenset({*_HOSTS, "telegram.org", "www.telegram.org", "telesco.pe",
+                             "cdn-telegram.org", "telegram-cdn.org"})
 #: A public username: a letter, then letters, digits and underscores (Telegram: 5-32,
 #: a few older or auctioned ones are shorter).
 _NAME = r"[A-Za-z][A-Za-z0-9_]{2,31}"
-_PROFILE_PATH = re.compile(rf"^/(?:s/)?(?P<name>{_NAME})(?:/\d{{1,12}})?/?$")
+#: ``/name`` and the preview ``/s/name``; ``/name/123`` is a message of the channel.
+_PROFILE_PATH = re.compile(rf"^/(?:s/)?(?P<name>{_NAME})(?P<post>/\d{{1,12}})?/?$")
 #: First path segments that are Telegram features, not channel names.
 _RESERVED = frozenset({
     "joinchat", "addstickers", "addemoji", "addtheme", "addlist", "share", "proxy", "socks",
@@ -157,6 +159,13 @@ class TelegramAdapter(PlatformAdapter):
 
     def claims(self, url: str) -> bool:
         return _name(url) is not None
+
+    def is_profile(self, url: str) -> bool:
+        match = _match(url)
+        return match is not None and not match.group("post")
+
+    def owns_host(self, host: str) -> bool:
+        return host in _HOSTS or host.endswith((".t.me", ".telegram.me"))
 
     def profile_url(self, url: str) -> str:
         name = _name(url)
@@ -345,6 +354,12 @@ class TelegramAdapter(PlatformAdapter):
 
 def _name(url: str) -> str | None:
     """The lower-cased channel name of a t.me / telegram.me URL, None for anything else."""
+    match = _match(url)
+    return match.group("name").lower() if match is not None else None
+
+
+def _match(url: str) -> re.Match[str] | None:
+    """The channel path of a t.me URL (a message's too), None for anything else."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -352,12 +367,9 @@ def _name(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in _HOSTS:
         return None
     match = _PROFILE_PATH.match(parts.path)
-    if match is None:
+    if match is None or match.group("name").lower() in _RESERVED:
         return None
-    name = match.group("name").lower()
-    if name in _RESERVED:
-        return None
-    return name
+    return match
 
 
 def _preview_url(options: CrawlOptions, name: str) -> str:

@@ -71,6 +71,10 @@ class WalledAdapter(PlatformAdapter):
     by_hand: str = ""
     #: Name in sentences ("LinkedIn").
     label: str = ""
+    #: Tabs of a profile page (``/about``, ``/with_replies``): one of them after the
+    #: profile's path is still a link to the profile; anything else there (a post, a
+    #: photo, a video) is not.
+    profile_tabs: frozenset[str] = frozenset()
 
     # -- URLs ----------------------------------------------------------------------------
 
@@ -79,6 +83,9 @@ class WalledAdapter(PlatformAdapter):
 
     def claims_host(self, host: str) -> bool:
         """:meth:`claims` for a URL whose host is known already."""
+        return self._own_host(host)
+
+    def owns_host(self, host: str) -> bool:
         return self._own_host(host)
 
     def _own_host(self, host: str) -> bool:
@@ -98,11 +105,22 @@ class WalledAdapter(PlatformAdapter):
         raise NotImplementedError
 
     def is_profile(self, url: str) -> bool:
-        """True when ``url`` (canonical) is a profile on this network (not a post or share)."""
+        """True when ``url`` (canonical) is a profile on this network, or one of its tabs
+        (not a post, a share button or a login page without a profile in it)."""
         if not self.claims(url):
             return False
         parts = urlsplit(self.unwrap_login(url))
-        return self.profile_path(parts.path, parts.query) is not None
+        own = self.profile_path(parts.path, parts.query)
+        if own is None:
+            return False
+        given = _segments(parts.path)
+        rest = given[self.path_length(given, own):]
+        return not rest or (len(rest) == 1 and rest[0].lower() in self.profile_tabs)
+
+    def path_length(self, segments: list[str], own: str) -> int:
+        """How many of a profile URL's leading path ``segments`` name the profile whose
+        canonical path is ``own`` (the rest is a tab, a post ...)."""
+        return len(_segments(own.split("?", 1)[0]))
 
     def unwrap_login(self, url: str) -> str:
         """The profile a pasted login URL leads to; ``url`` itself when it is not one."""
@@ -264,6 +282,8 @@ class LinkedInAdapter(WalledAdapter):
                "last post date on the Posts tab, whether the About section has a website and "
                "phone, and the logo and cover image")
     _KINDS = ("company", "in", "school", "showcase")
+    profile_tabs = frozenset({"about", "posts", "jobs", "people", "life", "videos", "events",
+                              "products"})
 
     def profile_path(self, path: str, query: str) -> str | None:
         parts = _segments(path)
@@ -284,6 +304,7 @@ class XAdapter(WalledAdapter):
     _RESERVED = frozenset({"i", "home", "search", "explore", "intent", "share", "hashtag",
                            "settings", "login", "signup", "messages", "notifications", "tos",
                            "privacy", "compose", "account"})
+    profile_tabs = frozenset({"with_replies", "media", "highlights", "articles"})
 
     def profile_path(self, path: str, query: str) -> str | None:
         parts = _segments(path)
@@ -314,6 +335,8 @@ class FacebookAdapter(WalledAdapter):
                            "dialog", "plugins", "tr", "help", "policies", "privacy", "watch",
                            "marketplace", "gaming", "home.php", "search", "hashtag", "events",
                            "story.php", "photo.php", "permalink.php", "l.php", "recover"})
+    profile_tabs = frozenset({"about", "photos", "videos", "events", "reviews", "community",
+                              "reels", "services", "shop", "mentions"})
 
     def profile_path(self, path: str, query: str) -> str | None:
         parts = _segments(path)
@@ -333,6 +356,10 @@ class FacebookAdapter(WalledAdapter):
         if first in self._RESERVED or not _HANDLE.match(parts[0]):
             return None
         return f"/{first}"
+
+    def path_length(self, segments: list[str], own: str) -> int:
+        pg = 1 if segments[:1] and segments[0].lower() == "pg" and own.count("/") == 1 else 0
+        return pg + super().path_length(segments, own)
 
     def handle(self, url: str) -> str | None:
         try:
@@ -356,6 +383,7 @@ class InstagramAdapter(WalledAdapter):
                "the bio, link and profile photo")
     _RESERVED = frozenset({"p", "reel", "reels", "tv", "stories", "explore", "accounts",
                            "direct", "about", "legal", "developer", "challenge"})
+    profile_tabs = frozenset({"reels", "tagged"})
     _COUNTS = re.compile(r"([\d.,]+[KkMm]?)\s+Followers,\s*([\d.,]+[KkMm]?)\s+Following,\s*"
                          r"([\d.,]+[KkMm]?)\s+Posts")
     _QUOTED_BIO = re.compile(r'on Instagram:\s*"(.*)"\s*$', re.S)
@@ -397,12 +425,14 @@ class ThreadsAdapter(WalledAdapter):
     login_paths = ("/login",)
     by_hand = ("Threads shows little to logged-out readers: check by hand the date of the "
                "newest post, whether replies are answered, and the bio, link and photo")
+    profile_tabs = frozenset({"replies", "reposts", "media"})
 
     def profile_path(self, path: str, query: str) -> str | None:
         parts = _segments(path)
         if parts and parts[0].startswith("@") and _HANDLE.match(parts[0][1:]):
             return f"/{parts[0].lower()}"
         return None
+
 
 class TikTokAdapter(WalledAdapter):
     platform = "tiktok"
@@ -430,6 +460,8 @@ class RedditAdapter(WalledAdapter):
     by_hand = ("Reddit blocks logged-out crawlers: check by hand the date of the newest post "
                "or comment, whether the account answers in its threads, and the profile's "
                "description and avatar")
+    profile_tabs = frozenset({"about", "overview", "submitted", "comments", "new", "hot",
+                              "top", "rising"})
 
     def profile_path(self, path: str, query: str) -> str | None:
         parts = _segments(path)

@@ -5,8 +5,12 @@ organisation's ``website`` from the config. One request, the home page; the reco
 outcome ``ok`` and no items, and its ProfileFacts carry what the page says: the name,
 description, logo, e-mail addresses and phone numbers (as ProfileFields ``email`` and
 ``telephone``) and, in ``links``, every social-profile link found: schema.org
-``sameAs``, ``rel=me`` links, and ``<a href>`` links to known social networks.
+``sameAs``, ``rel=me`` links, and ``<a href>`` links to social profiles.
 :mod:`auditor.sitelinks` compares those links with the organisation's audited profiles.
+
+Which links are social profiles is not decided here: the platform adapters own that
+(:func:`auditor.platforms.is_profile_link`, each adapter's ``is_profile``). This module
+only knows the networks that have no adapter: the dead ones below, and MySpace.
 
 Dead networks. A link to a network that closed is a finding of its own; the table below
 names them with the year they closed: Hyves (2013), Posterous (2013), My Opera (2014),
@@ -22,6 +26,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from auditor import platforms as registry  # the package: read at call time (it imports us)
 from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, ProfileFacts, ProfileField, cap_text
 from auditor.platforms.base import (
     CrawlOptions,
@@ -35,7 +40,6 @@ from auditor.platforms.base import (
     outcome_for_status,
 )
 from auditor.platforms.htmlmeta import HtmlMeta, read_html_meta
-from auditor.platforms.walled import WALLED_ADAPTERS
 from auditor.urls import BadURL, canonicalise, host_of
 
 #: Networks that closed: host -> (name, year it closed).
@@ -54,13 +58,7 @@ DEAD_NETWORKS: Mapping[str, tuple[str, int]] = {
 _DEAD_DOMAINS = tuple(DEAD_NETWORKS)
 #: At most this many social links are kept from one page.
 MAX_SOCIAL_LINKS = 200
-_MASTODON_LIKE = re.compile(r"^/@[A-Za-z0-9_.\-]{1,100}(@[A-Za-z0-9.\-]{1,200})?/?$")
-_BLUESKY = re.compile(r"^/profile/[A-Za-z0-9.:_\-]{1,300}/?$")
-_YOUTUBE = re.compile(r"^/(@[^/]{1,100}|channel/UC[A-Za-z0-9_\-]{10,40}|c/[^/]{1,100}|"
-                      r"user/[^/]{1,100})/?$")
-_TELEGRAM = re.compile(r"^/(s/)?[A-Za-z][A-Za-z0-9_]{3,64}/?$")
-_TELEGRAM_RESERVED = frozenset({"share", "joinchat", "addstickers", "proxy", "socks",
-                                "iv", "login"})
+#: MySpace still runs but has no adapter: a profile is ``myspace.com/<name>``.
 _MYSPACE = re.compile(r"^/[A-Za-z0-9_.\-]{1,100}/?$")
 
 
@@ -81,7 +79,9 @@ def social_network(url: str) -> str | None:
     """The network ``url`` is a profile on ("mastodon", "x", "hyves", ...), or None.
 
     Only profile addresses count: share buttons, single videos and the networks' own
-    help pages are not links to the organisation's profile.
+    help pages are not links to the organisation's profile. For every platform with an
+    adapter this is :func:`auditor.platforms.is_profile_link`; on top of it come the
+    networks without one (the dead ones, MySpace).
     """
     try:
         canonical = canonicalise(url)
@@ -94,26 +94,12 @@ def _network_of(canonical: str) -> str | None:
     """:func:`social_network` of a URL that is canonical already."""
     parts = urlsplit(canonical)
     host = parts.hostname or ""
-    path = parts.path
     domain = _host_in(host, _DEAD_DOMAINS)
     if domain is not None:
         return DEAD_NETWORKS[domain][0].lower()
-    for adapter in WALLED_ADAPTERS:
-        if adapter.claims_host(host):
-            return adapter.platform if adapter.is_profile(canonical) else None
-    if _host_in(host, ("bsky.app",)):
-        return "bluesky" if _BLUESKY.match(path) else None
-    if _host_in(host, ("youtube.com",)):
-        return "youtube" if _YOUTUBE.match(path) else None
-    if _host_in(host, ("t.me", "telegram.me", "telegram.dog")):
-        name = path.strip("/").removeprefix("s/").lower()
-        return ("telegram" if _TELEGRAM.match(path) and name not in _TELEGRAM_RESERVED
-                else None)
     if _host_in(host, ("myspace.com",)):
-        return "myspace" if _MYSPACE.match(path) else None
-    if _MASTODON_LIKE.match(path):
-        return "mastodon"
-    return None
+        return "myspace" if _MYSPACE.match(parts.path) else None
+    return registry.is_profile_link(canonical, canonical=True)
 
 
 def social_links(meta: HtmlMeta, page_url: str) -> tuple[str, ...]:

@@ -97,8 +97,13 @@ _CHANNEL_ID_IN = re.compile(r"/channel/(UC[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])")
 #: ``/@handle``, ``/channel/UC…``, ``/c/name`` and ``/user/name``, then any tab (/videos ...).
 _PROFILE_PATH = re.compile(
     r"^/(?:(?P<handle>@[^/@]+)|channel/(?P<channel>UC[A-Za-z0-9_-]{22})"
-    r"|(?P<kind>c|user)/(?P<name>[^/]+))(?:/.*)?$"
+    r"|(?P<kind>c|user)/(?P<name>[^/]+))(?P<rest>/.*)?$"
 )
+#: Tabs of a channel page: a link to one is a link to the channel. Anything else under the
+#: channel's path (``/@x/live`` is a video, ``/@x/search?query=`` a search) is not.
+_CHANNEL_TABS = frozenset({"featured", "videos", "shorts", "streams", "playlists", "community",
+                           "posts", "about", "channels", "podcasts", "releases", "courses",
+                           "store"})
 _INITIAL_DATA = re.compile(
     r"""(?:\bvar\s+ytInitialData|window\s*\[\s*["']ytInitialData["']\s*\]|\bytInitialData)"""
     r"""\s*=\s*""")
@@ -127,14 +132,7 @@ _NS = {
 
 def channel_path(url: str) -> str | None:
     """The channel's own path (``/@x``, ``/channel/UC…``, ``/c/x``, ``/user/x``) or None."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in \
-            YOUTUBE_HOSTS or parts.port not in (None, 80, 443):
-        return None
-    match = _PROFILE_PATH.match(parts.path)
+    match = _channel_match(url)
     if match is None:
         return None
     if match.group("handle"):
@@ -142,6 +140,27 @@ def channel_path(url: str) -> str | None:
     if match.group("channel"):
         return "/channel/" + match.group("channel")
     return f"/{match.group('kind')}/{match.group('name')}"
+
+
+def is_channel_url(url: str) -> bool:
+    """True when ``url`` is a channel page or one of its tabs (not a video, not a search)."""
+    match = _channel_match(url)
+    if match is None:
+        return False
+    rest = (match.group("rest") or "").strip("/").lower()
+    return not rest or rest in _CHANNEL_TABS
+
+
+def _channel_match(url: str) -> re.Match[str] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in \
+            YOUTUBE_HOSTS or port not in (None, 80, 443):
+        return None
+    return _PROFILE_PATH.match(parts.path)
 
 
 def unwrap_redirect(url: str) -> str:
@@ -665,6 +684,14 @@ class YouTubeAdapter(PlatformAdapter):
 
     def claims(self, url: str) -> bool:
         return channel_path(url) is not None
+
+    def is_profile(self, url: str) -> bool:
+        return is_channel_url(url)
+
+    def owns_host(self, host: str) -> bool:
+        # YouTube Music, the short links and any other *.youtube.com are YouTube's, though
+        # only YOUTUBE_HOSTS serve the channel pages this adapter reads.
+        return host in ("youtube.com", "youtu.be") or host.endswith(".youtube.com")
 
     def profile_url(self, url: str) -> str:
         path = channel_path(url)
