@@ -13,10 +13,11 @@ What the API shows, and the choices made:
 - Reposts (``reason`` ``app.bsky.feed.defs#reasonRepost``) are dated when the account
   reposted (the reason's ``indexedAt``); own posts by ``record.createdAt``, or by
   ``indexedAt`` when that is earlier (a client can write any ``createdAt``; the AppView
-  sorts by the earlier of the two). Pinned posts (``reasonPin``, asked for with
-  ``includePins=true``, and named by the profile's ``pinnedPost``) count by their own
-  date and are merged with their second appearance in the timeline; items are
-  deduplicated by their ``at://`` URI.
+  sorts by the earlier of the two); a post so dated before Bluesky existed or more than a
+  day after the fetch is skipped, with a note (``earliest_post``). Pinned posts
+  (``reasonPin``, asked for with ``includePins=true``, and named by the profile's
+  ``pinnedPost``) count by their own date and are merged with their second appearance in
+  the timeline; items are deduplicated by their ``at://`` URI.
 - A profile without an avatar or banner has none: ``avatar_url``/``banner_url`` are None
   and ``*_is_default`` False (the check is false, not unknown). An absent
   ``description`` or ``displayName`` is observably empty (""). Bluesky profiles have no
@@ -33,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -47,8 +48,10 @@ from auditor.models import (
     cap_text,
 )
 from auditor.platforms.base import (
+    EARLIEST_POST,
     CrawlOptions,
     CrawlState,
+    DateSieve,
     Fetch,
     Next,
     Page,
@@ -81,14 +84,20 @@ _MAX_CURSOR_CHARS = 1000
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.I)
 _BARE_WWW = re.compile(r"(?<![@\w./:-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>\"'`]*)?", re.I)
 _TRAILING = ".,;:!?)]}'\"»”’"
-#: Earlier dates are a client's mistake (imported archives can be older than Bluesky).
-_EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 
 
 class BlueskyAdapter(PlatformAdapter):
     platform = "bluesky"
     replies_observable = True
     unobservable: Mapping[str, str] = {}
+    #: The network opened to its first users in November 2022. A record's ``createdAt`` is
+    #: written by the client and can be backdated (tools that import an archive from
+    #: another network keep the old dates; the AppView sorts such posts by them and shows
+    #: them as archived): a post dated earlier is not activity on Bluesky then, and is
+    #: skipped with a note. No real sample loses a post: the earliest post ``createdAt``
+    #: in sample_pages/bluesky and the shared real cases is 2023-04-28, the earliest date
+    #: of any kind 2022-11-17 (an account's ``createdAt``).
+    earliest_post = datetime(2022, 11, 1, tzinfo=UTC)
 
     def claims(self, url: str) -> bool:
         return _actor(url) is not None
@@ -178,11 +187,12 @@ class BlueskyAdapter(PlatformAdapter):
             return self.record(state.target, outcome, detail, fetched_at=data["fetched_at"],
                                profile=data["facts"])
         feed = body["feed"]
-        items, skipped = feed_items(feed[:_MAX_FEED_ITEMS], data["did"],
-                                    latest=page.fetched_at + timedelta(days=1))
+        dates = DateSieve(fetched_at=page.fetched_at, earliest=self.earliest_post)
+        items, skipped = feed_items(feed[:_MAX_FEED_ITEMS], data["did"], dates=dates)
         notes = tuple(data["notes"])
         if skipped:
             notes = (*notes, f"feed page {number}: {skipped} unreadable item(s) skipped")
+        notes = (*notes, *dates.notes(prefix=f"feed page {number}: "))
         state = state.with_data("feed", items=(*data["items"], *items), pages=number,
                                 notes=notes)
         cursor = body.get("cursor")
@@ -377,19 +387,20 @@ def text_links(text: str) -> list[str]:
 
 
 def feed_items(feed: list[Any], did: str, *,
-               latest: datetime | None = None) -> tuple[list[Item], int]:
+               dates: DateSieve | None = None) -> tuple[list[Item], int]:
     """Items from ``getAuthorFeed``'s ``feed`` and how many entries could not be read.
 
-    ``did`` is the account's own DID. Entries dated after ``latest`` are unreadable.
+    ``did`` is the account's own DID. Entries whose date ``dates`` refuses (before
+    Bluesky, or after the fetch) are left out and counted there.
     """
     items: list[Item] = []
     skipped = 0
     for entry in feed:
         item = feed_item(entry, did)
-        if item is None or (latest is not None and item.published_at > latest):
+        if item is None:
             skipped += 1
-            continue
-        items.append(item)
+        elif dates is None or dates.keep(item.published_at):
+            items.append(item)
     return items, skipped
 
 
@@ -414,7 +425,7 @@ def feed_item(entry: Any, did: str) -> Item | None:
     reason = entry.get("reason") if isinstance(entry.get("reason"), dict) else {}
     reason_type = reason.get("$type")
     if reason_type == _REPOST:
-        published = parse_time(reason.get("indexedAt"))
+        published = _iso_time(reason.get("indexedAt"))
         if published is None:
             return None
         repost_uri = reason.get("uri")
@@ -503,17 +514,24 @@ def dedupe(items: tuple[Item, ...] | list[Item], *,
 
 
 def parse_time(value: Any) -> datetime | None:
-    """An AT Protocol datetime ('2025-07-02T11:30:50.192Z', offsets, microseconds) in UTC."""
+    """An AT Protocol datetime ('2025-07-02T11:30:50.192Z', offsets, microseconds) in UTC;
+    None before 1995 (a profile's dates; posts are judged by ``DateSieve``)."""
     if not isinstance(value, str) or len(value) < 10:
         return None
     parsed = parse_iso_time(value)
-    return parsed if parsed is not None and parsed >= _EARLIEST else None
+    return parsed if parsed is not None and parsed >= EARLIEST_POST else None
 
 
 def _own_date(created: Any, indexed: Any) -> datetime | None:
-    """The earlier of createdAt and indexedAt (a client can write any createdAt)."""
-    dates = [d for d in (parse_time(created), parse_time(indexed)) if d is not None]
+    """The earlier of createdAt and indexedAt (a client can write any createdAt; the
+    AppView sorts by the earlier). Not floored here: a backdated createdAt stays the
+    post's date, for :class:`DateSieve` to refuse."""
+    dates = [d for d in (_iso_time(created), _iso_time(indexed)) if d is not None]
     return min(dates) if dates else None
+
+
+def _iso_time(value: Any) -> datetime | None:
+    return parse_iso_time(value) if isinstance(value, str) and len(value) >= 10 else None
 
 
 def _count(value: Any) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -22,6 +22,7 @@ from auditor.models import (
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
+    DateSieve,
     Fetch,
     Next,
     Page,
@@ -53,6 +54,10 @@ class MastodonAdapter(PlatformAdapter):
     platform = "mastodon"
     replies_observable = True
     unobservable: Mapping[str, str] = {}
+    #: Mastodon itself dates from 2016, but the servers that answer its API (Pleroma,
+    #: Akkoma, GoToSocial, Friendica ...) can carry posts imported from older fediverse
+    #: software (GNU social and StatusNet, identi.ca from 2008): 2008, not 2016.
+    earliest_post = datetime(2008, 1, 1, tzinfo=UTC)
 
     def claims(self, url: str) -> bool:
         path = urlsplit(url).path
@@ -156,10 +161,13 @@ class MastodonAdapter(PlatformAdapter):
                                     note=f"statuses page {data['pages'] + 1}: unexpected answer")
             return self.record(target, "error", "statuses: unexpected answer",
                                fetched_at=data["fetched_at"], profile=data["facts"])
-        items, skipped = _items(statuses[:_MAX_ITEMS_PER_PAGE], data["account_id"])
+        dates = DateSieve(fetched_at=page.fetched_at, earliest=self.earliest_post,
+                          noun="status(es)")
+        items, skipped = _items(statuses[:_MAX_ITEMS_PER_PAGE], data["account_id"], dates)
         notes = data["notes"]
         if skipped:
             notes = (*notes, f"{skipped} unreadable status(es) skipped")
+        notes = (*notes, *dates.notes())
         all_items = (*data["items"], *items)
         pages = data["pages"] + 1
         state = state.with_data("statuses", items=all_items, pages=pages, notes=notes)
@@ -288,7 +296,10 @@ def _profile_facts(account: Mapping[str, Any]) -> ProfileFacts:
     )
 
 
-def _items(statuses: list[Any], account_id: str) -> tuple[list[Item], int]:
+def _items(statuses: list[Any], account_id: str,
+           dates: DateSieve | None = None) -> tuple[list[Item], int]:
+    """Items of a statuses page and how many statuses were unreadable; a status whose
+    date ``dates`` refuses is left out and counted there."""
     items: list[Item] = []
     skipped = 0
     for status in statuses:
@@ -298,6 +309,8 @@ def _items(statuses: list[Any], account_id: str) -> tuple[list[Item], int]:
         published = _parse_time(status.get("created_at"))
         if published is None or status.get("id") is None:
             skipped += 1
+            continue
+        if dates is not None and not dates.keep(published):
             continue
         reply_to = status.get("in_reply_to_account_id")
         if isinstance(status.get("reblog"), dict):

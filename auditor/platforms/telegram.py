@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -43,6 +43,7 @@ from auditor.models import (
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
+    DateSieve,
     Failure,
     Fetch,
     Next,
@@ -54,6 +55,7 @@ from auditor.platforms.base import (
     outcome_for_failure,
     outcome_for_status,
     parse_iso_time,
+    plausible_time,
 )
 from auditor.urls import host_of, is_http_url
 
@@ -156,6 +158,8 @@ class TelegramAdapter(PlatformAdapter):
     platform = "telegram"
     replies_observable = False
     unobservable: Mapping[str, str] = {"banner": "Telegram channels have no banner image"}
+    #: Telegram opened in August 2013.
+    earliest_post = datetime(2013, 8, 1, tzinfo=UTC)
 
     def claims(self, url: str) -> bool:
         return _name(url) is not None
@@ -308,15 +312,20 @@ class TelegramAdapter(PlatformAdapter):
             shown = ", ".join(f"{v} {k}" for k, v in parsed.counters.items())
             notes = (*notes, f"channel counters: {shown}")
         seen = {item.id for item in data["items"]}
+        sieve = DateSieve(fetched_at=page.fetched_at, earliest=self.earliest_post,
+                          noun="message(s)")
         new_items = [item for item in _items(parsed.messages, state.target.url)
-                     if item.id not in seen]
+                     if item.id not in seen and sieve.keep(item.published_at)]
+        notes = (*notes, *sieve.notes())
         pages = data["pages"] + 1
         state = state.with_data(
             "preview", items=(*data["items"], *new_items), pages=pages, notes=notes,
             facts=facts, fetched_at=data["fetched_at"] or page.fetched_at)
         if not parsed.messages or not parsed.has_older:
             return self._finish(state, exhausted=True)
-        dates = [m.published_at for m in parsed.messages if m.published_at is not None]
+        dates = [d for d in (plausible_time(m.published_at, fetched_at=page.fetched_at,
+                                            earliest=self.earliest_post)
+                             for m in parsed.messages) if d is not None]
         if dates and min(dates) < state.options.window_start:
             return self._finish(state, exhausted=False)
         oldest_id = min(m.id for m in parsed.messages)

@@ -31,7 +31,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -50,6 +50,7 @@ from auditor.models import (
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
+    DateSieve,
     Failure,
     Fetch,
     Next,
@@ -77,9 +78,6 @@ MAX_FEED_BYTES = 2 * 1024 * 1024
 #: Nodes visited at most when walking ytInitialData for links and images.
 MAX_WALK_NODES = 200_000
 MAX_LINKS = 30
-#: Entries dated more than this after the fetch are clock errors or premieres: skipped.
-FUTURE_SLACK = timedelta(days=1)
-EARLIEST = datetime(2005, 1, 1, tzinfo=UTC)  # YouTube opened in 2005
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 FEED_ACCEPT = "application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 #: Alert texts are localised: ask for English so that they can be classified.
@@ -585,8 +583,13 @@ class Uploads:
     notes: tuple[str, ...] = ()
 
 
-def read_uploads_feed(body: bytes, *, fetched_at: datetime) -> Uploads | str:
-    """The uploads in a ``videos.xml`` body, newest first; a reason string when unreadable."""
+def read_uploads_feed(body: bytes, *, fetched_at: datetime,
+                      earliest: datetime | None = None) -> Uploads | str:
+    """The uploads in a ``videos.xml`` body, newest first; a reason string when unreadable.
+
+    Uploads dated before ``earliest`` (default: :attr:`YouTubeAdapter.earliest_post`) or
+    more than a day after ``fetched_at`` (clock errors, premieres) are skipped, with a note.
+    """
     if not body.strip():
         return "empty answer"
     if len(body) > MAX_FEED_BYTES:
@@ -604,20 +607,19 @@ def read_uploads_feed(body: bytes, *, fetched_at: datetime) -> Uploads | str:
         return f"not an Atom feed (root element {cap_text(root.tag, 80)})"
     entries = root.findall("atom:entry", _NS)
     items: list[Item] = []
-    skipped = future = 0
+    skipped = 0
+    dates = DateSieve(fetched_at=fetched_at, noun="upload(s)",
+                      earliest=YouTubeAdapter.earliest_post if earliest is None else earliest)
     for entry in entries[:100]:
         item = _item(entry)
         if item is None:
             skipped += 1
-        elif item.published_at > fetched_at + FUTURE_SLACK:
-            future += 1
-        else:
+        elif dates.keep(item.published_at):
             items.append(item)
     notes: list[str] = []
     if skipped:
         notes.append(f"{skipped} unreadable feed entr{'y' if skipped == 1 else 'ies'} skipped")
-    if future:
-        notes.append(f"{future} upload(s) dated after the fetch skipped (premieres?)")
+    notes.extend(dates.notes())
     channel_id = (root.findtext("yt:channelId", None, _NS) or "").strip()
     title = root.findtext("atom:title", None, _NS)
     return Uploads(
@@ -634,7 +636,7 @@ def _item(entry: ET.Element) -> Item | None:
     if not video_id:
         raw_id = (entry.findtext("atom:id", None, _NS) or "").strip()
         video_id = raw_id.removeprefix("yt:video:") if raw_id.startswith("yt:video:") else ""
-    published = _parse_time(entry.findtext("atom:published", None, _NS))
+    published = parse_iso_time(entry.findtext("atom:published", None, _NS))
     if not video_id or published is None:
         return None
     url = None
@@ -668,11 +670,6 @@ def _item(entry: ET.Element) -> Item | None:
     )
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    parsed = parse_iso_time(value)
-    return parsed if parsed is not None and parsed >= EARLIEST else None
-
-
 # -- the adapter -----------------------------------------------------------------------
 
 
@@ -681,6 +678,8 @@ class YouTubeAdapter(PlatformAdapter):
     replies_observable = False
     #: Contact is made unobservable per record, only when nothing on the page shows one.
     unobservable: Mapping[str, str] = {}
+    #: The first video went up on 23 April 2005.
+    earliest_post = datetime(2005, 4, 1, tzinfo=UTC)
 
     def claims(self, url: str) -> bool:
         return channel_path(url) is not None
@@ -800,8 +799,8 @@ class YouTubeAdapter(PlatformAdapter):
         if ended is not None:
             return self._record(target, ended[0], f"uploads feed: {ended[1]}", notes=notes,
                                 **common)
-        uploads = read_uploads_feed(page.body, fetched_at=max(page.fetched_at,
-                                                              state.options.as_of))
+        uploads = read_uploads_feed(page.body, earliest=self.earliest_post,
+                                    fetched_at=max(page.fetched_at, state.options.as_of))
         if isinstance(uploads, str):
             if _CAPTCHA.search(page.body[:65536].decode("utf-8", errors="replace")):
                 return self._record(target, "blocked", "uploads feed: a captcha page",
