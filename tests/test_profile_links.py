@@ -220,6 +220,7 @@ def _code_strings(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("module", ["auditor/platforms/website.py",
                                     "auditor/platforms/htmlmeta.py",
+                                    "auditor/platforms/jsonld.py",
                                     "auditor/sitelinks.py"])
 def test_no_copy_of_a_platforms_hosts_outside_its_adapter(module: str) -> None:
     path = REPO / module
