@@ -5,44 +5,40 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
-import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import fields, replace
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from auditor import __version__, history_cli
-from auditor.audit import AuditResult, judge_audit
-from auditor.changes import changes_since_last
+from auditor.audit import AuditResult
 from auditor.config import (
     AuditConfig,
     ConfigError,
-    ProfileEntry,
     config_from_urls,
     load_config,
     parse_as_of,
 )
-from auditor.crawl import Finished, crawl_command, read_records, run_crawl
-from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
 from auditor.replay import ReplayError, ReplayStore
-from auditor.report.format import POSTS_SHOWN
 from auditor.resources import sample_pages_dir
-from auditor.spool import OrganisationSpool, RecordIndex
+from auditor.service import (
+    EXIT_CUT_SHORT,
+    EXIT_FLAGGED,
+    EXIT_OK,
+    EXIT_USAGE,
+    FORMATS,
+    RUN_STATE,
+    AuditProblem,
+    AuditRequest,
+    AuditRun,
+    read_run_state,
+    run_audit,
+    temporary_out,
+)
 from auditor.verdicts import FLAG_CODES
 
-EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
-FORMATS = ("html", "json", "csv", "md")
-#: In --out: what run the records belong to, so --resume can continue only the same one.
-RUN_STATE = "run.json"
-#: In --out: the config of the profiles still to crawl, written by --resume.
-RESUME_CONFIG = "resume.toml"
 
 
 class UsageProblem(Exception):
@@ -121,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in history_cli.COMMANDS:
             return history_cli.run_command(args)
         return cmd_check(args)
-    except UsageProblem as exc:
+    except (UsageProblem, AuditProblem) as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ConfigError as exc:
@@ -140,80 +136,35 @@ def cmd_audit(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args.fail_on)
     _check_replay(args.replay)
     digest = _config_digest(args.config)
-    resume = bool(getattr(args, "resume", False))
-    if resume:
+    if args.resume:
         as_of = _resumable_as_of(args.out, digest, args.as_of, config)
     else:
         as_of = _as_of(args.as_of, config)
     if args.record is not None:
         _writable_folder(args.record, "--record")
-    out = _writable_folder(args.out)
-    records = out / "records.jsonl"
-    listed = [entry.url for entry in config.profiles()]
-    total = len(listed)
-    crawl_config: Path | None = args.config
-    if resume:
-        done = {record.url for record in read_records(records)}  # readable lines only
-        todo = [entry for entry in (*config.profiles(), *config.websites())
-                if entry.url not in done]
-        crawl_config = _write_resume_config(config, todo, out) if todo else None
-        left = sum(1 for url in listed if url not in done)
-        print(f"Resuming: {total - left} of {total} profile(s) already done, "
-              f"{left} to crawl.", file=sys.stderr)
-    _write_run_state(out, args.config, digest, as_of, completed=False)
-    db = None if getattr(args, "no_history", False) else getattr(args, "db_path", None)
-    if db is None and not getattr(args, "no_history", False):
-        db = history_cli.resolve_db_path(getattr(args, "db", None), config)
-    started_at = datetime.now(UTC)
-    run_id = None
-    if db is not None:
-        try:
-            run_id = history_cli.begin_run(db, config, started_at=started_at, as_of=as_of)
-        except HistoryError as exc:
-            raise UsageProblem(f"--db: {exc}") from None
-    if not resume:
-        (out / "crawl.log").write_text("", encoding="utf-8")
-    print(f"Auditing {total} profile(s) of {len(config.organisations)} organisation(s) "
-          f"as of {as_of.date().isoformat()}…", file=sys.stderr)
-    started = time.monotonic()
-    completed = True
-    if crawl_config is not None:
-        command = crawl_command(config=crawl_config, records=records, as_of=as_of,
-                                log_file=out / "crawl.log", replay=args.replay,
-                                record=args.record, settings=_settings(args.settings))
-        run = run_crawl(command, records, progress=_progress_printer(listed), resume=resume)
-        completed = run.completed
-        if run.returncode != 0 and not run.interrupted:
-            _print_log_tail(out / "crawl.log")
-    # Records are read one organisation at a time and judged organisations wait on disk:
-    # memory does not grow with the list (docs/performance.md).
-    with OrganisationSpool(out, posts_with_text=POSTS_SHOWN) as spool:
-        result = judge_audit(config, RecordIndex(records), as_of=as_of,
-                             generated_at=datetime.now(UTC), lang=getattr(args, "lang", "en"),
-                             into=spool)
-        if db is not None:
-            result = replace(result, since=changes_since_last(db, result,
-                                                               config_path=config.path))
-            history_cli.store_run(db, config, result,
-                                  completed=completed and not result.missing,
-                                  started_at=started_at, run_id=run_id)
-        written = write_reports(result, out, formats)
-        flagged, raised = 0, set[str]()
-        for profile in result.profiles():
-            flagged += bool(profile.flags)
-            raised.update(flag.code for flag in profile.flags)
-    elapsed = time.monotonic() - started
-    print(f"{total} profile(s) audited in {elapsed:.1f} s, {flagged} with flags. "
-          f"Reports: {', '.join(str(p) for p in written)}", file=sys.stderr)
-    if not completed or result.missing:
-        print(f"auditor: the crawl was cut short ({result.missing} profile(s) not finished; "
-              f"see {out / 'crawl.log'}); rerun with --resume to crawl only those: "
-              f"auditor audit {args.config} --out {out} --resume", file=sys.stderr)
+    db = None if args.no_history else history_cli.resolve_db_path(args.db, config)
+    request = AuditRequest(
+        config=config, out=_writable_folder(args.out), as_of=as_of, formats=tuple(formats),
+        lang=args.lang, replay=args.replay, record=args.record,
+        settings=tuple(_settings(args.settings)), resume=args.resume, db=db,
+        config_digest=digest)
+    return _finish(request, run_audit(request), fail_on, resume_hint=(
+        f"auditor audit {args.config} --out {args.out} --resume"))
+
+
+def _finish(request: AuditRequest, run: AuditRun, fail_on: set[str], *,
+            resume_hint: str) -> int:
+    """The closing lines on stderr, and the exit code."""
+    print(f"{run.profiles} profile(s) audited in {run.elapsed:.1f} s, {run.flagged} with "
+          f"flags. Reports: {', '.join(str(p) for p in run.written)}", file=sys.stderr)
+    if run.cut_short:
+        print(f"auditor: the crawl was cut short ({run.missing} profile(s) not finished; "
+              f"see {request.out / 'crawl.log'}); rerun with --resume to crawl only those: "
+              f"{resume_hint}", file=sys.stderr)
         return EXIT_CUT_SHORT
-    _write_run_state(out, args.config, digest, as_of, completed=True)
-    if raised & fail_on:
-        print(f"auditor: flags raised that --fail-on names: {', '.join(sorted(raised & fail_on))}",
-              file=sys.stderr)
+    if run.raised & fail_on:
+        print("auditor: flags raised that --fail-on names: "
+              f"{', '.join(sorted(run.raised & fail_on))}", file=sys.stderr)
         return EXIT_FLAGGED
     return EXIT_OK
 
@@ -227,34 +178,19 @@ def _config_digest(path: Path) -> str:
         raise UsageProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def _write_run_state(out: Path, config: Path, digest: str, as_of: datetime, *,
-                     completed: bool) -> None:
-    """``run.json``: which config and audit date the records in ``out`` belong to."""
-    state = {"config": str(config.resolve()), "config_sha256": digest,
-             "as_of": as_of.isoformat(), "completed": completed}
-    path = out / RUN_STATE
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UsageProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
-
-
 def _resumable_as_of(out: Path, digest: str, as_of_arg: str | None,
                      config: AuditConfig) -> datetime:
     """The audit date of the interrupted run in ``out``; UsageProblem when it cannot go on."""
-    path = out / RUN_STATE
     again = "run without --resume to start a new audit"
+    state = read_run_state(out)
+    if state is None:
+        raise UsageProblem(f"--resume: nothing to resume in {out} (no {RUN_STATE} from an "
+                           f"earlier audit); {again}")
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
         stored_digest, stored_as_of = state["config_sha256"], parse_as_of(state["as_of"])
         finished = bool(state.get("completed"))
-    except FileNotFoundError:
-        raise UsageProblem(f"--resume: nothing to resume in {out} (no {RUN_STATE} from an "
-                           f"earlier audit); {again}") from None
-    except (OSError, ValueError, KeyError, TypeError):
-        raise UsageProblem(f"--resume: {path} cannot be read; {again}") from None
+    except (ValueError, KeyError, TypeError):
+        raise UsageProblem(f"--resume: {out / RUN_STATE} cannot be read; {again}") from None
     if stored_digest != digest:
         raise UsageProblem(f"--resume: the audit in {out} was made with another config "
                            f"({state.get('config')}), or the config changed since; {again}")
@@ -268,75 +204,16 @@ def _resumable_as_of(out: Path, digest: str, as_of_arg: str | None,
     return stored_as_of
 
 
-def _write_resume_config(config: AuditConfig, todo: Sequence[ProfileEntry], out: Path) -> Path:
-    """A config of only the profiles (and websites) still to crawl, as TOML in ``out``.
-
-    Organisations keep their name and role, profiles their URL as first written, so the
-    new records read exactly as the interrupted run's would have.
-    """
-    wanted = {entry.url for entry in todo}
-    lines = ["# Written by auditor audit --resume: the profiles the interrupted run did not",
-             "# finish. The audit itself still reads the original config.", "", "[audit]"]
-    lines += _toml_table(config.audit)
-    lines += ["", "[thresholds]", *_toml_table(config.thresholds)]
-    if config.endpoints:
-        lines += ["", "[endpoints]"]
-        lines += [f"{_toml_key(name)} = {_toml_value(url)}"
-                  for name, url in config.endpoints.items()]
-    for organisation in config.organisations:
-        profiles = [entry for entry in organisation.profiles if entry.url in wanted]
-        website = organisation.website if organisation.website in wanted else None
-        if website and not profiles and organisation.profiles:
-            # A config needs a profile per organisation: re-read one to reach the website.
-            profiles = [organisation.profiles[0]]
-        if not profiles:
-            continue
-        lines += ["", "[[organisation]]", f"name = {_toml_value(organisation.name)}",
-                  f"role = {_toml_value(organisation.role)}"]
-        if website:
-            lines.append(f"website = {_toml_value(website)}")
-        lines.append("profiles = [")
-        lines += [f"  {_toml_value(entry.source_url)}," for entry in profiles]
-        lines.append("]")
-    path = out / RESUME_CONFIG
-    try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise UsageProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
-    return path
-
-
-def _toml_table(settings: Any) -> list[str]:
-    return [f"{field.name} = {_toml_value(getattr(settings, field.name))}"
-            for field in fields(settings) if getattr(settings, field.name) is not None]
-
-
-def _toml_key(name: str) -> str:
-    return name if name.replace("_", "").replace("-", "").isalnum() else _toml_value(name)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, datetime):
-        return json.dumps(value.isoformat())
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    # A JSON string is a valid TOML basic string.
-    return json.dumps(str(value), ensure_ascii=False)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     """The bundled demo, found inside the installed package as well as in a checkout."""
     samples = sample_pages_dir()
-    demo_args = argparse.Namespace(
-        config=samples / "demo.toml", out=args.out, as_of=None, replay=samples, record=None,
-        format=",".join(FORMATS), fail_on="", settings=[], resume=False, no_history=False,
-        db=None, db_path=args.out / "demo.history.sqlite", lang=args.lang,
-    )
-    return cmd_audit(demo_args)
+    config = load_config(samples / "demo.toml")
+    _print_warnings(config)
+    out = _writable_folder(args.out)
+    request = AuditRequest(config=config, out=out, as_of=_as_of(None, config),
+                           lang=args.lang, replay=samples,
+                           db=out / "demo.history.sqlite")
+    return _finish(request, run_audit(request), set(), resume_hint="auditor demo")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -347,45 +224,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     _print_warnings(config)
     as_of = _as_of(args.as_of, config)
     _check_replay(args.replay)
-    with tempfile.TemporaryDirectory(prefix="auditor-check-") as tmp:
-        work = Path(tmp)
-        records = work / "records.jsonl"
-        command = crawl_command(config=None, urls=[p.url for p in config.profiles()],
-                                records=records, as_of=as_of, log_file=work / "crawl.log",
-                                replay=args.replay, settings=_settings(args.settings))
-        run = run_crawl(command, records)
-        result = judge_audit(config, read_records(records), as_of=as_of,
-                             generated_at=datetime.now(UTC), lang=args.lang)
-        if run.returncode != 0 and not run.interrupted:
-            _print_log_tail(work / "crawl.log")
-    if args.json:
-        print(json.dumps(report_data(result), ensure_ascii=False, indent=2))
-    else:
-        print(render_brief(result))
-    return EXIT_CUT_SHORT if (not run.completed or result.missing) else EXIT_OK
+    printed: list[str] = []
+
+    def present(result: AuditResult) -> None:
+        if args.json:
+            printed.append(json.dumps(report_data(result), ensure_ascii=False, indent=2))
+        else:
+            printed.append(render_brief(result))
+
+    with temporary_out() as work:
+        request = AuditRequest(config=config, out=work, as_of=as_of, formats=(),
+                               lang=args.lang, replay=args.replay,
+                               settings=tuple(_settings(args.settings)), progress=False)
+        run = run_audit(request, present=present)
+    print("\n".join(printed))
+    return EXIT_CUT_SHORT if run.cut_short else EXIT_OK
 
 
 def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> list[Path]:
     """Write the chosen reports into ``out``; return their paths."""
-    written: list[Path] = []
-    for name in formats:
-        path = out / f"report.{name}"
-        # Each writer is imported only when asked for: a JSON-only run needs no Jinja2.
-        if name == "json":
-            from auditor.report.json_report import write_json
-            write_json(result, path)
-        elif name == "html":
-            from auditor.report.html import write_html
-            write_html(result, path)
-        elif name == "csv":
-            from auditor.report.csv_report import write_csv
-            write_csv(result, path)
-        elif name == "md":
-            from auditor.report import write_atomic
-            from auditor.report.brief import render_brief
-            write_atomic(path, render_brief(result) + "\n")
-        written.append(path)
-    return written
+    from auditor import service
+
+    return service.write_reports(result, out, formats)
 
 
 def _settings(values: Sequence[str]) -> list[str]:
@@ -394,60 +254,6 @@ def _settings(values: Sequence[str]) -> list[str]:
         if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
             raise UsageProblem(f"-s: expected NAME=VALUE, got {value!r}")
     return list(values)
-
-
-def _progress_printer(listed: Sequence[str]) -> Callable[[list[Finished]], None]:
-    """Progress on stderr: profiles done out of total, and how many did not read as ok.
-
-    One updating line on a terminal; otherwise a plain line per 10% of the profiles.
-    Records of anything not listed (an organisation's website) are not counted.
-    """
-    interactive = sys.stderr.isatty()
-    wanted = set(listed)
-    total = len(wanted)
-    done: set[str] = set()
-    not_ok: dict[str, str] = {}
-    shown = {"step": -1}
-
-    def line() -> str:
-        text = f"{len(done)}/{total} profiles done"
-        if not_ok:
-            counts = Counter(not_ok.values())
-            text += f", {len(not_ok)} not ok (" + ", ".join(
-                f"{count} {outcome}" for outcome, count in sorted(counts.items())) + ")"
-        return text
-
-    def show(finished: list[Finished]) -> None:
-        for record in finished:
-            if record.url not in wanted:
-                continue
-            done.add(record.url)
-            if record.outcome == "ok":
-                not_ok.pop(record.url, None)
-            else:
-                not_ok[record.url] = record.outcome
-        if interactive:
-            print(f"\r\033[K  {line()}", end="", file=sys.stderr, flush=True)
-            if len(done) >= total:
-                print(file=sys.stderr)
-            return
-        step = len(done) * 10 // max(total, 1)
-        if step > shown["step"]:
-            shown["step"] = step
-            print(f"  {line()}", file=sys.stderr, flush=True)
-
-    return show
-
-
-def _print_log_tail(log: Path, lines: int = 15) -> None:
-    """The end of the crawl's log, so a failed crawl is not a silent one."""
-    try:
-        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
-    except OSError:
-        return
-    print("auditor: the crawl failed; the end of its log:", file=sys.stderr)
-    for line in tail:
-        print(f"  {line}", file=sys.stderr)
 
 
 def _print_warnings(config: AuditConfig) -> None:

@@ -64,10 +64,15 @@ class CrawlPlan:
 
     targets: tuple[Target, ...]
     options: CrawlOptions
+    #: The audit's crawling manners (``[audit]`` obey_robots, allow_private_addresses).
+    obey_robots: bool = True
+    allow_private_addresses: bool = False
 
     def to_json(self) -> str:
         options = self.options
         return json.dumps({
+            "manners": {"obey_robots": self.obey_robots,
+                        "allow_private_addresses": self.allow_private_addresses},
             "options": {"as_of": options.as_of.isoformat(), "window_days": options.window_days,
                         "max_pages": options.max_pages, "page_size": options.page_size,
                         "endpoints": dict(options.endpoints),
@@ -88,7 +93,9 @@ class CrawlPlan:
         targets = tuple(Target(url=t["url"], platform=t["platform"],
                                organisation=t.get("organisation"), role=t.get("role"),
                                source_url=t.get("source_url")) for t in data["targets"])
-        return cls(targets, options)
+        manners = data.get("manners") or {}
+        return cls(targets, options, obey_robots=manners.get("obey_robots") is not False,
+                   allow_private_addresses=manners.get("allow_private_addresses") is True)
 
 
 def crawl_plan(config: AuditConfig, as_of: datetime,
@@ -106,7 +113,8 @@ def crawl_plan(config: AuditConfig, as_of: datetime,
                            max_pages=audit.max_pages, page_size=audit.page_size,
                            endpoints=dict(config.endpoints),
                            fetch_walled=audit.fetch_walled_networks)
-    return CrawlPlan(targets, options)
+    return CrawlPlan(targets, options, obey_robots=audit.obey_robots,
+                     allow_private_addresses=audit.allow_private_addresses)
 
 
 def write_plan(plan: CrawlPlan, path: Path) -> Path:

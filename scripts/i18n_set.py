@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 
 from babel.messages.pofile import write_po
-
 from i18n_check import catalog_path, read_catalog
 
 

@@ -52,9 +52,10 @@ logger = logging.getLogger(__name__)
 
 
 def _audit_setting(crawler: Crawler, name: str, default: bool) -> bool:
-    """A flag of the running spider's ``[audit]`` table (the default without one)."""
-    audit = getattr(getattr(crawler.spider, "config", None), "audit", None)
-    value = getattr(audit, name, default)
+    """A flag of the running spider's ``[audit]`` table, as its crawl plan carries it (the
+    default without one)."""
+    plan = getattr(crawler.spider, "plan", None)
+    value = getattr(plan, name, default)
     return value if isinstance(value, bool) else default
 
 

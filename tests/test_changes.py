@@ -278,7 +278,8 @@ def test_an_error_with_no_earlier_reading_has_no_verdict_to_keep() -> None:
                         run_id=3)
     ratel = profile(changes_between(second, third), RATEL)
     assert ratel.status == "first_read"
-    assert str(ratel.changes[0].message) == "read for the first time (before: rate_limited): no flags"
+    assert str(ratel.changes[0].message) == (
+        "read for the first time (before: rate_limited): no flags")
     # The same failure run after run, never read: listed, but not news.
     again = snapshot_of(run_result(2, config, [*run_records(2)[:3], broken[3]]), run_id=2)
     ratel = profile(changes_between(first, again), RATEL)

@@ -13,11 +13,11 @@ import pytest
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import Thresholds
+from auditor.messages import text
 from auditor.metrics import compute_metrics
 from auditor.models import Item, ProfileRecord
-from auditor.report import html as html_report
-from auditor.messages import text
 from auditor.report import clean_text
+from auditor.report import html as html_report
 from auditor.report.format import (
     COMPACT_FROM,
     EVIDENCE_CHARS,

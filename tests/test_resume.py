@@ -16,15 +16,17 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from auditor.cli import RUN_STATE, _progress_printer, _write_resume_config, main
+from auditor.cli import main
 from auditor.config import load_config
-from auditor.crawl import Finished, RecordTail, trim_torn_tail
+from auditor.crawl import CrawlPlan, Finished, RecordTail, crawl_plan, trim_torn_tail
+from auditor.service import RUN_STATE, progress_printer
 from tests.conftest import REPO, SAMPLE_PAGES
 from tests.servers import ReplayServers, _Handler
 
@@ -218,9 +220,9 @@ def test_a_stopped_crawl_resumes_with_only_the_missing_profiles(
     assert len(every) == len(LISTED)
     assert after.endswith(b"\n")
     assert json.loads((out / RUN_STATE).read_text(encoding="utf-8"))["completed"] is True
-    # The crawl config of the missing profiles keeps their organisations.
-    remaining = load_config(out / "resume.toml")
-    assert sorted(servers.fictional(p.url) for p in remaining.profiles()) == sorted(missing)
+    # The crawl plan of the resumed run held exactly the missing profiles.
+    remaining = CrawlPlan.from_json((out / "plan.json").read_text(encoding="utf-8"))
+    assert sorted(servers.fictional(t.url) for t in remaining.targets) == sorted(missing)
 
 
 def replay_config(tmp_path: Path) -> Path:
@@ -321,10 +323,13 @@ def test_resume_keeps_the_interrupted_runs_date(tmp_path: Path,
     assert report["audit"]["as_of"].startswith("2026-11-01")
 
 
-def test_resume_config_keeps_organisations_and_websites(tmp_path: Path) -> None:
+def test_the_resume_plan_keeps_organisations_websites_and_options(tmp_path: Path) -> None:
+    """A resumed audit hands the crawl exactly the targets still to do, each with its
+    organisation, role and URL as first written, and the audit's options; the config is
+    not parsed again in the crawl process."""
     source = tmp_path / "audit.toml"
     source.write_text(
-        '[audit]\nname = "Q"\nwindow_days = 30\nallow_private_addresses = true\n'
+        '[audit]\nname = "Q"\nwindow_days = 30\nmax_pages = 2\nallow_private_addresses = true\n'
         '[thresholds]\ndead_after_days = 60\n[endpoints]\nbluesky = "http://127.0.0.1:9"\n'
         '[[organisation]]\nname = "A \\"quoted\\""\nrole = "competitor"\n'
         'website = "https://a.example"\n'
@@ -336,17 +341,17 @@ def test_resume_config_keeps_organisations_and_websites(tmp_path: Path) -> None:
     config = load_config(source)
     done = {"https://mastodon.example/@a", "https://a.example/", "https://mastodon.example/@c",
             "https://mastodon.example/@d"}
-    todo = [e for e in (*config.profiles(), *config.websites()) if e.url not in done]
-    written = load_config(_write_resume_config(config, todo, tmp_path))
-    assert written.audit == config.audit and written.thresholds == config.thresholds
-    assert dict(written.endpoints) == dict(config.endpoints)
-    assert [(o.name, o.role, o.website) for o in written.organisations] == [
-        ('A "quoted"', "competitor", None), ("B", "person", "https://b.example/")]
-    # B's profile was done but its website not: one profile is read again to reach it.
-    assert [(p.url, p.organisation, p.role, p.source_url) for p in written.profiles()] == [
-        ("https://mastodon.example/@b", 'A "quoted"', "competitor", "https://mastodon.example/@b"),
-        ("https://mastodon.example/@c", "B", "person", "https://mastodon.example/@c")]
-    assert [w.url for w in written.websites()] == ["https://b.example/"]
+    as_of = datetime(2026, 11, 1, tzinfo=UTC)
+    plan = CrawlPlan.from_json(crawl_plan(config, as_of, only=lambda url: url not in done)
+                               .to_json())
+    assert [(t.url, t.platform, t.organisation, t.role, t.source_url) for t in plan.targets] == [
+        ("https://mastodon.example/@b", "mastodon", 'A "quoted"', "competitor",
+         "https://mastodon.example/@b"),
+        ("https://b.example/", "website", "B", "person", "https://b.example/")]
+    options = plan.options
+    assert options.as_of == as_of and options.window_days == 30 and options.max_pages == 2
+    assert dict(options.endpoints) == {"bluesky": "http://127.0.0.1:9"}
+    assert len(crawl_plan(config, as_of).targets) == 6  # 4 profiles and 2 websites
 
 
 def test_torn_tail_is_trimmed(tmp_path: Path) -> None:
@@ -375,7 +380,7 @@ def test_record_tail_reads_only_new_whole_lines(tmp_path: Path) -> None:
 
 def test_progress_counts_profiles_and_what_did_not_read(
         capsys: pytest.CaptureFixture[str]) -> None:
-    show = _progress_printer(["u1", "u2", "u3", "u4"])
+    show = progress_printer(["u1", "u2", "u3", "u4"])
     show([Finished("u1", "ok")])
     show([Finished("https://site.example/", "unsupported"), Finished("u2", "blocked")])
     show([Finished("u3", "error"), Finished("u4", "ok")])
@@ -389,7 +394,7 @@ def test_progress_counts_profiles_and_what_did_not_read(
 def test_progress_prints_a_line_per_tenth_when_not_a_terminal(
         capsys: pytest.CaptureFixture[str]) -> None:
     listed = [f"u{n}" for n in range(100)]
-    show = _progress_printer(listed)
+    show = progress_printer(listed)
     for url in listed:
         show([Finished(url, "ok" if url != "u5" else "rate_limited")])
     lines = capsys.readouterr().err.splitlines()
@@ -405,7 +410,7 @@ def test_progress_updates_one_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch
 
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    show = _progress_printer(["u1", "u2"])
+    show = progress_printer(["u1", "u2"])
     show([Finished("u1", "gone")])
     show([Finished("u2", "ok")])
     assert screen.getvalue() == ("\r\033[K  1/2 profiles done, 1 not ok (1 gone)"

@@ -86,7 +86,8 @@ def test_unreadable_profiles_never_get_activity_flags(outcome: str) -> None:
     assert found == ["UNAUDITABLE"]
     flag = flags(record)["UNAUDITABLE"]
     assert flag.evidence["outcome"] == outcome
-    assert str(outcome_message(outcome)) in str((flag.reason))  # the outcome in words, e.g. "login wall"
+    # the outcome in words, e.g. "login wall"
+    assert str(outcome_message(outcome)) in str(flag.reason)
 
 
 def test_incomplete_severity() -> None:

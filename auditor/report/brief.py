@@ -29,9 +29,10 @@ REASON_CHARS: Final = 320
 TOP_FIXES: Final = 3
 
 
-def render_brief(result: AuditResult) -> str:
-    """The brief as text (no trailing newline); valid, readable Markdown too."""
-    view = build_report_view(result)
+def render_brief(result: AuditResult, *, view: ReportView | None = None) -> str:
+    """The brief as text (no trailing newline); valid, readable Markdown too. ``view`` is
+    the report's view when the caller built it already (it is shared with report.html)."""
+    view = view if view is not None else build_report_view(result)
     t = translator(view.lang)
     lines = [f"# {_md(view.title)} — {t('as of')} {view.as_of}",
              t("Generated {moment} by social presence auditor {version}; activity window "

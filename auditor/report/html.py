@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 from auditor.audit import AuditResult
 from auditor.i18n import translator
 from auditor.report import open_atomic
+from auditor.report.viewmodel import ReportView
 from auditor.report.views import build_report_view
 from auditor.resources import templates_dir
 
@@ -38,19 +39,20 @@ def _environment() -> Environment:
     )
 
 
-def render_html(result: AuditResult) -> str:
+def render_html(result: AuditResult, *, view: ReportView | None = None) -> str:
     """The self-contained report.html page for ``result``."""
-    return "".join(_html_pieces(result))
+    return "".join(_html_pieces(result, view))
 
 
-def write_html(result: AuditResult, path: Path) -> None:
+def write_html(result: AuditResult, path: Path, *, view: ReportView | None = None) -> None:
     """Write ``path`` as it is rendered, atomically: a reader sees the old file or the whole
-    new one, and the page is never held in memory whole."""
+    new one, and the page is never held in memory whole. ``view`` is the report's view
+    when the caller built it already (it is shared with report.md)."""
     with open_atomic(path) as handle:
-        handle.writelines(_html_pieces(result))
+        handle.writelines(_html_pieces(result, view))
 
 
-def _html_pieces(result: AuditResult) -> Iterator[str]:
-    view = build_report_view(result)
+def _html_pieces(result: AuditResult, view: ReportView | None) -> Iterator[str]:
+    view = view if view is not None else build_report_view(result)
     template = _environment().get_template(TEMPLATE)
     return template.generate(report=view, _=translator(view.lang))
