@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from auditor.audit import AuditResult, OrganisationResult
-from auditor.history import (
+from auditor.history import HistoryStore
+from auditor.messages import Msg, join, known_text, msg, text
+from auditor.models import MAX_NAME_CHARS, to_jsonable
+from auditor.report import clean_text
+from auditor.snapshots import (
     FlagSnapshot,
-    HistoryStore,
     ProfileSnapshot,
     RunInfo,
     RunSnapshot,
@@ -26,9 +29,6 @@ from auditor.history import (
     profile_snapshots,
     run_info_of,
 )
-from auditor.messages import Msg, join, known_text, msg, text
-from auditor.models import MAX_NAME_CHARS, to_jsonable
-from auditor.report import clean_text
 from auditor.verdicts import FLAG_CODES
 
 #: Flags that say how active an account is; their changes read as "went quiet"/"came back".

@@ -18,29 +18,38 @@ Safety rules:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import AuditConfig
-from auditor.messages import Msg, known_text
-from auditor.models import MAX_NAME_CHARS, MAX_TEXT_CHARS, cap_text, to_jsonable
-from auditor.verdicts import MISSING_OUTCOMES
+from auditor.snapshots import (
+    FlagSnapshot,
+    ItemSnapshot,
+    ProfileSnapshot,
+    RunInfo,
+    RunSnapshot,
+    config_hash,
+    config_path_key,
+    from_utc_text,
+    item_snapshots,
+    message_json,
+    profile_row,
+    snapshot_from_row,
+    stored_message,
+    to_json,
+    to_utc_text,
+    with_changes,
+)
 
-#: Outcomes that are a reading of the profile: its verdict is current. Any other outcome
-#: (error, blocked, rate_limited, login_wall, ...) means "not re-checked".
-CHECKED_OUTCOMES: Final = frozenset({"ok"}) | MISSING_OUTCOMES
 #: Seconds a writer waits for another writer before giving up.
 BUSY_TIMEOUT_S: Final = 60.0
-DB_SUFFIX: Final = ".history.sqlite"
 
 
 class HistoryError(Exception):
@@ -123,300 +132,6 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 #: The schema version this auditor writes.
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version
-
-
-# --- snapshots: what a stored run says, typed ------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RunInfo:
-    #: None for a run that is not stored (the audit being rendered).
-    id: int | None
-    name: str
-    config_path: str | None
-    config_hash: str | None
-    tool_version: str
-    started_at: datetime | None
-    as_of: datetime | None
-    generated_at: datetime | None
-    completed: bool
-    profiles: int = 0
-    flags: int = 0
-    window_days: int | None = None
-    profiles_missing: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FlagSnapshot:
-    code: str
-    severity: str
-    reason: Msg
-
-
-@dataclass(frozen=True, slots=True)
-class ItemSnapshot:
-    id: str
-    published_at: datetime
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileSnapshot:
-    """One profile as one run saw it."""
-
-    url: str
-    organisation: str
-    role: str | None
-    platform: str
-    handle: str | None
-    outcome: str
-    outcome_detail: str | None
-    #: The run this snapshot belongs to (None: the audit not stored yet) and its date.
-    run_id: int | None
-    as_of: datetime | None
-    display_name: str | None = None
-    bio_hash: str | None = None
-    avatar_hash: str | None = None
-    posts_total: int | None = None
-    sample_exhausted: bool | None = None
-    last_post_at: datetime | None = None
-    days_since_last_post: int | None = None
-    posts_per_week: float | None = None
-    completeness_score: int | None = None
-    completeness_checks: Mapping[str, bool | None] = field(default_factory=dict)
-    flags: tuple[FlagSnapshot, ...] = ()
-    items: tuple[ItemSnapshot, ...] = ()
-    #: For a profile not re-checked in this run: its latest reading in an earlier run.
-    last_known: ProfileSnapshot | None = None
-
-    @property
-    def checked(self) -> bool:
-        """This run read the profile (or learnt that it is gone): its verdict is current."""
-        return self.outcome in CHECKED_OUTCOMES
-
-    @property
-    def effective(self) -> ProfileSnapshot:
-        """The snapshot whose verdict stands: this one, or the last known reading."""
-        if self.checked or self.last_known is None:
-            return self
-        return self.last_known
-
-    @property
-    def flag_codes(self) -> tuple[str, ...]:
-        return tuple(flag.code for flag in self.flags)
-
-
-@dataclass(frozen=True, slots=True)
-class RunSnapshot:
-    run: RunInfo
-    #: In config order.
-    profiles: tuple[ProfileSnapshot, ...]
-
-
-# --- pure helpers ------------------------------------------------------------------------
-
-
-def to_utc_text(value: datetime | None) -> str | None:
-    """A time as the store keeps it: UTC, ISO 8601, always with microseconds (sortable)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_utc_text(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def text_hash(value: str | None) -> str | None:
-    """sha256 of a text; None stays None (unknown is not empty)."""
-    if value is None:
-        return None
-    return hashlib.sha256(value.strip().encode("utf-8")).hexdigest()
-
-
-def avatar_hash(url: str | None) -> str | None:
-    """Hash of the avatar URL without its query: CDNs sign and size-tag the query string,
-    while a new picture gets a new path. (An image hash may replace this later.)"""
-    if not url:
-        return None
-    return text_hash(url.split("#", 1)[0].split("?", 1)[0])
-
-
-def config_hash(config: AuditConfig) -> str:
-    """sha256 of what the config says (not how the file is formatted)."""
-    data = {
-        "audit": to_jsonable(config.audit),
-        "thresholds": to_jsonable(config.thresholds),
-        "organisations": to_jsonable(config.organisations),
-        "endpoints": dict(sorted(config.endpoints.items())),
-    }
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def config_path_key(path: str | Path | None) -> str | None:
-    """How a config's path is stored: absolute and resolved, so any working folder matches."""
-    if path is None:
-        return None
-    try:
-        return str(Path(path).expanduser().resolve())
-    except OSError:
-        return str(Path(path).absolute())
-
-
-def default_db_path(config_path: str | Path) -> Path:
-    """``<config stem>.history.sqlite`` in the config's folder."""
-    path = Path(config_path)
-    return path.with_name(f"{path.stem}{DB_SUFFIX}")
-
-
-def snapshot_of(result: AuditResult, *, run_id: int | None = None) -> RunSnapshot:
-    """A judged audit as a snapshot, exactly as :meth:`HistoryStore.load_run` would return it."""
-    profiles = tuple(profile_snapshots(result, run_id=run_id))
-    return RunSnapshot(run_info_of(result, run_id=run_id, profiles=len(profiles),
-                                   flags=sum(len(p.flags) for p in profiles)), profiles)
-
-
-def profile_snapshots(result: AuditResult, *,
-                      run_id: int | None = None) -> Iterator[ProfileSnapshot]:
-    """Each judged profile as :meth:`HistoryStore.load_run` would return it, one at a time
-    (an audit on disk is never held whole)."""
-    for organisation in result.organisations:
-        yield from organisation_snapshots(organisation, as_of=result.as_of, run_id=run_id)
-
-
-def organisation_snapshots(organisation: OrganisationResult, *, as_of: datetime | None,
-                           run_id: int | None = None) -> Iterator[ProfileSnapshot]:
-    """Each judged profile of one organisation as a stored run would return it."""
-    for profile in organisation.profiles:
-        row = _profile_row(profile, organisation.name, organisation.role, 0)
-        snap = _snapshot_from_row(row, run_id=run_id, as_of=as_of)
-        yield _with(snap, flags=tuple(FlagSnapshot(f.code, f.severity, f.reason)
-                                      for f in profile.flags),
-                    items=_item_snapshots(profile))
-
-
-def run_info_of(result: AuditResult, *, run_id: int | None, profiles: int,
-                flags: int) -> RunInfo:
-    """The run row of a judged audit that is not stored (yet)."""
-    return RunInfo(
-        id=run_id, name=result.name, config_path=None, config_hash=None,
-        tool_version=result.tool_version, started_at=None, as_of=result.as_of,
-        generated_at=result.generated_at, completed=not result.missing,
-        profiles=profiles, flags=flags, window_days=result.window_days,
-        profiles_missing=result.missing,
-    )
-
-
-def _with(snapshot: ProfileSnapshot, **changes: Any) -> ProfileSnapshot:
-    values = {name: getattr(snapshot, name) for name in ProfileSnapshot.__dataclass_fields__}
-    values.update(changes)
-    return ProfileSnapshot(**values)
-
-
-def _item_snapshots(profile: ProfileResult) -> tuple[ItemSnapshot, ...]:
-    return tuple(ItemSnapshot(str(item.id)[:MAX_NAME_CHARS], item.published_at, item.kind)
-                 for item in profile.record.items)
-
-
-def _profile_row(profile: ProfileResult, organisation: str, role: str | None,
-                 position: int) -> dict[str, Any]:
-    record, metrics = profile.record, profile.metrics
-    facts = record.profile
-    return {
-        "url": record.url,
-        "position": position,
-        "organisation": organisation,
-        "role": role,
-        "platform": record.platform,
-        "handle": cap_text(record.handle, MAX_NAME_CHARS),
-        "outcome": record.outcome,
-        "outcome_detail": _message_json(known_text(cap_text(record.outcome_detail,
-                                                            MAX_TEXT_CHARS))),
-        "checked": int(record.outcome in CHECKED_OUTCOMES),
-        "fetched_at": to_utc_text(record.fetched_at),
-        "display_name": cap_text(facts.display_name, MAX_NAME_CHARS) if facts else None,
-        "bio_hash": text_hash(facts.bio) if facts else None,
-        "avatar_hash": avatar_hash(facts.avatar_url) if facts else None,
-        "posts_total": facts.posts_total if facts else None,
-        "sample_exhausted": None if record.sample is None else int(record.sample.exhausted),
-        "metrics_json": _json(metrics),
-    }
-
-
-def _snapshot_from_row(row: Mapping[str, Any], *, run_id: int | None,
-                       as_of: datetime | None) -> ProfileSnapshot:
-    try:
-        metrics = json.loads(row["metrics_json"] or "{}")
-    except ValueError:
-        metrics = {}
-    if not isinstance(metrics, dict):
-        metrics = {}
-    completeness = metrics.get("completeness") or {}
-    checks = completeness.get("checks") if isinstance(completeness, dict) else None
-    exhausted = row["sample_exhausted"]
-    return ProfileSnapshot(
-        url=row["url"], organisation=row["organisation"], role=row["role"],
-        platform=row["platform"], handle=row["handle"], outcome=row["outcome"],
-        outcome_detail=_detail_text(row["outcome_detail"]), run_id=run_id, as_of=as_of,
-        display_name=row["display_name"], bio_hash=row["bio_hash"],
-        avatar_hash=row["avatar_hash"], posts_total=row["posts_total"],
-        sample_exhausted=None if exhausted is None else bool(exhausted),
-        last_post_at=from_utc_text(metrics.get("last_post_at")),
-        days_since_last_post=_int_or_none(metrics.get("days_since_last_post")),
-        posts_per_week=_float_or_none(metrics.get("posts_per_week")),
-        completeness_score=_int_or_none(completeness.get("score")
-                                        if isinstance(completeness, dict) else None),
-        completeness_checks=dict(checks) if isinstance(checks, dict) else {},
-    )
-
-
-def _message_json(message: Msg | None) -> str | None:
-    """A message as stored: its id and parameters as JSON."""
-    return None if message is None else json.dumps(message.to_dict(), ensure_ascii=False,
-                                                   sort_keys=True)
-
-
-def _message(stored: str | None) -> Msg:
-    """A stored message; a sentence from a version 1 file as literal text."""
-    if stored and stored.startswith("{"):
-        try:
-            return Msg.from_dict(json.loads(stored))
-        except ValueError:
-            pass
-    return Msg.from_dict(stored or "")
-
-
-def _detail_text(stored: str | None) -> str | None:
-    """A stored outcome detail as its English text (what records and report.json hold)."""
-    return None if stored is None else str(_message(stored))
-
-
-def _json(value: Any) -> str:
-    """JSON text of metrics, evidence or settings; any odd value (a date) as its ISO text."""
-    def fallback(item: Any) -> Any:
-        return item.isoformat() if hasattr(item, "isoformat") else str(item)
-
-    return json.dumps(to_jsonable(value), ensure_ascii=False, sort_keys=True, default=fallback)
-
-
-def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _float_or_none(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -541,7 +256,7 @@ class HistoryStore:
     @staticmethod
     def _insert_profile(conn: sqlite3.Connection, run_id: int, profile: ProfileResult,
                         organisation: str, role: str | None, position: int) -> None:
-        row = _profile_row(profile, organisation, role, position)
+        row = profile_row(profile, organisation, role, position)
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         # A config lists each URL once; a repeated one keeps its first result.
@@ -554,14 +269,14 @@ class HistoryStore:
         conn.executemany(
             "INSERT INTO flags (run_id, url, code, severity, reason, evidence_json) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(run_id, url, flag.code, flag.severity, _message_json(flag.reason),
-              _json(flag.evidence))
+            [(run_id, url, flag.code, flag.severity, message_json(flag.reason),
+              to_json(flag.evidence))
              for flag in profile.flags])
         conn.executemany(
             "INSERT OR IGNORE INTO items (run_id, url, item_id, published_at, kind) "
             "VALUES (?, ?, ?, ?, ?)",
             [(run_id, url, item.id, to_utc_text(item.published_at), item.kind)
-             for item in _item_snapshots(profile)])
+             for item in item_snapshots(profile)])
 
     # -- reading --
 
@@ -616,7 +331,7 @@ class HistoryStore:
                 "SELECT url, code, severity, reason FROM flags WHERE run_id = ? ORDER BY rowid",
                 (run_id,)):
             flags.setdefault(row["url"], []).append(
-                FlagSnapshot(row["code"], row["severity"], _message(row["reason"])))
+                FlagSnapshot(row["code"], row["severity"], stored_message(row["reason"])))
         seen: dict[str, list[ItemSnapshot]] = {}
         if items:
             for row in self._conn.execute(
@@ -629,11 +344,11 @@ class HistoryStore:
         profiles: list[ProfileSnapshot] = []
         for row in self._conn.execute(
                 "SELECT * FROM profiles WHERE run_id = ? ORDER BY position", (run_id,)):
-            snap = _snapshot_from_row(row, run_id=run_id, as_of=info.as_of)
-            snap = _with(snap, flags=tuple(flags.get(snap.url, ())),
+            snap = snapshot_from_row(row, run_id=run_id, as_of=info.as_of)
+            snap = with_changes(snap, flags=tuple(flags.get(snap.url, ())),
                          items=tuple(seen.get(snap.url, ())))
             if not snap.checked:
-                snap = _with(snap, last_known=self._last_known(snap.url, run_id, info))
+                snap = with_changes(snap, last_known=self._last_known(snap.url, run_id, info))
             profiles.append(snap)
         return RunSnapshot(info, tuple(profiles))
 
@@ -653,13 +368,13 @@ class HistoryStore:
             params).fetchone()
         if row is None:
             return None
-        snap = _snapshot_from_row(row, run_id=row["run_id"],
+        snap = snapshot_from_row(row, run_id=row["run_id"],
                                   as_of=from_utc_text(row["run_as_of"]))
         codes = self._conn.execute(
             "SELECT code, severity, reason FROM flags WHERE run_id = ? AND url = ? "
             "ORDER BY rowid", (row["run_id"], url)).fetchall()
-        return _with(snap, flags=tuple(FlagSnapshot(c["code"], c["severity"], _message(c["reason"]))
-                                       for c in codes))
+        return with_changes(snap, flags=tuple(
+            FlagSnapshot(c["code"], c["severity"], stored_message(c["reason"])) for c in codes))
 
     def _last_known(self, url: str, run_id: int, info: RunInfo) -> ProfileSnapshot | None:
         return self.last_known(url, before_run=run_id, config_path=info.config_path,
@@ -702,7 +417,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
     newest = migrations[-1].version if migrations else 0
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > newest:
-        raise HistoryError(_newer_message(where, current, newest))
+        raise HistoryError(_newerstored_message(where, current, newest))
     if current == newest:
         return current
     conn.execute("BEGIN IMMEDIATE")
@@ -710,7 +425,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
         # Read again under the write lock: another process may have migrated meanwhile.
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         if current > newest:
-            raise HistoryError(_newer_message(where, current, newest))
+            raise HistoryError(_newerstored_message(where, current, newest))
         for step in migrations:
             if step.version <= current:
                 continue
@@ -730,7 +445,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
     return current
 
 
-def _newer_message(where: str, found: int, newest: int) -> str:
+def _newerstored_message(where: str, found: int, newest: int) -> str:
     return (f"{where}: written by a newer auditor (history schema version {found}; this "
             f"auditor knows up to {newest}). Upgrade the auditor, or use another --db.")
 
@@ -778,5 +493,5 @@ class RunWriter:
             "WHERE id = ?",
             (to_utc_text(result.as_of), to_utc_text(result.generated_at),
              to_utc_text(finished_at or datetime.now(UTC)), result.window_days,
-             _json(result.thresholds), result.missing, int(completed), self.run_id))
+             to_json(result.thresholds), result.missing, int(completed), self.run_id))
         self.finished = True

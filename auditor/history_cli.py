@@ -35,18 +35,10 @@ from auditor.changes import (
     changes_data,
 )
 from auditor.config import AuditConfig, ConfigError, load_config
-from auditor.history import (
-    SCHEMA_VERSION,
-    HistoryError,
-    HistoryStore,
-    RunInfo,
-    config_hash,
-    config_path_key,
-    default_db_path,
-    store_result,
-)
+from auditor.history import SCHEMA_VERSION, HistoryError, HistoryStore, store_result
 from auditor.i18n import EN, LANGUAGES, Translator, translator
 from auditor.report import clean_text
+from auditor.snapshots import RunInfo, config_hash, config_path_key, default_db_path
 
 __all__ = ["COMMANDS", "add_commands", "add_db_option", "begin_run", "default_db_path",
            "resolve_db_path", "run_command", "store_run"]

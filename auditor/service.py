@@ -181,7 +181,8 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
                       started_at: datetime, completed: bool,
                       present: Callable[[AuditResult], None] | None) -> AuditRun:
     from auditor.changes import ChangeCollector, previous_run
-    from auditor.history import HistoryStore, run_info_of
+    from auditor.history import HistoryStore
+    from auditor.snapshots import run_info_of
 
     config, out, formats = request.config, request.out, request.formats
     generated_at = generated_now()

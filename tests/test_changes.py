@@ -28,8 +28,9 @@ from auditor.changes import (
     changes_since_last,
 )
 from auditor.config import AuditConfig, config_from_data
-from auditor.history import HistoryStore, snapshot_of, store_result
+from auditor.history import HistoryStore, store_result
 from auditor.models import ProfileRecord
+from auditor.snapshots import snapshot_of
 from tests.conftest import AS_OF, COMPLETE_PROFILE, make_items, make_record
 
 SPAAK = "https://mastodon.example/@spaak"

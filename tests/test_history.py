@@ -17,17 +17,7 @@ from typing import Any
 import pytest
 
 from auditor.config import config_from_data, load_config
-from auditor.history import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    HistoryError,
-    HistoryStore,
-    Migration,
-    avatar_hash,
-    config_hash,
-    default_db_path,
-    text_hash,
-)
+from auditor.history import MIGRATIONS, SCHEMA_VERSION, HistoryError, HistoryStore, Migration
 from auditor.history_cli import (
     add_commands,
     begin_run,
@@ -36,6 +26,7 @@ from auditor.history_cli import (
     run_command,
     store_run,
 )
+from auditor.snapshots import avatar_hash, config_hash, default_db_path, snapshot_of, text_hash
 from tests.test_changes import (
     CONFIG_DATA,
     CONFIG_TOML,
@@ -439,7 +430,6 @@ def test_terminal_output_strips_escapes_from_scraped_text(tmp_path: Path) -> Non
 
     from auditor.audit import judge_audit
     from auditor.changes import changes_between
-    from auditor.history import snapshot_of
     from tests.conftest import COMPLETE_PROFILE, make_items, make_record
 
     config = scenario_config()

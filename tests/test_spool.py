@@ -16,7 +16,6 @@ import pytest
 from auditor.audit import OrganisationResult, judge_audit
 from auditor.config import load_config
 from auditor.crawl import read_records
-from auditor.history import snapshot_of
 from auditor.models import Item, ProfileRecord
 from auditor.report.brief import render_brief
 from auditor.report.csv_report import write_csv
@@ -24,6 +23,7 @@ from auditor.report.format import POSTS_SHOWN
 from auditor.report.html import render_html, write_html
 from auditor.report.json_report import report_data, write_json
 from auditor.resources import sample_pages_dir
+from auditor.snapshots import snapshot_of
 from auditor.spool import OrganisationSpool, RecordIndex
 from tests.conftest import AS_OF, judged, make_audit, make_items, make_record
 
