@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--resume", action="store_true",
                        help="continue an interrupted audit of the same config in --out: keep "
                             "its finished profiles and crawl only the missing ones")
+    audit.add_argument("--from-records", type=Path, metavar="FILE",
+                       help="judge the records.jsonl of an earlier crawl instead of crawling "
+                            "(other thresholds or --lang without fetching again); stored in "
+                            "the history only with --db")
     history_cli.add_db_option(audit)
     audit.add_argument("--no-history", action="store_true",
                        help="do not store this run in the history file, nor compare with it")
@@ -136,18 +140,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args.fail_on)
     _check_replay(args.replay)
     digest = _config_digest(args.config)
+    if args.from_records is not None and (args.resume or args.replay or args.record):
+        raise UsageProblem("--from-records judges records already read: it takes no "
+                           "--resume, --replay or --record")
     if args.resume:
         as_of = _resumable_as_of(args.out, digest, args.as_of, config)
     else:
         as_of = _as_of(args.as_of, config)
     if args.record is not None:
         _writable_folder(args.record, "--record")
-    db = None if args.no_history else history_cli.resolve_db_path(args.db, config)
+    if args.no_history or (args.from_records is not None and args.db is None):
+        db = None
+    else:
+        db = history_cli.resolve_db_path(args.db, config)
     request = AuditRequest(
         config=config, out=_writable_folder(args.out), as_of=as_of, formats=tuple(formats),
         lang=args.lang, replay=args.replay, record=args.record,
         settings=tuple(_settings(args.settings)), resume=args.resume, db=db,
-        config_digest=digest)
+        config_digest=digest, records_from=args.from_records)
     return _finish(request, run_audit(request), fail_on, resume_hint=(
         f"auditor audit {args.config} --out {args.out} --resume"))
 

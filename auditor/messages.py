@@ -23,6 +23,8 @@ rewrites the template from this module and the writers).
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -81,22 +83,43 @@ def join(parts: Iterable[Msg], sep: str = "; ") -> Msg:
 
 
 def known_text(value: str | None) -> Msg | None:
-    """A fixed English text (an adapter's outcome detail or checklist note, as stored in a
-    record) as its message; parts joined by ": " are looked up one by one, and what is not
-    a known text (a host name, a server's words) stays literal text."""
+    """An adapter's English outcome detail or checklist note, as stored in a record, as
+    its message: a fixed text or a ``detail.*`` template it matches whole; else the parts
+    around the first ": " looked up one by one, and a known text followed by a server's
+    words in brackets. What is not a known text (a host name, a server's words) stays
+    literal text."""
     if value is None:
         return None
+    found = _lookup(value)
+    if found is not None:
+        return found
+    head, sep, tail = value.partition(": ")
+    if sep:
+        head_msg, tail_msg = known_text(head), known_text(tail)
+        assert head_msg is not None and tail_msg is not None
+        if head_msg.id != "text" or tail_msg.id != "text":
+            return join([head_msg, tail_msg], ": ")
+    said = _SAID.match(value)
+    if said:
+        known = _lookup(said.group(1))
+        if known is not None:
+            return join([known, text(said.group(2))], " ")
+    return text(value)
+
+
+def _lookup(value: str) -> Msg | None:
     found = _BY_TEXT.get(value)
     if found is not None:
         return Msg(found)
-    head, sep, tail = value.partition(": ")
-    if not sep:
-        return text(value)
-    head_msg, tail_msg = known_text(head), known_text(tail)
-    assert head_msg is not None and tail_msg is not None
-    if head_msg.id == "text" and tail_msg.id == "text":
-        return text(value)
-    return join([head_msg, tail_msg], ": ")
+    for msgid, pattern in _TEMPLATES:
+        match = pattern.match(value)
+        if match:
+            return Msg(msgid, match.groupdict())
+    return None
+
+
+#: A text followed by a server's own words in brackets: "no such account (Record not found)".
+_SAID: Final = re.compile(r"^(.+?) (\([^()]*(?:\([^()]*\)[^()]*)*\))$", re.S)
 
 
 def _param_data(value: Any) -> Any:
@@ -218,6 +241,59 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.rate_limited": "rate limited",
     "detail.not_crawled": "not crawled logged out",
     "detail.cut_short": "not fetched: the crawl was cut short",
+    "detail.no_such_account": "no such account",
+    "detail.no_such_channel": "HTTP 404: no such channel",
+    "detail.closed_api": "the server closes its API to logged-out clients",
+    "detail.moved": "the account moved to {target}",
+    "detail.taken_down": "the account was taken down by Bluesky",
+    "detail.deactivated": "the account is deactivated",
+    "detail.hidden_bluesky": ("the account asked Bluesky not to show it to logged-out readers "
+                              "(label !no-unauthenticated); nothing about it was kept"),
+    "detail.no_telegram_name": ("no Telegram channel or user is called @{name} (t.me shows an "
+                                "empty contact page)"),
+    "detail.preview_off": ("the owner turned the web preview of @{name} off: t.me/s/{path} "
+                           "shows the contact card (title, description and photo read; no "
+                           "posts)"),
+    "detail.not_a_feed": "not a feed",
+    "detail.html_page": "the server answered with an HTML page",
+    "detail.empty_body": "the body is empty",
+    "detail.captcha": "the server answered with a captcha page",
+    "detail.login_redirect": "{what} was redirected to a login page ({path})",
+    "detail.robots": "robots.txt forbids {url}",
+    "detail.not_in_replay": "not in replay: {url}",
+    "detail.page_empty": "the page is empty",
+    "detail.unexpected": "unexpected answer",
+    # notes the adapters store in records about how the data was read (found again as
+    # messages by known_text, like the details)
+    "detail.feed_newest": ("the feed lists only its newest {n} entries with a date, back to "
+                           "{oldest}; the window starts {start}, older posts are not visible"),
+    "detail.feed_newest_one": ("the feed lists only its newest {n} entry with a date, back to "
+                               "{oldest}; the window starts {start}, older posts are not "
+                               "visible"),
+    "detail.feed_no_dated": "the feed lists no dated entries",
+    "detail.feed_named": "feed named by the page: {url}",
+    "detail.feeds_named": "the page names {n} feeds; the first was read",
+    "detail.feed_entities": "the feed declares its own XML entities; they were ignored",
+    "detail.first_entries": "only the first {max} of {total} entries were read",
+    "detail.unreadable_entries": "{n} entries unreadable, skipped",
+    "detail.unreadable_entry": "{n} entry unreadable, skipped",
+    "detail.undated_entries": "{n} entries without a readable date, skipped",
+    "detail.undated_entry": "{n} entry without a readable date, skipped",
+    "detail.future_entries": "{n} entries dated more than a day after the fetch, skipped",
+    "detail.future_entry": "{n} entry dated more than a day after the fetch, skipped",
+    "detail.ancient_entries": "{n} entries dated before {date}, skipped",
+    "detail.ancient_entry": "{n} entry dated before {date}, skipped",
+    "detail.naive_entries": "{n} entries gave a time without a time zone; read as UTC",
+    "detail.naive_entry": "{n} entry gave a time without a time zone; read as UTC",
+    "detail.uploads_capped": ("sample limited to the {n} newest uploads (the uploads feed has "
+                              "no paging)"),
+    "detail.shorts": "{n} of {total} uploads are shorts",
+    "detail.counters": "channel counters: {counters}",
+    "detail.unreadable_messages": "{n} unreadable message(s) skipped",
+    "detail.site_redirected": "the website redirected to {url}",
+    "detail.no_site_markup": "no JSON-LD, OpenGraph, h-card or rel=me on the page",
+    "detail.no_ytinitialdata": "ytInitialData not found; profile read from the page's meta tags",
+    "detail.uploads_missing": "uploads feed answered {status}; activity not known",
     "wall.linkedin": ("LinkedIn shows company pages only to logged-in members: check by hand "
                       "the last post date on the Posts tab, whether the About section has a "
                       "website and phone, and the logo and cover image"),
@@ -310,6 +386,18 @@ ENGLISH: Final[dict[str, Template]] = {
 }
 
 
+def _templates() -> list[tuple[str, re.Pattern[str]]]:
+    """``detail.*`` texts with placeholders as patterns that match a whole stored text."""
+    found = []
+    for msgid, template in ENGLISH.items():
+        if msgid.startswith("detail.") and isinstance(template, str) and "{" in template:
+            pattern = "".join(
+                re.escape(literal) + (f"(?P<{name}>.+?)" if name else "")
+                for literal, name, _, _ in string.Formatter().parse(template))
+            found.append((msgid, re.compile(f"^{pattern}$", re.S)))
+    return found
+
+
 def _texts() -> dict[str, str]:
     """Fixed texts without placeholders -> their id, for :func:`known_text`."""
     found: dict[str, str] = {}
@@ -321,3 +409,4 @@ def _texts() -> dict[str, str]:
 
 
 _BY_TEXT: Final = _texts()
+_TEMPLATES: Final = _templates()

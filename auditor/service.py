@@ -63,6 +63,9 @@ class AuditRequest:
     config_digest: str | None = None
     #: Progress lines on stderr.
     progress: bool = True
+    #: Judge these records of an earlier crawl instead of crawling (a re-judged audit:
+    #: other thresholds, another language).
+    records_from: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,8 @@ def run_audit(request: AuditRequest, *,
         raise AuditProblem(f"unknown language {request.lang!r}; choose one of "
                            f"{', '.join(LANGUAGES)}")
     config, out = request.config, request.out
+    if request.records_from is not None:
+        return _rejudge(request, present=present)
     records = out / "records.jsonl"
     listed = [entry.url for entry in config.profiles()]
     only: Callable[[str], bool] | None = None
@@ -149,6 +154,37 @@ def run_audit(request: AuditRequest, *,
     if completed and not judged.missing:
         write_run_state(request, completed=True)
     return replace(judged, elapsed=time.monotonic() - started, completed=completed)
+
+
+def _rejudge(request: AuditRequest, *,
+             present: Callable[[AuditResult], None] | None) -> AuditRun:
+    """Judge the records of an earlier crawl: nothing is fetched."""
+    from auditor.history import HistoryError
+
+    records = request.records_from
+    assert records is not None
+    if not records.is_file():
+        raise AuditProblem(f"--from-records: {records} is not a file")
+    listed = sum(1 for _ in request.config.profiles())
+    _say(request, f"Judging {listed} profile(s) from {records} as of "
+                  f"{request.as_of.date().isoformat()} (nothing is fetched)…")
+    started = time.monotonic()
+    run_id = None
+    if request.db is not None:
+        from auditor import history_cli
+
+        try:
+            run_id = history_cli.begin_run(request.db, request.config,
+                                           started_at=datetime.now(UTC), as_of=request.as_of)
+        except HistoryError as exc:
+            raise AuditProblem(f"--db: {exc}") from None
+    try:
+        judged = _judge_and_report(request, records, run_id=run_id,
+                                   started_at=datetime.now(UTC), completed=True,
+                                   present=present)
+    except HistoryError as exc:
+        raise AuditProblem(f"--db: {exc}") from None
+    return replace(judged, elapsed=time.monotonic() - started)
 
 
 @dataclass

@@ -92,7 +92,8 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
         checks=_check_views(completeness, t),
         score_text=_score_text(completeness, t),
         flags=flags,
-        notes=tuple(clean_text(note, NOTE_CHARS) for note in record.notes[:NOTES_SHOWN]),
+        notes=tuple(clean_text(t.msg(known_text(note)), NOTE_CHARS)
+                    for note in record.notes[:NOTES_SHOWN]),
         timeline=_timeline(metrics, record.replies_observable, t) if charted else None,
         weekdays=_weekday_chart(metrics, t) if charted and metrics.own_posts else None,
         hours=_hour_chart(metrics, t) if charted and metrics.own_posts else None,
@@ -330,10 +331,15 @@ def _evidence_labels(t: Translator) -> dict[str, str]:
 
 def _evidence_item(label: str, value: Any, t: Translator) -> EvidenceView:
     if isinstance(value, Mapping):
-        # A post: {"date", "url", "kind"}; the date and kind speak for themselves.
         url = value.get("url")
-        parts = [_evidence_text(v, t) if k in ("date", "kind")
-                 else f"{k} {_evidence_text(v, t)}"
+        message = value.get("message")
+        if isinstance(message, Msg):  # a finding: its message says it all
+            text = clean_text(t.msg(message), EVIDENCE_CHARS)
+            return EvidenceView(label, text or t(NA), None)
+        # A post: {"date", "url", "kind"}; the date and kind speak for themselves.
+        labels = _evidence_labels(t)
+        parts = [kind_text(str(v), t) if k == "kind" else _evidence_text(v, t) if k == "date"
+                 else f"{labels.get(str(k), str(k))} {_evidence_text(v, t)}"
                  for k, v in value.items() if k != "url"]
         if isinstance(url, str) and url:
             parts.append(url)
