@@ -161,7 +161,7 @@ def test_healthy_channel_spaak() -> None:
     result = judged(record)
     assert [f.code for f in result.flags] == []
     assert result.metrics.reply_share is None
-    assert "not measurable" in result.metrics.null_reasons["reply_share"]
+    assert "not measurable" in str(result.metrics.null_reasons["reply_share"])
     assert result.metrics.completeness.score == 100
     assert result.metrics.days_since_last_post == 1
 
