@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any, Final
 
 from auditor.messages import Msg, msg
-from auditor.metrics import aware, normalised_text
+from auditor.metrics import Crosspost, aware, normalised_text
 from auditor.models import ProfileRecord, pickled_by_position
 from auditor.urls import host_of
 
@@ -30,17 +30,6 @@ KEY_WORDS: Final = 3
 MAX_COMPARED_POSTS: Final = 200
 _BROADCAST_KINDS: Final = frozenset({"original", "self_reply"})
 _NAME_CHARS = re.compile(r"[^\w]+", re.UNICODE)
-
-
-@pickled_by_position
-@dataclass(frozen=True, slots=True)
-class Crosspost:
-    """Own posts of one profile whose text also appears on other profiles of its organisation."""
-
-    posts: int
-    basis: int
-    with_profiles: tuple[str, ...]
-    examples: tuple[str, ...] = ()
 
 
 @pickled_by_position

@@ -16,14 +16,13 @@ Scraped text and server messages are never translated: they are shown as they ca
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from auditor.messages import ENGLISH, Msg
+from auditor.messages import Msg, format_number, plural_index, render
 
 LANGUAGES: Final = ("en", "nl")
 #: Where the catalogues live: <dir>/<lang>/LC_MESSAGES/auditor.po.
@@ -49,74 +48,24 @@ class Translator:
         """The singular or plural form for ``count`` (``{n}`` is the count)."""
         found = self.catalogue.get((None, singular))
         forms = found if isinstance(found, tuple) and all(found) else (singular, plural)
-        text = forms[_plural_index(count)]
+        text = forms[plural_index(count)]
         return text.format(n=count, **params)
 
     def msg(self, message: Msg | None) -> str:
         """A judgement message in this language ("" for None)."""
-        if message is None:
-            return ""
-        params = message.params
-        if message.id == "text":
-            return str(params.get("text", ""))
-        if message.id == "join":
-            return str(params.get("sep", "; ")).join(
-                self.msg(part) if isinstance(part, Msg) else str(part)
-                for part in params.get("parts", ()))
-        template = ENGLISH.get(message.id)
-        if template is None:
-            return message.id
-        english = template if isinstance(template, str) else template[0]
-        found = self.catalogue.get((message.id, english))
-        if isinstance(template, str):
-            text = found if isinstance(found, str) and found else template
-        else:
-            forms = found if isinstance(found, tuple) and all(found) else template
-            count = params.get("n", 0)
-            text = forms[_plural_index(count if isinstance(count, int) else 0)]
-        return _MessageFormatter(self).format(text, **params)
+        return render(message, self)
+
+    def translation(self, msgid: str, english: str) -> str | tuple[str, ...] | None:
+        """The catalogue's translation of message ``msgid`` (English text ``english``)."""
+        return self.catalogue.get((msgid, english))
 
     def number(self, value: float, decimals: int = 2) -> str:
         """3.5 -> "3.5" (English) or "3,5" (Dutch); trailing zeros dropped."""
-        text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
-        return text.replace(".", ",") if self.lang == "nl" else text
+        return format_number(value, decimals, "," if self.lang == "nl" else ".")
 
     def percent(self, share: float) -> str:
         """0.125 -> "12.5%" (English) or "12,5%" (Dutch)."""
         return self.number(share * 100, 1) + "%"
-
-
-def _plural_index(count: int) -> int:
-    """English and Dutch: one form for 1, the other for every other count."""
-    return 0 if count == 1 else 1
-
-
-class _MessageFormatter(string.Formatter):
-    """Fills a message's placeholders in the translator's language: nested messages and
-    lists rendered, ``:%`` as a percentage, ``:outcome`` and ``:check`` as words."""
-
-    def __init__(self, t: Translator) -> None:
-        super().__init__()
-        self.t = t
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        t = self.t
-        if format_spec == "%":
-            return t.percent(float(value)) if isinstance(value, (int, float)) else str(value)
-        if format_spec in ("outcome", "check"):
-            if isinstance(value, (list, tuple)):
-                return ", ".join(self.format_field(v, format_spec) for v in value)
-            key = f"{format_spec}.{value}"
-            return t.msg(Msg(key)) if key in ENGLISH else str(value)
-        if isinstance(value, Msg):
-            return t.msg(value)
-        if isinstance(value, (list, tuple)):
-            return ", ".join(self.format_field(v, format_spec) for v in value)
-        if isinstance(value, float) and not format_spec:
-            return t.number(value)
-        if value is None:
-            return t.msg(Msg("change.unknown"))
-        return super().format_field(value, format_spec)
 
 
 EN: Final = Translator("en", {})

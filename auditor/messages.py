@@ -27,7 +27,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from auditor.models import pickled_by_position
 
@@ -45,9 +45,7 @@ class Msg:
 
     def __str__(self) -> str:
         """The message in English (what report.json's text fields hold)."""
-        from auditor.i18n import EN
-
-        return EN.msg(self)
+        return render(self, ENGLISH_WORDS)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"id": ..., "params": {...}}``, nested messages alike (for JSON)."""
@@ -63,6 +61,98 @@ class Msg:
             return cls(data["id"], {name: _param_value(value)
                                     for name, value in data.get("params", {}).items()})
         return text(data if isinstance(data, str) else str(data))
+
+
+class Words(Protocol):
+    """What rendering a message needs from a language (auditor.i18n.Translator is one)."""
+
+    def translation(self, msgid: str, english: str) -> str | tuple[str, ...] | None:
+        """The translation of message ``msgid`` whose English text is ``english``."""
+
+    def number(self, value: float, decimals: int = 2) -> str: ...
+
+    def percent(self, share: float) -> str: ...
+
+
+class _English:
+    """English: the source texts, numbers with a decimal point."""
+
+    def translation(self, msgid: str, english: str) -> str | tuple[str, ...] | None:
+        return None
+
+    def number(self, value: float, decimals: int = 2) -> str:
+        return format_number(value, decimals)
+
+    def percent(self, share: float) -> str:
+        return format_number(share * 100, 1) + "%"
+
+
+ENGLISH_WORDS: Final[Words] = _English()
+
+
+def format_number(value: float, decimals: int = 2, point: str = ".") -> str:
+    """3.5 -> "3.5", 4.0 -> "4" (trailing zeros dropped), with ``point`` as decimal mark."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    return text.replace(".", point) if point != "." else text
+
+
+def plural_index(count: int) -> int:
+    """English and Dutch: one form for 1, the other for every other count."""
+    return 0 if count == 1 else 1
+
+
+def render(message: Msg | None, words: Words) -> str:
+    """``message`` in the language of ``words`` ("" for None)."""
+    if message is None:
+        return ""
+    params = message.params
+    if message.id == "text":
+        return str(params.get("text", ""))
+    if message.id == "join":
+        return str(params.get("sep", "; ")).join(
+            render(part, words) if isinstance(part, Msg) else str(part)
+            for part in params.get("parts", ()))
+    template = ENGLISH.get(message.id)
+    if template is None:
+        return message.id
+    english = template if isinstance(template, str) else template[0]
+    found = words.translation(message.id, english)
+    if isinstance(template, str):
+        text = found if isinstance(found, str) and found else template
+    else:
+        forms = found if isinstance(found, tuple) and all(found) else template
+        count = params.get("n", 0)
+        text = forms[plural_index(count if isinstance(count, int) else 0)]
+    return _Formatter(words).format(text, **params)
+
+
+class _Formatter(string.Formatter):
+    """Fills a message's placeholders in a language: nested messages and lists rendered,
+    ``:%`` as a percentage, ``:outcome`` and ``:check`` as words."""
+
+    def __init__(self, words: Words) -> None:
+        super().__init__()
+        self.words = words
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        words = self.words
+        if format_spec == "%":
+            return (words.percent(float(value)) if isinstance(value, (int, float))
+                    else str(value))
+        if format_spec in ("outcome", "check"):
+            if isinstance(value, (list, tuple)):
+                return ", ".join(self.format_field(v, format_spec) for v in value)
+            key = f"{format_spec}.{value}"
+            return render(Msg(key), words) if key in ENGLISH else str(value)
+        if isinstance(value, Msg):
+            return render(value, words)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.format_field(v, format_spec) for v in value)
+        if isinstance(value, float) and not format_spec:
+            return words.number(value)
+        if value is None:
+            return render(Msg("change.unknown"), words)
+        return str(super().format_field(value, format_spec))
 
 
 def msg(msgid: str, /, **params: Any) -> Msg:

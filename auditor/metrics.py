@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from auditor.config import Thresholds
 from auditor.contacts import find_contacts
@@ -26,9 +26,6 @@ from auditor.models import (
     pickled_by_position,
 )
 from auditor.urls import host_of, same_site
-
-if TYPE_CHECKING:
-    from auditor.consistency import Crosspost
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
 CHECK_WEIGHTS: Final = {
@@ -65,6 +62,18 @@ class WeekBucket:
     reposts: int
     #: False when the sample does not reach back into this week (unknown, not zero).
     covered: bool
+
+
+@pickled_by_position
+@dataclass(frozen=True, slots=True)
+class Crosspost:
+    """Own posts of one profile whose text also appears on other profiles of its organisation
+    (found by auditor.consistency, which sees them all)."""
+
+    posts: int
+    basis: int
+    with_profiles: tuple[str, ...]
+    examples: tuple[str, ...] = ()
 
 
 @pickled_by_position

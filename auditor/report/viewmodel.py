@@ -3,13 +3,23 @@ terminal) reads; templates only loop, branch and escape."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from auditor.audit import OrganisationResult
 from auditor.report.charts import ChartView
 
-if TYPE_CHECKING:
-    from auditor.report.views import OrganisationViews
+
+class OrganisationSequence(Protocol):
+    """The organisations' full views, built as they are read (auditor.report.views
+    .OrganisationViews), with the judged organisation each shows."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[OrganisationView]: ...
+
+    def with_results(self) -> Iterator[tuple[OrganisationView, OrganisationResult]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +246,7 @@ class ReportView:
     window_days: int
     settings: tuple[SettingView, ...]
     #: Every organisation in full, built one at a time as it is read (OrganisationViews).
-    organisations: OrganisationViews
+    organisations: OrganisationSequence
     #: Every organisation's heading, verdict and profiles needing attention, without the
     #: profile cards (for the summary at the top).
     summaries: tuple[OrganisationView, ...]
