@@ -128,7 +128,7 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord] | RecordSo
         source = cast(RecordSource, records)
     else:
         by_url: dict[str, ProfileRecord] = {}
-        for record in cast(Iterable[ProfileRecord], records):
+        for record in records:  # not a RecordSource (no get), so the records themselves
             by_url[record.url] = record
         source = by_url
     sink: Any = [] if into is None else into

@@ -280,8 +280,8 @@ def _flag_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Chang
              "previous_flags": list(before.flag_codes)}))
         return changes  # the account is gone: its earlier flags are moot, not "cleared"
     handled: set[str] = set()
-    active_before = [code for code in ACTIVITY_FLAGS if code in old]
-    active_after = [code for code in ACTIVITY_FLAGS if code in new]
+    active_before: list[str] = [code for code in ACTIVITY_FLAGS if code in old]
+    active_after: list[str] = [code for code in ACTIVITY_FLAGS if code in new]
     if before.outcome == "ok" and after.outcome == "ok" and active_before != active_after:
         handled = set(ACTIVITY_FLAGS)
         changes.append(_activity_change(before, after, active_before, active_after))

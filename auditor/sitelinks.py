@@ -92,21 +92,21 @@ def website_findings(website_record: ProfileRecord, profile_records: Iterable[Pr
         if key is None or key in seen_links:
             continue
         seen_links.add(key)
-        record = by_key.get(key)
-        if record is not None:
+        target = by_key.get(key)
+        if target is not None:
             if key in linked:
                 continue
             linked[key] = link
-            evidence = {"website": website, "link": link, "profile": record.url,
-                        "platform": record.platform, "outcome": record.outcome}
-            if record.outcome in _MISSING:
+            evidence = {"website": website, "link": link, "profile": target.url,
+                        "platform": target.platform, "outcome": target.outcome}
+            if target.outcome in _MISSING:
                 findings.append(SiteFinding(
-                    "gone_profile", record.url,
-                    f"The website links to {record.url}, which no longer exists "
-                    f"({_outcome_words(record)}).", evidence))
+                    "gone_profile", target.url,
+                    f"The website links to {target.url}, which no longer exists "
+                    f"({_outcome_words(target)}).", evidence))
             else:
                 findings.append(SiteFinding(
-                    "linked", record.url, f"The website links to {record.url}.", evidence))
+                    "linked", target.url, f"The website links to {target.url}.", evidence))
             continue
         dead = dead_network(key)
         if dead is not None:

@@ -21,9 +21,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, overload
+from typing import IO, TYPE_CHECKING, overload
 
 from auditor.models import ProfileRecord
+
+if TYPE_CHECKING:
+    from auditor.audit import OrganisationResult
 
 _URL_KEY = b'{"url": '
 _DECODER = json.JSONDecoder()
@@ -104,7 +107,7 @@ def _url_of(line: bytes) -> str | None:
     return url if isinstance(url, str) else None
 
 
-class OrganisationSpool(Sequence):  # type: ignore[type-arg]
+class OrganisationSpool(Sequence["OrganisationResult"]):
     """Judged organisations (:class:`auditor.audit.OrganisationResult`) pickled to a
     temporary file in ``directory``, read back one at a time.
 
@@ -122,7 +125,7 @@ class OrganisationSpool(Sequence):  # type: ignore[type-arg]
         self.profile_count = 0
         self.posts_with_text = posts_with_text
 
-    def append(self, organisation: object) -> None:
+    def append(self, organisation: OrganisationResult) -> None:
         self.profile_count += len(getattr(organisation, "profiles", ()))
         data = pickle.dumps(self._slim(organisation), protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
@@ -130,28 +133,28 @@ class OrganisationSpool(Sequence):  # type: ignore[type-arg]
         self._offsets.append((self._end, len(data)))
         self._end += len(data)
 
-    def _slim(self, organisation: object) -> object:
+    def _slim(self, organisation: OrganisationResult) -> OrganisationResult:
         profiles = getattr(organisation, "profiles", ())
         slim = tuple(replace(p, record=_slim_record(p.record, self.posts_with_text))
                      for p in profiles)
-        return replace(organisation, profiles=slim)  # type: ignore[type-var]
+        return replace(organisation, profiles=slim)
 
     def __len__(self) -> int:
         return len(self._offsets)
 
     @overload
-    def __getitem__(self, index: int) -> object: ...
+    def __getitem__(self, index: int) -> OrganisationResult: ...
     @overload
-    def __getitem__(self, index: slice) -> list[object]: ...
+    def __getitem__(self, index: slice) -> list[OrganisationResult]: ...
 
-    def __getitem__(self, index: int | slice) -> object:
+    def __getitem__(self, index: int | slice) -> OrganisationResult | list[OrganisationResult]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         offset, length = self._offsets[index]
         self._file.seek(offset)
         return pickle.loads(self._file.read(length))
 
-    def __iter__(self) -> Iterator[object]:
+    def __iter__(self) -> Iterator[OrganisationResult]:
         for index in range(len(self._offsets)):
             yield self[index]
 

@@ -52,7 +52,10 @@ class ReplayMiddleware:
             raise NotInReplay(f"not in replay: {request.url}")
         headers = {name: value for name, value in entry.headers.items()}
         body = entry.body()
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        # The class comes from the URL and the body, as it always has: from_args looks headers
+        # up by bytes name (b"Content-Type"), which these str-named ones never matched. (A live
+        # crawl also reads Content-Type: a JSON API answers JsonResponse there, TextResponse here.)
+        cls = responsetypes.from_args(url=request.url, body=body)
         return cls(url=request.url, status=entry.status, headers=headers, body=body,
                    request=request, flags=["replay"])
 

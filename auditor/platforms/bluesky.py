@@ -35,7 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote, urlsplit
 
 from auditor.models import (
@@ -251,7 +251,7 @@ def _match(url: str) -> re.Match[str] | None:
     return match if _is_did(actor) or _HANDLE.match(actor) else None
 
 
-def _is_did(value: Any) -> bool:
+def _is_did(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and _DID.match(value) is not None
 
 
@@ -415,14 +415,19 @@ def feed_item(entry: Any, did: str) -> Item | None:
     if parsed is None or not isinstance(record, dict):
         return None
     authority, _, rkey = parsed
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
-    author_did = author.get("did") if _is_did(author.get("did")) else authority
+    author = post.get("author")
+    if not isinstance(author, dict):
+        author = {}
+    did_value = author.get("did")
+    author_did = did_value if _is_did(did_value) else authority
     author_handle = author.get("handle")
     shown_as = (author_handle.lower() if isinstance(author_handle, str)
                 and _HANDLE.match(author_handle) and author_handle.lower() != "handle.invalid"
                 else author_did)
     url = post_url(shown_as, rkey) if rkey and _RKEY.match(rkey) else None
-    reason = entry.get("reason") if isinstance(entry.get("reason"), dict) else {}
+    reason = entry.get("reason")
+    if not isinstance(reason, dict):
+        reason = {}
     reason_type = reason.get("$type")
     if reason_type == _REPOST:
         published = _iso_time(reason.get("indexedAt"))
@@ -479,7 +484,9 @@ def post_links(record: Mapping[str, Any]) -> list[str]:
                 _add_link(links, feature.get("uri"))
     embed = record.get("embed")
     if isinstance(embed, dict):
-        media = embed.get("media") if isinstance(embed.get("media"), dict) else embed
+        media = embed.get("media")
+        if not isinstance(media, dict):
+            media = embed
         external = media.get("external")
         if isinstance(external, dict):
             _add_link(links, external.get("uri"))

@@ -249,10 +249,10 @@ def _item(entry: ET.Element) -> Item | None:
     description = entry.findtext("media:group/media:description", None, _NS) or ""
     text = title.strip() if not description.strip() else f"{title.strip()}\n{description}"
     links: list[str] = []
-    for link in URL_IN_TEXT.findall(description[:20000]):
-        link = unwrap_redirect(link.rstrip(".,;:!?"))
-        if is_http_url(link) and link not in links:
-            links.append(link)
+    for found in URL_IN_TEXT.findall(description[:20000]):
+        link_url = unwrap_redirect(found.rstrip(".,;:!?"))
+        if is_http_url(link_url) and link_url not in links:
+            links.append(link_url)
         if len(links) >= 20:
             break
     return Item(

@@ -116,6 +116,7 @@ def read_channel_page(body: bytes, *, page_url: str = "") -> ChannelPage:
         notes.append(f"the channel page was cut at {MAX_PAGE_BYTES // (1024 * 1024)} MB")
     alert = _error_alert(data) if data is not None else None
     channel_id = _channel_id(data, meta, page_url)
+    facts: ProfileFacts | None
     if data is not None:
         facts = _facts_from_data(data, meta)
     elif meta:
@@ -228,7 +229,9 @@ def _largest_image(node: Any) -> str | None:
                 url = "https:" + url
             if not is_http_url(url):
                 continue
-            width = image.get("width") if isinstance(image.get("width"), int) else 0
+            width = image.get("width")
+            if not isinstance(width, int):
+                width = 0
             if best is None or width > best[0]:
                 best = (width, url)
     return best[1] if best else None

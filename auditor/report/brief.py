@@ -42,9 +42,9 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None) -> str:
         lines += ["", f"**{t('WARNING:')}** {view.missing_text}"]
     if view.since is not None:
         lines += ["", f"## {_md(view.since.heading)}", "", _md(view.since.summary)]
-        for profile in view.since.profiles:
-            lines.append(f"- {_md(profile.label)}")
-            lines += [f"  - {_md(line)}" for line in profile.lines]
+        for changed in view.since.profiles:
+            lines.append(f"- {_md(changed.label)}")
+            lines += [f"  - {_md(line)}" for line in changed.lines]
     headed = len(view.organisations) > 1
     for organisation, judged in view.organisations.with_results():
         lines.append("")
