@@ -27,9 +27,56 @@ REALCASES = REPO.parent / "shared" / "realcases"
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
 
+#: The slow tests: marked ``slow`` here, so that ``python -m pytest -m "not slow"`` is the
+#: quick loop; ``python -m pytest`` (and CI) runs them all. A file with no names is slow as a
+#: whole; else the tests named (every parametrization of each) are. Slow means a few seconds
+#: or more per test: a real crawl through the CLI, a browser, the benchmark, a wheel build,
+#: or fuzzing at full depth. tests/test_slow_marks.py checks that every name here exists.
+SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # the benchmark: fake platforms in a subprocess, crawled by the audit and a raw fetch
+    "test_bench_smoke.py": (),
+    "test_bench_fakeplatforms.py": (),
+    # crawls through the CLI over loopback HTTP, several per test or waiting out timeouts
+    "test_e2e.py": (),
+    "test_faults.py": (),
+    "test_faults_platforms.py": (),
+    "test_history_cli.py": (),
+    "test_manners.py": (
+        "test_robots_txt_is_checked_for_every_request_queued_while_it_loads",
+        "test_obey_robots_false_skips_robots_txt",
+        "test_private_addresses_are_refused_without_a_request",
+        "test_replay_is_not_refused_for_private_hosts",
+        # the tests of the retry_crawl fixture (one crawl waiting out Retry-After)
+        "test_retry_after_seconds_then_ok",
+        "test_retry_after_on_503_then_ok",
+        "test_retry_after_http_date_then_ok",
+        "test_always_429_is_rate_limited_after_the_capped_waits",
+        "test_retry_after_beyond_the_cap_or_absent_is_not_waited_for",
+        "test_retry_after_waits_do_not_block_other_hosts",
+        "test_retry_after_holds_back_the_hosts_other_requests",
+        "test_user_agent_names_the_tool_and_its_home",
+    ),
+    "test_resume.py": ("test_a_stopped_crawl_resumes_with_only_the_missing_profiles",),
+    # a wheel built and installed, its demo run
+    "test_package.py": (),
+    # headless Chromium
+    "test_report_browser.py": (),
+    # 2,000 mutated request chains per platform (at the default and CI fuzz depth)
+    "test_fuzz.py": ("test_parsers_survive_mutated_bodies",),
+}
+
+
 def pytest_report_header() -> str:
     return (f"fuzz depth: {FUZZ_PROFILE} (x{FACTORS[FUZZ_PROFILE]:g} examples; "
             "AUDITOR_FUZZ=quick|default|ci|deep)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = SLOW_TESTS.get(item.path.name)
+        if names is not None and (not names or getattr(item, "originalname", item.name) in names):
+            item.add_marker(pytest.mark.slow)
 
 
 def sample_page(*parts: str) -> Path:
