@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.faultserver import PNG, Answer
+from tests.servers import serve_in_background, shut_down
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_pages"
@@ -169,12 +170,11 @@ class PlatformFaultServer:
 
     def start(self) -> None:
         self._server = _Server(self)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_background(self._server)
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            shut_down([self._server])
 
     @property
     def origin(self) -> str:

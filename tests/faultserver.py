@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.servers import serve_in_background, shut_down
+
 REPO = Path(__file__).resolve().parent.parent
 #: Loopback servers answer at once: no need to wait between requests in tests.
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
@@ -204,12 +206,10 @@ class FaultServer:
         for host in self.hosts:
             server = _Server(host, self)
             self._servers.append(server)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            serve_in_background(server)
 
     def stop(self) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
+        shut_down(self._servers)
 
     def origin(self, index: int = 0) -> str:
         return self._servers[index].origin

@@ -9,13 +9,35 @@ Every occurrence of a fictional origin in bodies and headers is rewritten to the
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.replay import ReplayStore
+
+#: How often a test server's loop looks for a shutdown request. Stopping a server waits for
+#: that look, and http.server's default is half a second.
+POLL_SECONDS = 0.05
+
+
+def serve_in_background(server: ThreadingHTTPServer) -> None:
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                     daemon=True).start()
+
+
+def shut_down(servers: Iterable[ThreadingHTTPServer]) -> None:
+    """Stop and close servers started by :func:`serve_in_background`, all at once (one by
+    one, each stop waits for its server's next poll)."""
+    servers = list(servers)
+    stopping = [threading.Thread(target=server.shutdown) for server in servers]
+    for thread in stopping:
+        thread.start()
+    for thread in stopping:
+        thread.join()
+    for server in servers:
+        server.server_close()
 
 
 def origins_of(store: ReplayStore) -> list[str]:
@@ -86,12 +108,10 @@ class ReplayServers:
             self.mapping[origin] = server.local_origin
             self.mapping_back[server.local_origin] = origin
             self._servers.append(server)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            serve_in_background(server)
 
     def stop(self) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
+        shut_down(self._servers)
 
     def rewrite(self, data: bytes) -> bytes:
         for fictional, local in self.mapping.items():
