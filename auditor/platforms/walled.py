@@ -81,11 +81,8 @@ class WalledAdapter(PlatformAdapter):
     def claims(self, url: str) -> bool:
         return self._own_host(host_of(url))
 
-    def claims_host(self, host: str) -> bool:
-        """:meth:`claims` for a URL whose host is known already."""
-        return self._own_host(host)
-
     def owns_host(self, host: str) -> bool:
+        """:meth:`claims` for a URL whose host is known already: every URL on its hosts."""
         return self._own_host(host)
 
     def _own_host(self, host: str) -> bool:
