@@ -15,7 +15,7 @@ from auditor.metrics import compute_metrics
 from auditor.models import Item, ProfileFacts, ProfileRecord, Sample
 from auditor.platforms.base import Page
 from auditor.verdicts import judge
-from tests.fuzzdepth import FACTORS, load_profile
+from tests.fuzzdepth import active_factor, load_profile
 
 #: The Hypothesis profile AUDITOR_FUZZ (or CI) asks for, loaded before any test module is
 #: imported: see tests/fuzzdepth.py.
@@ -67,8 +67,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
 
 
 def pytest_report_header() -> str:
-    return (f"fuzz depth: {FUZZ_PROFILE} (x{FACTORS[FUZZ_PROFILE]:g} examples; "
-            "AUDITOR_FUZZ=quick|default|ci|deep)")
+    # active_factor(): a --hypothesis-profile given to pytest is loaded after AUDITOR_FUZZ's
+    return (f"fuzz depth: x{active_factor():g} examples (AUDITOR_FUZZ={FUZZ_PROFILE}; "
+            "quick|default|ci|deep)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
