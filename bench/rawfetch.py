@@ -9,9 +9,9 @@ requests every URL of the file (one a line) and keeps only counts of what came b
 the time it takes is what the chosen politeness allows, with no parsing on top.
 
 The address guard (spiders.manners.AddressGuardMiddleware) and the robots.txt switch read
-the running spider's ``config.audit``; this spider carries a minimal one with
-``allow_private_addresses = true`` and ``obey_robots = true``, as the benchmark config
-does, so the guard stays in place and lets the loopback hosts through exactly as in (a).
+the running spider's crawl ``plan`` (its ``allow_private_addresses`` and ``obey_robots``);
+this spider carries a minimal one with both true, as the benchmark config does, so the
+guard stays in place and lets the loopback hosts through exactly as in (a).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,16 +41,11 @@ _ALL_STATUSES = [*range(400, 600), 999]
 
 
 @dataclass(frozen=True)
-class _AuditFlags:
-    """The part of an AuditConfig that spiders.manners reads (``config.audit``)."""
+class _Manners:
+    """The part of a crawl plan (auditor.crawl.CrawlPlan) that spiders.manners reads."""
 
     allow_private_addresses: bool = True
     obey_robots: bool = True
-
-
-@dataclass(frozen=True)
-class _MinimalConfig:
-    audit: _AuditFlags = field(default_factory=_AuditFlags)
 
 
 class RawFetchSpider(scrapy.Spider):
@@ -60,8 +55,8 @@ class RawFetchSpider(scrapy.Spider):
 
     def __init__(self, urls: str = "", allow_private: str = "true", **kwargs: Any):
         super().__init__(**kwargs)
-        self.config = _MinimalConfig(_AuditFlags(
-            allow_private_addresses=allow_private.lower() in ("1", "true", "yes")))
+        self.plan = _Manners(
+            allow_private_addresses=allow_private.lower() in ("1", "true", "yes"))
         self.urls_path = Path(urls)
         self.statuses: Counter[str] = Counter()
         self.bytes = 0
