@@ -159,7 +159,7 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
     posts: list[str] = []
     comments: list[str] = []
     for link in soup.find_all("link"):
-        rel = link.get("rel") or []
+        rel: str | list[str] = link.get("rel") or []
         rels = rel.split() if isinstance(rel, str) else [str(r) for r in rel]
         if "alternate" not in {r.lower() for r in rels}:
             continue

@@ -320,7 +320,9 @@ def _read_json_feed(data: dict[str, Any], *, url: str, counts: _Counts,
                     notes: list[str]) -> FeedRead:
     version = str(data.get("version") or "")
     number = version.rsplit("/", 1)[-1].replace(".", "") if "/version/" in version else ""
-    authors = data.get("authors") if isinstance(data.get("authors"), list) else []
+    authors = data.get("authors")
+    if not isinstance(authors, list):
+        authors = []
     if isinstance(data.get("author"), dict):
         authors = [*authors, data["author"]]
     fields: list[ProfileField] = []
@@ -333,7 +335,9 @@ def _read_json_feed(data: dict[str, Any], *, url: str, counts: _Counts,
     facts = _facts(title=_str(data.get("title")), bio=_str(data.get("description")),
                    avatar=http_url(data.get("icon"), url) or http_url(data.get("favicon"), url),
                    links=[site] if site else [], fields=fields)
-    raw_items = data.get("items") if isinstance(data.get("items"), list) else []
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list):
+        raw_items = []
     items: list[Item] = []
     for index, entry in enumerate(raw_items[:MAX_ENTRIES]):
         if not isinstance(entry, dict):
@@ -434,7 +438,8 @@ def parse_date(raw: Any, struct: Any = None) -> tuple[datetime | None, bool]:
             return value, naive
     if isinstance(struct, time.struct_time) or (isinstance(struct, tuple) and len(struct) >= 6):
         try:
-            return datetime(*struct[:6], tzinfo=UTC), False
+            year, month, day, hour, minute, second = struct[:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC), False
         except (TypeError, ValueError, OverflowError):
             return None, False
     return None, False
