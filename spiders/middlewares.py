@@ -7,7 +7,7 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
 from auditor.replay import ReplayRecorder, ReplayStore
@@ -50,12 +50,11 @@ class ReplayMiddleware:
                 # No robots.txt recorded: answer as a server without one would.
                 return Response(request.url, status=404, request=request, flags=["replay"])
             raise NotInReplay(f"not in replay: {request.url}")
-        headers = {name: value for name, value in entry.headers.items()}
+        headers = Headers({name: value for name, value in entry.headers.items()})
         body = entry.body()
-        # The class comes from the URL and the body, as it always has: from_args looks headers
-        # up by bytes name (b"Content-Type"), which these str-named ones never matched. (A live
-        # crawl also reads Content-Type: a JSON API answers JsonResponse there, TextResponse here.)
-        cls = responsetypes.from_args(url=request.url, body=body)
+        # The class from the recorded Content-Type too, as a live crawl picks it (a JSON API
+        # answers JsonResponse): Scrapy's Headers look names up as bytes.
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(url=request.url, status=entry.status, headers=headers, body=body,
                    request=request, flags=["replay"])
 
