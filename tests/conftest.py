@@ -57,6 +57,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_user_agent_names_the_tool_and_its_home",
     ),
     "test_resume.py": ("test_a_stopped_crawl_resumes_with_only_the_missing_profiles",),
+    # the demo audited twice and re-judged through the real command
+    "test_language_free.py": (),
     # a wheel built and installed, its demo run
     "test_package.py": (),
     # headless Chromium
