@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +21,15 @@ from auditor.config import (
     load_config,
     parse_as_of,
 )
+from auditor.crawl import setting_problems
+from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
 from auditor.replay import ReplayError, ReplayStore
 from auditor.resources import sample_pages_dir
 from auditor.service import (
     EXIT_CUT_SHORT,
     EXIT_FLAGGED,
+    EXIT_NOT_FINISHED,
     EXIT_OK,
     EXIT_USAGE,
     FORMATS,
@@ -39,6 +44,8 @@ from auditor.service import (
 from auditor.verdicts import FLAG_CODES
 
 EXIT_INTERRUPTED = 130
+#: The output pipe was closed by its reader (`| head`): the shell's code for SIGPIPE.
+EXIT_BROKEN_PIPE = 141
 
 
 class UsageProblem(Exception):
@@ -112,6 +119,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, so that a closed pipe is noticed while it can be handled
+    except BrokenPipeError:
+        # The reader went away (`auditor history ... | head`): what Python's documentation
+        # advises for SIGPIPE. Nothing more can be printed; stdout goes to devnull so the
+        # interpreter's last flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "audit":
@@ -131,6 +153,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise
+    except AuditCrashed as exc:
+        print(f"auditor: {exc}", file=sys.stderr)
+        return EXIT_NOT_FINISHED
+    except Exception as exc:  # a bug: one line, never a traceback nor exit code 1
+        print(f"auditor: internal error ({_described(exc)})", file=sys.stderr)
+        return EXIT_NOT_FINISHED
+
+
+class AuditCrashed(Exception):
+    """The audit failed unexpectedly after it began: one line that says where the records
+    are and how to judge them again; exit code 4."""
+
+
+def _run_audit(request: AuditRequest, *, config_arg: Path | str) -> AuditRun:
+    """:func:`run_audit`, with an unexpected error turned into :class:`AuditCrashed`."""
+    try:
+        return run_audit(request)
+    except (AuditProblem, UsageProblem, ConfigError, KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as exc:
+        records = request.records_from or request.out / "records.jsonl"
+        details = _save_traceback(request.out, exc)
+        line = f"internal error ({_described(exc)})"
+        if records.is_file() and records.stat().st_size > 0:
+            line += (f"; the records are kept in {records}: judge them again without "
+                     f"fetching anything with: auditor audit {config_arg} --from-records "
+                     f"{records} --out {request.out}")
+        if details is not None:
+            line += f" (details: {details})"
+        raise AuditCrashed(line) from exc
+
+
+def _described(exc: BaseException) -> str:
+    from auditor.service import problem_text
+
+    if isinstance(exc, OSError):
+        return problem_text(exc) + (f": {exc.filename}" if exc.filename else "")
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _save_traceback(out: Path, exc: BaseException) -> Path | None:
+    """The traceback in ``out/error.log`` for whoever fixes the bug; None if it cannot be
+    written (the disk may be what failed)."""
+    import traceback
+
+    path = out / "error.log"
+    try:
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    except OSError:
+        return None
+    return path
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -138,6 +214,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _print_warnings(config)
     formats = _formats(args.format)
     fail_on = _fail_on(args.fail_on)
+    settings = _settings(args.settings)
     _check_replay(args.replay)
     digest = _config_digest(args.config)
     if args.from_records is not None and (args.resume or args.replay or args.record):
@@ -152,21 +229,43 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.no_history or (args.from_records is not None and args.db is None):
         db = None
     else:
-        db = history_cli.resolve_db_path(args.db, config)
+        try:
+            db = history_cli.resolve_db_path(args.db, config, out=args.out)
+        except HistoryError as exc:
+            raise UsageProblem(f"--db: {exc}") from None
     request = AuditRequest(
         config=config, out=_writable_folder(args.out), as_of=as_of, formats=tuple(formats),
         lang=args.lang, replay=args.replay, record=args.record,
-        settings=tuple(_settings(args.settings)), resume=args.resume, db=db,
+        settings=tuple(settings), resume=args.resume, db=db,
         config_digest=digest, records_from=args.from_records)
-    return _finish(request, run_audit(request), fail_on, resume_hint=(
-        f"auditor audit {args.config} --out {args.out} --resume"))
+    return _finish(request, _run_audit(request, config_arg=args.config), fail_on,
+                   resume_hint=f"auditor audit {args.config} --out {args.out} --resume",
+                   config_arg=args.config)
 
 
 def _finish(request: AuditRequest, run: AuditRun, fail_on: set[str], *,
-            resume_hint: str) -> int:
+            resume_hint: str, config_arg: Path | str) -> int:
     """The closing lines on stderr, and the exit code."""
+    for warning in run.warnings:
+        print(f"auditor: warning: {warning}", file=sys.stderr)
+    if run.removed:
+        print(f"auditor: removed {', '.join(path.name for path in run.removed)} from "
+              f"{request.out}: an earlier audit's reports, in formats this run did not write",
+              file=sys.stderr)
+    written = ", ".join(str(p) for p in run.written) or "none"
     print(f"{run.profiles} profile(s) audited in {run.elapsed:.1f} s, {run.flagged} with "
-          f"flags. Reports: {', '.join(str(p) for p in run.written)}", file=sys.stderr)
+          f"flags. Reports: {written}", file=sys.stderr)
+    if run.not_written:
+        for path, why in run.not_written:
+            print(f"auditor: {path} could not be written: {why}", file=sys.stderr)
+        records = run.records or request.out / "records.jsonl"
+        print(f"auditor: the records are kept in {records}; once there is room, write the "
+              f"reports without fetching anything again: auditor audit {config_arg} "
+              f"--from-records {records} --out {request.out}", file=sys.stderr)
+        if run.cut_short:
+            print(f"auditor: the crawl was also cut short ({run.missing} profile(s) not "
+                  f"finished): {resume_hint}", file=sys.stderr)
+        return EXIT_NOT_FINISHED
     if run.cut_short:
         print(f"auditor: the crawl was cut short ({run.missing} profile(s) not finished; "
               f"see {request.out / 'crawl.log'}); rerun with --resume to crawl only those: "
@@ -220,10 +319,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     config = load_config(samples / "demo.toml")
     _print_warnings(config)
     out = _writable_folder(args.out)
+    # The demo's history goes into its --out folder, never beside the bundled config.
     request = AuditRequest(config=config, out=out, as_of=_as_of(None, config),
                            lang=args.lang, replay=samples,
-                           db=out / "demo.history.sqlite")
-    return _finish(request, run_audit(request), set(), resume_hint="auditor demo")
+                           db=history_cli.resolve_db_path(None, config, out=out))
+    return _finish(request, _run_audit(request, config_arg=samples / "demo.toml"), set(),
+                   resume_hint="auditor demo", config_arg=samples / "demo.toml")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -233,6 +334,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = config_from_urls(args.urls)
     _print_warnings(config)
     as_of = _as_of(args.as_of, config)
+    settings = _settings(args.settings)
     _check_replay(args.replay)
     printed: list[str] = []
 
@@ -245,7 +347,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with temporary_out() as work:
         request = AuditRequest(config=config, out=work, as_of=as_of, formats=(),
                                lang=args.lang, replay=args.replay,
-                               settings=tuple(_settings(args.settings)), progress=False)
+                               settings=tuple(settings), progress=False)
         run = run_audit(request, present=present)
     print("\n".join(printed))
     return EXIT_CUT_SHORT if run.cut_short else EXIT_OK
@@ -259,10 +361,11 @@ def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> lis
 
 
 def _settings(values: Sequence[str]) -> list[str]:
-    for value in values:
-        name, sep, _ = value.partition("=")
-        if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
-            raise UsageProblem(f"-s: expected NAME=VALUE, got {value!r}")
+    """The -s settings, each name one the crawl knows and each value of the kind Scrapy
+    reads it as; checked before anything is written (ConfigError lists every problem)."""
+    problems = setting_problems(values)
+    if problems:
+        raise ConfigError(problems)
     return list(values)
 
 

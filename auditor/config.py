@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from auditor.platforms import platform_of, profile_url
 from auditor.platforms.base import DEFAULT_ENDPOINTS
@@ -177,10 +177,17 @@ def config_from_urls(urls: list[str], *, name: str = "Quick check",
     return config
 
 
+#: The audit dates accepted: far enough from datetime's limits (years 1 and 9999) that
+#: every window and date sanity check counted from the audit date stays in range.
+AS_OF_RANGE: Final = (datetime(1970, 1, 1, tzinfo=UTC),
+                      datetime(9000, 12, 31, 23, 59, 59, tzinfo=UTC))
+
+
 def parse_as_of(value: Any) -> datetime:
     """An audit date: a TOML date or datetime, or an ISO string; naive values are UTC.
 
-    A bare date means the start of that day in UTC. Raises ValueError.
+    A bare date means the start of that day in UTC. Raises ValueError, also for a date
+    outside :data:`AS_OF_RANGE`.
     """
     if isinstance(value, datetime):
         parsed = value
@@ -196,7 +203,19 @@ def parse_as_of(value: Any) -> datetime:
         raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        in_utc: datetime | None = parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        in_utc = None
+    if in_utc is None or not AS_OF_RANGE[0] <= in_utc <= AS_OF_RANGE[1]:
+        raise ValueError(f"{_shown(value)} is out of range: an audit date goes from "
+                         f"{AS_OF_RANGE[0].date().isoformat()} to "
+                         f"{AS_OF_RANGE[1].date().isoformat()}")
+    return in_utc
+
+
+def _shown(value: Any) -> str:
+    return repr(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
 def config_from_data(data: Mapping[str, Any], *, path: Path | None,
@@ -290,6 +309,10 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
                                          role=role, source_url=source))
         organisations.append(Organisation(name=name, role=role, website=website,
                                           profiles=tuple(profiles)))
+    if isinstance(data.get("organisation"), list) and not raw_orgs:
+        problem("organisation", "no profiles to audit: the list of organisations is empty")
+    elif not problems and not any(organisation.profiles for organisation in organisations):
+        problem("organisation", "no profiles to audit")
     if problems:
         raise ConfigError(problems)
     return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),

@@ -12,8 +12,14 @@ killed ``auditor`` leaves no crawl running behind it.
 
 from __future__ import annotations
 
+import ast
+import difflib
+import functools
+import importlib.util
 import json
+import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,9 +30,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Final
 
-from auditor.config import AuditConfig
+from auditor.config import AuditConfig, config_from_urls
 from auditor.models import ProfileRecord
 from auditor.platforms.base import CrawlOptions, Target
 
@@ -128,14 +134,19 @@ def crawl_command(*, plan: Path | None = None, config: Path | None = None,
                   log_file: Path | None, replay: Path | None = None,
                   record: Path | None = None, settings: Sequence[str] = ()) -> list[str]:
     """The ``scrapy crawl profiles`` command line for one audit: from a plan the parent
-    wrote (what the ``auditor`` command does), a config file, or a list of URLs."""
+    wrote (what the ``auditor`` command does), a config file, or a list of URLs.
+
+    URLs never go on the command line (thousands of them overflow the child's argument
+    list): they are written as a plan, ``plan.json`` beside ``records``, and the child
+    reads that. Raises :class:`auditor.config.ConfigError` for a URL that is no profile."""
+    if plan is None and config is None:
+        plan = write_plan(crawl_plan(config_from_urls(list(urls)), as_of),
+                          records.parent / "plan.json")
     command = [sys.executable, "-m", "scrapy", "crawl", "profiles"]
     if plan is not None:
         command += ["-a", f"plan={plan.resolve()}"]
     elif config is not None:
         command += ["-a", f"config={config.resolve()}"]
-    else:
-        command += ["-a", "urls=" + " ".join(urls)]
     command += ["-a", f"records={records.resolve()}"]
     if plan is None:  # a plan carries its own audit date
         command += ["-a", f"as_of={as_of.isoformat()}"]
@@ -148,6 +159,166 @@ def crawl_command(*, plan: Path | None = None, config: Path | None = None,
     for setting in settings:
         command += ["-s", setting]
     return command
+
+
+# -- Scrapy settings given with -s, checked before anything is written -----------------------
+
+#: Settings that add components (extensions, middlewares, pipelines): a component of the
+#: user's own may read settings of its own, so with one of these given, a setting name
+#: this module does not know is let through.
+_COMPONENT_SETTINGS: Final = frozenset({
+    "ADDONS", "DOWNLOADER_MIDDLEWARES", "DOWNLOAD_HANDLERS", "EXTENSIONS", "ITEM_PIPELINES",
+    "SPIDER_MIDDLEWARES"})
+#: Settings of whole numbers that Scrapy reads as seconds (getfloat): 2.5 is fine there.
+_SECONDS: Final = re.compile(r"TIMEOUT|DELAY|INTERVAL|SECONDS")
+#: ``crawler.settings.getint("NAME", ...)`` and the like in the spiders' code.
+_SETTING_READ: Final = re.compile(
+    r"""settings\.get(bool|int|float|list|dict)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+_READ_KINDS: Final = {"bool": "bool", "int": "int", "float": "float", "list": "list",
+                      "dict": "dict", "": None}
+_TRUE_FALSE: Final = frozenset({"True", "true", "False", "false"})
+
+
+def setting_problems(values: Sequence[str]) -> list[str]:
+    """What is wrong with these ``-s NAME=VALUE`` settings, one line each (empty: nothing).
+
+    A name must be one the crawl knows: a setting of Scrapy's defaults
+    (``scrapy.settings.default_settings``), of the project's settings module, or one the
+    spiders read. A value must be what Scrapy will read it as: a number, true or false, a
+    JSON object. The sources are read as text: the core never imports Scrapy.
+    """
+    known = known_settings()
+    problems: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        name, sep, setting = value.partition("=")
+        name = name.strip()
+        if not sep or not name or not name.replace("_", "").isalnum():
+            problems.append(f"-s: expected NAME=VALUE, got {value!r}")
+        else:
+            pairs.append((name, setting))
+    own_components = any(name in _COMPONENT_SETTINGS for name, _ in pairs)
+    for name, setting in pairs:
+        if name not in known:
+            if known and not own_components:
+                close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                problems.append(f"-s: {name} is not a Scrapy setting the crawl knows{hint}")
+            continue
+        why = _bad_value(name, known[name], setting)
+        if why is not None:
+            problems.append(f"-s: {name}={setting}: {why}")
+    return problems
+
+
+def _bad_value(name: str, kind: str | None, value: str) -> str | None:
+    """Why ``value`` cannot be read as a setting of ``kind``; None when it can."""
+    text = value.strip()
+    if kind == "bool":
+        if text in _TRUE_FALSE or _is_int(text):
+            return None
+        return "expected True or False (or 1 or 0)"
+    if kind == "int" and not _SECONDS.search(name):
+        return None if _is_int(text) else "expected a whole number"
+    if kind in ("int", "float"):
+        try:
+            number = float(text)
+        except ValueError:
+            return "expected a number"
+        return None if math.isfinite(number) else "expected a finite number"
+    if kind == "dict":
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return 'expected a JSON object, e.g. {"name": 100}'
+        return None if isinstance(parsed, dict) else 'expected a JSON object, e.g. {"name": 100}'
+    return None
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache
+def known_settings() -> dict[str, str | None]:
+    """Every setting name the crawl knows, with the kind of value it takes (None: any):
+    Scrapy's defaults, overridden by the project's settings module and what its spiders
+    read. Empty when Scrapy's sources cannot be found (then only the syntax is checked)."""
+    kinds: dict[str, str | None] = {}
+    scrapy = importlib.util.find_spec("scrapy")  # finds the package without importing it
+    if scrapy is None or not scrapy.origin:
+        return kinds
+    kinds.update(_assigned(Path(scrapy.origin).parent / "settings" / "default_settings.py"))
+    project = importlib.util.find_spec(SETTINGS_MODULE.split(".")[0])
+    if project is not None and project.origin:
+        folder = Path(project.origin).parent
+        for name, kind in _assigned(folder / "settings.py").items():
+            kinds[name] = kind if kind is not None else kinds.get(name)
+        for path in sorted(folder.glob("*.py")):
+            try:
+                source = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            for getter, name in _SETTING_READ.findall(source):
+                # How the code reads a setting decides what it takes (getfloat: 2.5 too).
+                if getter or name not in kinds:
+                    kinds[name] = _READ_KINDS[getter] if getter else kinds.get(name)
+    return kinds
+
+
+def _assigned(path: Path) -> dict[str, str | None]:
+    """``NAME = value`` at the top of a settings module: each name and its value's kind."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    found: dict[str, str | None] = {}
+    statements = list(tree.body)
+    while statements:
+        node = statements.pop(0)
+        if isinstance(node, ast.If):  # settings chosen by platform or version
+            statements[:0] = [*node.body, *node.orelse]
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id.isupper():
+                    found[target.id] = _kind(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.target.id.isupper() and node.value is not None:
+            found[node.target.id] = _kind(node.value)
+    return found
+
+
+def _kind(node: ast.expr) -> str | None:
+    """The kind of value a settings expression gives, as far as its syntax says."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, int):
+            return "int"
+        if isinstance(value, float):
+            return "float"
+        return "str" if isinstance(value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        return "str"
+    if isinstance(node, ast.Dict):
+        return "dict"
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return "list"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _kind(node.operand)
+    if isinstance(node, ast.BinOp):
+        left, right = _kind(node.left), _kind(node.right)
+        if left in ("int", "float") and right in ("int", "float"):
+            floats = "float" in (left, right) or isinstance(node.op, ast.Div)
+            return "float" if floats else "int"
+        if left == right == "str":
+            return "str"
+    return None
 
 
 class RecordTail:

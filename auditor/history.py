@@ -18,6 +18,8 @@ Safety rules:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -140,9 +142,10 @@ SCHEMA_VERSION: Final = MIGRATIONS[-1].version
 class HistoryStore:
     """An open history file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S,
+    def __init__(self, path: str | Path, *, timeout: float | None = None,
                  migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
+        timeout = BUSY_TIMEOUT_S if timeout is None else timeout
         if not self.path.parent.is_dir():
             raise HistoryError(f"{self.path}: the folder {self.path.parent} does not exist")
         if self.path.is_dir():
@@ -155,10 +158,16 @@ class HistoryStore:
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # Before anything is written (even the switch to WAL): another program's
+            # SQLite file given as --db is refused, never extended with our tables.
+            refuse_foreign(self._conn, migrations, where=str(self.path))
             self._set_wal(timeout)
             migrate(self._conn, migrations, where=str(self.path))
+            check_shape(self._conn, migrations, where=str(self.path))
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            if _is_lock(exc):
+                raise HistoryError(sqlite_problem(self.path, exc, timeout=timeout)) from None
             raise HistoryError(f"{self.path}: not a usable history file ({exc})") from None
         except BaseException:
             self._conn.close()
@@ -230,14 +239,24 @@ class HistoryStore:
             writer.finish(result, completed=completed, finished_at=finished_at)
 
     @contextmanager
-    def run_writer(self, run_id: int) -> Iterator[RunWriter]:
+    def run_writer(self, run_id: int, *,
+                   started_at: datetime | None = None) -> Iterator[RunWriter]:
         """A run's profiles written as the audit is judged, one organisation at a time, in
         one transaction: call :meth:`RunWriter.finish` before the block ends, else nothing
-        of the run's profiles is kept."""
+        of the run's profiles is kept.
+
+        With ``started_at`` (what :meth:`begin_run` was given), a run ``run_id`` that began
+        at another time is refused: the file was replaced while the audit ran, and that run
+        is someone else's."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT completed FROM runs WHERE id = ?", (run_id,)).fetchone()
+            row = conn.execute("SELECT completed, started_at FROM runs WHERE id = ?",
+                               (run_id,)).fetchone()
             if row is None:
-                raise HistoryError(f"{self.path}: no run {run_id}")
+                raise HistoryError(f"{self.path}: no run {run_id} (the file was replaced or "
+                                   "emptied while the audit ran?)")
+            if started_at is not None and row["started_at"] != to_utc_text(started_at):
+                raise HistoryError(f"{self.path}: run {run_id} is not this audit's run (the "
+                                   "file was replaced while the audit ran)")
             conn.execute("DELETE FROM profiles WHERE run_id = ?", (run_id,))
             writer = RunWriter(conn, run_id)
             yield writer
@@ -426,6 +445,8 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         if current > newest:
             raise HistoryError(_newerstored_message(where, current, newest))
+        if current == 0:
+            _refuse_tables(conn, where)
         for step in migrations:
             if step.version <= current:
                 continue
@@ -443,6 +464,83 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
         raise
     conn.execute("COMMIT")
     return current
+
+
+def refuse_foreign(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS, *,
+                   where: str = "history file") -> None:
+    """Refuse a file that is not a history file before anything is written to it: an SQLite
+    file with tables but no schema version of ours (another program's database)."""
+    conn.execute("BEGIN")  # one snapshot: a history being created meanwhile is all or nothing
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current == 0:
+            _refuse_tables(conn, where)
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _refuse_tables(conn: sqlite3.Connection, where: str) -> None:
+    """A file at schema version 0 is new (no tables): anything else is another program's."""
+    tables = sorted(row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%'"))
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise HistoryError(f"{where}: an SQLite file of another program (tables: {shown}; no "
+                           "history schema version), not an auditor history file; it was "
+                           "left as it was. Give --db a new file or an auditor history.")
+
+
+def check_shape(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS, *,
+                where: str = "history file") -> None:
+    """Refuse a file whose schema version is ours but whose tables are not (another
+    program's file with a user_version, or a history someone rebuilt by hand)."""
+    for table, columns in _expected_shape(tuple(migrations)).items():
+        found = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not found:
+            raise HistoryError(f"{where}: not an auditor history file (no table {table}); "
+                               "it was left as it was. Give --db a new file or an auditor "
+                               "history.")
+        missing = sorted(columns - found)
+        if missing:
+            raise HistoryError(f"{where}: not an auditor history file (table {table} has no "
+                               f"column {', '.join(missing)}); it was left as it was. Give "
+                               "--db a new file or an auditor history.")
+
+
+@functools.cache
+def _expected_shape(migrations: tuple[Migration, ...]) -> dict[str, frozenset[str]]:
+    """Each table and its columns as ``migrations`` build them (on an empty database)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in migrations:
+            for statement in step.statements:
+                conn.execute(statement)
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        return {table: frozenset(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+                for table in tables}
+    except sqlite3.Error:
+        return {}  # steps that need an earlier file's rows: nothing to compare with
+    finally:
+        conn.close()
+
+
+def sqlite_problem(path: str | Path, exc: sqlite3.Error, *,
+                   timeout: float | None = None) -> str:
+    """One line for an SQLite error on the history file."""
+    if _is_lock(exc):
+        waited = BUSY_TIMEOUT_S if timeout is None else timeout
+        return f"{path}: locked by another program for more than {waited:g} s ({exc})"
+    return f"{path}: {exc}"
+
+
+def _is_lock(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc))
 
 
 def _newerstored_message(where: str, found: int, newest: int) -> str:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -35,7 +37,13 @@ from auditor.changes import (
     changes_data,
 )
 from auditor.config import AuditConfig, ConfigError, load_config
-from auditor.history import SCHEMA_VERSION, HistoryError, HistoryStore, store_result
+from auditor.history import (
+    SCHEMA_VERSION,
+    HistoryError,
+    HistoryStore,
+    sqlite_problem,
+    store_result,
+)
 from auditor.i18n import EN, LANGUAGES, Translator, translator
 from auditor.report import clean_text
 from auditor.snapshots import RunInfo, config_hash, config_path_key, default_db_path
@@ -58,14 +66,39 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
                              "beside the config, created on first use)")
 
 
-def resolve_db_path(db: Path | None, config: AuditConfig) -> Path | None:
+def resolve_db_path(db: Path | None, config: AuditConfig, *,
+                    out: Path | None = None) -> Path | None:
     """``--db`` when given, else the default beside the config; None when neither exists
-    (a config built from command-line URLs has no file to sit beside)."""
+    (a config built from command-line URLs has no file to sit beside).
+
+    A config bundled with the auditor (the demo in ``sample_pages/``, inside the package
+    when installed) keeps its history in the audit's ``out`` folder instead, never beside
+    itself; without ``out`` (``history``, ``diff``) such a config needs ``--db``."""
     if db is not None:
         return Path(db)
     if config.path is None:
         return None
+    if is_bundled(config.path):
+        name = default_db_path(config.path).name
+        if out is None:
+            raise HistoryError(f"{config.path} is bundled with the auditor and keeps no "
+                               "history beside itself; give --db (an audit of it keeps its "
+                               f"history in its --out folder: OUT/{name})")
+        return Path(out) / name
     return default_db_path(config.path)
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether ``path`` is one of the files shipped with the auditor (its sample pages, or
+    anything inside the installed package), where an audit must write nothing."""
+    import auditor
+    from auditor.resources import sample_pages_dir
+
+    resolved = Path(path).resolve()
+    homes = [Path(auditor.__file__).resolve().parent]
+    with suppress(FileNotFoundError):
+        homes.append(sample_pages_dir().resolve())
+    return any(resolved.is_relative_to(home) for home in homes)
 
 
 def begin_run(db_path: str | Path, config: AuditConfig, *, started_at: datetime,
@@ -76,10 +109,13 @@ def begin_run(db_path: str | Path, config: AuditConfig, *, started_at: datetime,
     from auditor import __version__
 
     with HistoryStore(db_path) as store:
-        return store.begin_run(
-            name=name or config.audit.name, config_path=config_path_key(config.path),
-            config_hash=config_hash(config), tool_version=tool_version or __version__,
-            started_at=started_at, as_of=as_of, window_days=config.audit.window_days)
+        try:
+            return store.begin_run(
+                name=name or config.audit.name, config_path=config_path_key(config.path),
+                config_hash=config_hash(config), tool_version=tool_version or __version__,
+                started_at=started_at, as_of=as_of, window_days=config.audit.window_days)
+        except sqlite3.Error as exc:  # locked past the busy timeout, a full disk
+            raise HistoryError(sqlite_problem(db_path, exc)) from None
 
 
 def store_run(db_path: str | Path, config: AuditConfig, result: AuditResult, *,
@@ -128,9 +164,9 @@ def run_command(args: argparse.Namespace, *, out: TextIO | None = None,
         for problem in exc.problems:
             print(f"auditor: {problem}", file=err)
         return EXIT_USAGE
-    db = resolve_db_path(getattr(args, "db", None), config)
-    assert db is not None  # a loaded config always has a path
     try:
+        db = resolve_db_path(getattr(args, "db", None), config)
+        assert db is not None  # a loaded config always has a path
         if args.command == "history":
             return _history(config, db, args, out, err)
         if args.command == "diff":

@@ -350,6 +350,24 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.captcha": "the server answered with a captcha page",
     "detail.login_redirect": "{what} was redirected to a login page ({path})",
     "detail.robots": "robots.txt forbids {url}",
+    # spiders/manners.py: robots.txt unreadable (RFC 9309), the specific ones before the last
+    "detail.robots_status": ("robots.txt could not be read (HTTP {status}), so nothing on this "
+                             "host is fetched; try again later"),
+    "detail.robots_timeout": ("robots.txt could not be read (no answer within {seconds} s), so "
+                              "nothing on this host is fetched; try again later"),
+    "detail.robots_broken": ("robots.txt could not be read (the connection broke off), so "
+                             "nothing on this host is fetched; try again later"),
+    "detail.robots_unreadable": ("robots.txt could not be read ({error}), so nothing on this "
+                                 "host is fetched; try again later"),
+    # spiders/manners.py, auditor/platforms/base.py: answers and redirects not read
+    "detail.too_large": "the answer was larger than {size} and was not read",
+    "detail.broke_off": "the connection broke off before the answer was complete",
+    "detail.url_long": "the address is longer than {limit} characters and is not fetched",
+    "detail.redirect_scheme": "redirected to a {scheme}: address, which is never followed",
+    "detail.redirect_long": ("redirected to an address longer than {limit} characters, which is "
+                             "never followed"),
+    "detail.redirect_control": ("redirected to an address with a control character ({char}), "
+                                "which is never followed"),
     "detail.not_in_replay": "not in replay: {url}",
     "detail.page_empty": "the page is empty",
     "detail.unexpected": "unexpected answer",

@@ -6,17 +6,22 @@ handed to every sink that can take it as it comes (the spool the page writers re
 JSON and CSV reports, the history and the diff against the last audit); report.html and
 report.md, which open with totals and what changed, are then written from one view of the
 spool. Memory stays flat as the list grows (docs/performance.md).
+
+Once the records are there they are never lost to what comes after: a sink that fails
+with what it may fail with (a full disk under one report, a history file that is locked,
+corrupted or replaced) is closed and left out with a note, and the other sinks go on.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,13 +29,27 @@ from typing import Any, Final
 
 from auditor.audit import AuditResult, OrganisationResult, judge_audit
 from auditor.config import AuditConfig
-from auditor.crawl import Finished, crawl_command, crawl_plan, read_records, run_crawl, write_plan
+from auditor.crawl import (
+    Finished,
+    crawl_command,
+    crawl_plan,
+    read_records,
+    run_crawl,
+    setting_problems,
+    write_plan,
+)
 from auditor.i18n import LANGUAGES
 from auditor.report.format import POSTS_SHOWN
 from auditor.spool import OrganisationSpool, RecordIndex
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
+#: The audit could not be finished after the crawl: an internal error, or a report that
+#: could not be written (a full disk). The records are kept: ``--from-records`` judges them
+#: again without fetching anything.
+EXIT_NOT_FINISHED: Final = 4
 FORMATS: Final = ("html", "json", "csv", "md")
+#: In --out: the lock an audit holds while it writes there (see :func:`out_lock`).
+LOCK: Final = ".auditor.lock"
 #: In --out: what run the records belong to, so --resume can continue only the same one.
 RUN_STATE: Final = "run.json"
 #: In --out: the crawl plan handed to the crawl process.
@@ -79,7 +98,17 @@ class AuditRun:
     missing: int
     completed: bool
     elapsed: float
+    #: The run's id in the history; None when it was not stored.
     run_id: int | None = None
+    #: Reports that could not be written, each with why (one line, e.g. "the disk is full").
+    not_written: tuple[tuple[Path, str], ...] = ()
+    #: What the person should know that did not stop the audit (the history could not be
+    #: used, so this run is not stored), one line each.
+    warnings: tuple[str, ...] = ()
+    #: Reports an earlier audit left in ``out``, in formats this run did not write: removed.
+    removed: tuple[Path, ...] = ()
+    #: The records judged (what ``--from-records`` can judge again).
+    records: Path | None = None
 
     @property
     def cut_short(self) -> bool:
@@ -101,16 +130,31 @@ def generated_now() -> datetime:
 def run_audit(request: AuditRequest, *,
               present: Callable[[AuditResult], None] | None = None) -> AuditRun:
     """Crawl, judge and report ``request``; ``present`` sees the judged audit while it can
-    still be read (``auditor check`` prints its brief there)."""
-    from auditor import history_cli
-    from auditor.history import HistoryError
+    still be read (``auditor check`` prints its brief there).
 
+    Raises :class:`AuditProblem` for what must stop the audit before the crawl (bad input,
+    another audit writing to the same ``out``, an unusable history file). Once the records
+    are there, the reports are written whatever happens to the history file (a warning in
+    :attr:`AuditRun.warnings`) or to one report (:attr:`AuditRun.not_written`)."""
     if request.lang not in LANGUAGES:
         raise AuditProblem(f"unknown language {request.lang!r}; choose one of "
                            f"{', '.join(LANGUAGES)}")
+    problems = setting_problems(request.settings)
+    if problems:
+        raise AuditProblem("; ".join(problems))
+    with out_lock(request.out):
+        if request.records_from is not None:
+            run = _rejudge(request, present=present)
+        else:
+            run = _crawl_and_judge(request, present=present)
+        if request.formats:
+            run = replace(run, removed=_remove_stale_reports(request.out, run.written))
+    return run
+
+
+def _crawl_and_judge(request: AuditRequest, *,
+                     present: Callable[[AuditResult], None] | None) -> AuditRun:
     config, out = request.config, request.out
-    if request.records_from is not None:
-        return _rejudge(request, present=present)
     records = out / "records.jsonl"
     listed = [entry.url for entry in config.profiles()]
     only: Callable[[str], bool] | None = None
@@ -121,15 +165,9 @@ def run_audit(request: AuditRequest, *,
         _say(request, f"Resuming: {len(listed) - left} of {len(listed)} profile(s) already "
                       f"done, {left} to crawl.")
     plan = crawl_plan(config, request.as_of, only=only)
-    write_run_state(request, completed=False)
     started_at = datetime.now(UTC)
-    run_id = None
-    if request.db is not None:
-        try:
-            run_id = history_cli.begin_run(request.db, config, started_at=started_at,
-                                           as_of=request.as_of)
-        except HistoryError as exc:
-            raise AuditProblem(f"--db: {exc}") from None
+    run_id = _begin_history(request, started_at)  # before anything is written to out
+    write_run_state(request, completed=False)
     if not request.resume:
         (out / "crawl.log").write_text("", encoding="utf-8")
     _say(request, f"Auditing {len(listed)} profile(s) of {len(config.organisations)} "
@@ -146,21 +184,19 @@ def run_audit(request: AuditRequest, *,
         completed = run.completed
         if run.returncode != 0 and not run.interrupted:
             print_log_tail(out / "crawl.log")
-    try:
-        judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
-                                   completed=completed, present=present)
-    except HistoryError as exc:
-        raise AuditProblem(f"--db: {exc}") from None
+    judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
+                               completed=completed, present=present)
     if completed and not judged.missing:
-        write_run_state(request, completed=True)
+        try:
+            write_run_state(request, completed=True)
+        except AuditProblem as exc:  # the reports are written; only --resume would mind
+            judged = replace(judged, warnings=(*judged.warnings, str(exc)))
     return replace(judged, elapsed=time.monotonic() - started, completed=completed)
 
 
 def _rejudge(request: AuditRequest, *,
              present: Callable[[AuditResult], None] | None) -> AuditRun:
     """Judge the records of an earlier crawl: nothing is fetched."""
-    from auditor.history import HistoryError
-
     records = request.records_from
     assert records is not None
     if not records.is_file():
@@ -169,22 +205,78 @@ def _rejudge(request: AuditRequest, *,
     _say(request, f"Judging {listed} profile(s) from {records} as of "
                   f"{request.as_of.date().isoformat()} (nothing is fetched)…")
     started = time.monotonic()
-    run_id = None
-    if request.db is not None:
-        from auditor import history_cli
-
-        try:
-            run_id = history_cli.begin_run(request.db, request.config,
-                                           started_at=datetime.now(UTC), as_of=request.as_of)
-        except HistoryError as exc:
-            raise AuditProblem(f"--db: {exc}") from None
-    try:
-        judged = _judge_and_report(request, records, run_id=run_id,
-                                   started_at=datetime.now(UTC), completed=True,
-                                   present=present)
-    except HistoryError as exc:
-        raise AuditProblem(f"--db: {exc}") from None
+    started_at = datetime.now(UTC)
+    run_id = _begin_history(request, started_at)
+    judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
+                               completed=True, present=present)
     return replace(judged, elapsed=time.monotonic() - started)
+
+
+def _begin_history(request: AuditRequest, started_at: datetime) -> int | None:
+    """The run's row in the history, begun before the crawl; a history file that cannot
+    be used stops the audit here, before anything is fetched."""
+    from auditor import history_cli
+    from auditor.history import HistoryError
+
+    if request.db is None:
+        return None
+    try:
+        return history_cli.begin_run(request.db, request.config, started_at=started_at,
+                                     as_of=request.as_of)
+    except HistoryError as exc:
+        raise AuditProblem(f"--db: {exc} (--no-history audits without it)") from None
+
+
+# -- the lock on --out, and reports an earlier audit left there ----------------------------
+
+
+@contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out`` (the file :data:`LOCK` in it) while an audit
+    writes there; another audit into the same ``out`` is refused with the holder's pid.
+
+    The lock is the kernel's (``flock``): it goes with the process, so a killed audit
+    leaves no stale lock. Where there is no ``flock`` (Windows) nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path = out / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise AuditProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            raise AuditProblem(f"another audit is writing to {out} (pid {holder}); wait for "
+                               "it to finish, or give another --out") from None
+        with suppress(OSError):  # the pid is only for the message above
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remove_stale_reports(out: Path, written: Sequence[Path]) -> tuple[Path, ...]:
+    """Remove the ``report.*`` an earlier audit left in ``out`` in formats this run did not
+    write (another --format, or a report that could not be written): a folder never holds
+    reports of two audits side by side. Returns what was removed."""
+    removed: list[Path] = []
+    for name in FORMATS:
+        path = out / f"report.{name}"
+        if path in written or not path.is_file():
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return tuple(removed)
 
 
 @dataclass
@@ -202,15 +294,89 @@ class _Tally:
             self.raised.update(flag.code for flag in profile.flags)
 
 
-class _Fanout:
-    """Hands each judged organisation to every sink, in order."""
+@dataclass
+class _Sink:
+    """One receiver of the judged organisations, and the errors it may fail with without
+    stopping the others (a full disk for a report, a broken file for the history)."""
 
-    def __init__(self, sinks: Sequence[Any]) -> None:
-        self.sinks = list(sinks)
+    name: str
+    target: Any = None
+    tolerated: tuple[type[BaseException], ...] = ()
+    #: What the sink holds open (its file, its transaction), closed when it finishes or
+    #: fails.
+    stack: ExitStack = field(default_factory=ExitStack)
+    error: BaseException | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.error is None
+
+
+class _Fanout:
+    """Hands each judged organisation to every sink, in order. A sink that fails with an
+    error it tolerates is closed (its half-written file dropped, its transaction rolled
+    back) and left out from then on; the others go on."""
+
+    def __init__(self) -> None:
+        self.sinks: list[_Sink] = []
+
+    def add(self, name: str, target: Any) -> _Sink:
+        sink = _Sink(name, target)
+        self.sinks.append(sink)
+        return sink
+
+    def open(self, name: str, make: Callable[[ExitStack], Any],
+             tolerated: tuple[type[BaseException], ...], outer: ExitStack) -> _Sink:
+        """A sink made by ``make`` (which enters what it opens into the stack it is given);
+        if making it fails with a tolerated error, the sink is there, failed."""
+        sink = _Sink(name, tolerated=tolerated)
+        outer.enter_context(sink.stack)  # closed at the end whatever happens
+        self.sinks.append(sink)
+        try:
+            sink.target = make(sink.stack)
+        except tolerated as exc:
+            self.fail(sink, exc)
+        return sink
 
     def append(self, organisation: OrganisationResult) -> None:
         for sink in self.sinks:
-            sink.append(organisation)
+            if not sink.live:
+                continue
+            try:
+                sink.target.append(organisation)
+            except sink.tolerated as exc:
+                self.fail(sink, exc)
+
+    def finish(self, sink: _Sink, action: Callable[[Any], object]) -> bool:
+        """``action`` on a live sink, then close it (which commits or replaces the file);
+        False when the sink failed, then or before."""
+        if not sink.live:
+            return False
+        try:
+            action(sink.target)
+            sink.stack.close()
+        except sink.tolerated as exc:
+            self.fail(sink, exc)
+            return False
+        return True
+
+    @staticmethod
+    def fail(sink: _Sink, error: BaseException) -> None:
+        sink.error = error
+        with suppress(Exception):  # already failing: the first error is the one to tell
+            sink.stack.__exit__(type(error), error, error.__traceback__)
+
+
+#: What a report writer may fail with and leave the other reports to be written.
+_REPORT_ERRORS: Final = (OSError,)
+
+
+def _history_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    from auditor.history import HistoryError
+
+    return (HistoryError, sqlite3.Error, OSError)
 
 
 def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | None,
@@ -222,54 +388,148 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
 
     config, out, formats = request.config, request.out, request.formats
     generated_at = generated_now()
+    warnings: list[str] = []
+    history_errors = _history_errors()
+    # reading an earlier run may also meet rows that are not ours
+    read_errors: tuple[type[BaseException], ...] = (*history_errors, ValueError, TypeError,
+                                                    KeyError)
     previous = None
+    use_history = request.db is not None and run_id is not None
     if request.db is not None:
-        previous = previous_run(request.db, config_path=config.path, name=config.audit.name,
-                                as_of=request.as_of, generated_before=generated_at)
+        try:
+            previous = previous_run(request.db, config_path=config.path,
+                                    name=config.audit.name, as_of=request.as_of,
+                                    generated_before=generated_at)
+        except read_errors as exc:
+            warnings.append(_history_warning(request.db, exc))
+            use_history = False
     tally = _Tally()
     written: list[Path] = []
+    not_written: list[tuple[Path, str]] = []
     with ExitStack() as stack:
-        spool = stack.enter_context(OrganisationSpool(out, posts_with_text=POSTS_SHOWN))
-        sinks: list[Any] = [spool, tally]
-        json_writer = csv_writer = history_writer = None
+        fanout = _Fanout()
+        spool = fanout.open("spool", lambda own: own.enter_context(
+            OrganisationSpool(out, posts_with_text=POSTS_SHOWN)), _REPORT_ERRORS, stack)
+        fanout.add("tally", tally)
+        json_sink = csv_sink = history_sink = None
         if "json" in formats:
             from auditor.report.json_report import JsonReportWriter
-            json_writer = stack.enter_context(JsonReportWriter(out / "report.json"))
-            sinks.append(json_writer)
+            json_sink = fanout.open("report.json", lambda own: own.enter_context(
+                JsonReportWriter(out / "report.json")), _REPORT_ERRORS, stack)
         if "csv" in formats:
             from auditor.report.csv_report import CsvReportWriter
-            csv_writer = stack.enter_context(CsvReportWriter(out / "report.csv", request.lang))
-            sinks.append(csv_writer)
+            csv_sink = fanout.open("report.csv", lambda own: own.enter_context(
+                CsvReportWriter(out / "report.csv", request.lang)), _REPORT_ERRORS, stack)
         collector = (ChangeCollector(previous, as_of=request.as_of)
                      if previous is not None else None)
         if collector is not None:
-            sinks.append(collector)
-        if request.db is not None and run_id is not None:
-            store = stack.enter_context(HistoryStore(request.db))
-            history_writer = stack.enter_context(store.run_writer(run_id))
-            sinks.append(history_writer)
+            fanout.add("changes", collector)
+        if use_history and request.db is not None and run_id is not None:
+            db = request.db
+
+            def history_writer(own: ExitStack) -> Any:
+                store = own.enter_context(HistoryStore(db))
+                return own.enter_context(store.run_writer(run_id, started_at=started_at))
+
+            history_sink = fanout.open("history", history_writer, history_errors, stack)
         result = judge_audit(config, RecordIndex(records), as_of=request.as_of,
-                             generated_at=generated_at, lang=request.lang,
-                             into=_Fanout(sinks))
-        result = replace(result, organisations=spool)  # read back from disk, one at a time
+                             generated_at=generated_at, lang=request.lang, into=fanout)
+        # read back from disk, one at a time
+        result = replace(result, organisations=spool.target if spool.live else ())
         if collector is not None:
             result = replace(result, since=collector.finish(
                 lambda profiles, flags: run_info_of(result, run_id=None, profiles=profiles,
                                                     flags=flags)))
-        if history_writer is not None:
-            history_writer.finish(result, completed=completed and not result.missing)
-        for name in formats:
-            if name == "json" and json_writer is not None:
-                json_writer.finish(result)
-            elif name == "csv" and csv_writer is not None:
-                csv_writer.finish()
-            written.append(out / f"report.{name}")
-        _write_pages(result, out, formats)
+        stored = None
+        if history_sink is not None:
+            finished = completed and not result.missing
+            if fanout.finish(history_sink, lambda writer: writer.finish(
+                    result, completed=finished)):
+                stored = run_id
+            elif history_sink.error is not None and request.db is not None:
+                warnings.append(_history_warning(request.db, history_sink.error))
+        for name, sink, finish in (
+                ("json", json_sink, lambda writer: writer.finish(result)),
+                ("csv", csv_sink, lambda writer: writer.finish())):
+            if sink is None:
+                continue
+            if fanout.finish(sink, finish):
+                written.append(out / f"report.{name}")
+            elif sink.error is not None:
+                not_written.append((out / f"report.{name}", problem_text(sink.error)))
+        pages_written, pages_failed = _write_pages_guarded(result, out, formats,
+                                                           spool_error=spool.error)
+        written += pages_written
+        not_written += pages_failed
         if present is not None:
+            if spool.error is not None:
+                raise spool.error
             present(result)
-    return AuditRun(written=tuple(written), profiles=tally.profiles, flagged=tally.flagged,
+    order = {f"report.{name}": index for index, name in enumerate(formats)}
+    return AuditRun(written=tuple(sorted(written, key=lambda p: order.get(p.name, 0))),
+                    profiles=tally.profiles, flagged=tally.flagged,
                     raised=frozenset(tally.raised), missing=result.missing,
-                    completed=completed, elapsed=0.0, run_id=run_id)
+                    completed=completed, elapsed=0.0, run_id=stored,
+                    not_written=tuple(not_written), warnings=tuple(warnings),
+                    records=records)
+
+
+def _history_warning(db: Path, error: BaseException) -> str:
+    import sqlite3
+
+    from auditor.history import HistoryError, sqlite_problem
+
+    if isinstance(error, HistoryError):
+        why = str(error)
+    elif isinstance(error, sqlite3.Error):
+        why = sqlite_problem(db, error)
+    else:
+        why = f"{db}: {problem_text(error)}"
+    return f"--db: {why}; this run is not stored in the history (the reports are written)"
+
+
+def problem_text(error: BaseException) -> str:
+    """One line for an error writing a file; a full disk is called that."""
+    if isinstance(error, OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return f"the disk is full ({error.strerror or 'no space left on device'})"
+        return error.strerror or str(error) or type(error).__name__
+    return str(error) or type(error).__name__
+
+
+def _write_pages_guarded(result: AuditResult, out: Path, formats: Sequence[str], *,
+                         spool_error: BaseException | None,
+                         ) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """report.html and report.md, each on its own: one that cannot be written (a full
+    disk) does not keep the other from being written."""
+    pages = [name for name in ("html", "md") if name in formats]
+    written: list[Path] = []
+    failed: list[tuple[Path, str]] = []
+    if not pages:
+        return written, failed
+    if spool_error is not None:
+        return written, [(out / f"report.{name}", problem_text(spool_error)) for name in pages]
+    from auditor.report import write_atomic
+    from auditor.report.views import build_report_view
+
+    try:
+        view = build_report_view(result)
+    except _REPORT_ERRORS as exc:
+        return written, [(out / f"report.{name}", problem_text(exc)) for name in pages]
+    for name in pages:
+        path = out / f"report.{name}"
+        try:
+            if name == "html":
+                from auditor.report.html import write_html
+                write_html(result, path, view=view)
+            else:
+                from auditor.report.brief import render_brief
+                write_atomic(path, render_brief(result, view=view) + "\n")
+        except _REPORT_ERRORS as exc:
+            failed.append((path, problem_text(exc)))
+        else:
+            written.append(path)
+    return written, failed
 
 
 def _write_pages(result: AuditResult, out: Path, formats: Sequence[str]) -> None:

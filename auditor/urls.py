@@ -3,31 +3,55 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Query parameters that only track where a click came from; they never change the page.
 _TRACKING_PARAM = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|igshid|si|ref_src)$", re.I)
 _MAX_URL_CHARS = 2048
+#: Bidirectional controls: invisible, and they reorder what a report shows around them.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
 
 
 class BadURL(ValueError):
     """The text is not an absolute http(s) URL we can audit."""
 
 
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` as ``U+XXXX`` (C0, DEL, C1 or a bidirectional
+    control), or None when there is none.
+
+    No URL holds one as it is (they are written percent-encoded), and urlsplit drops a tab
+    or a line break in silence, so a URL with one is refused rather than read as another.
+    """
+    for char in text:
+        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def canonicalise(url: str) -> str:
     """Return the canonical spelling of an http(s) URL.
 
     Lower-cases scheme and host, drops default ports, fragments, tracking parameters and a
-    trailing slash, and sorts the query. Raises BadURL with a short reason otherwise.
+    trailing slash, and sorts the query. Raises BadURL with a short reason otherwise (a
+    control character or white space inside it is one).
     """
     if not isinstance(url, str):
         raise BadURL("not a string")
-    text = url.strip()
-    if not text:
-        raise BadURL("empty URL")
+    # ASCII white space around a pasted URL is dropped; other control characters are not
+    # (str.strip() would drop NEL, U+0085, and the separators U+001C-U+001F too)
+    text = url.strip(" \t\r\n\f\v")
     if len(text) > _MAX_URL_CHARS:
         raise BadURL(f"longer than {_MAX_URL_CHARS} characters")
+    control = control_character(text)
+    if control is not None:
+        raise BadURL(f"contains a control character ({control})")
+    text = text.strip()
+    if not text:
+        raise BadURL("empty URL")
     if any(ch.isspace() for ch in text):
         raise BadURL("contains white space")
     try:

@@ -58,12 +58,23 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.manners.RobotsTxtMiddleware": 100,
     # Retry-After on 429/503 (scrapy#3849), next to RetryMiddleware (550).
     "spiders.manners.RetryAfterMiddleware": 560,
+    # Just below RedirectMiddleware (600): redirects to file:/data:, to overlong addresses or
+    # with control characters are refused with a sentence.
+    "spiders.manners.RedirectGuardMiddleware": 610,
+    # An answer over the size cap: a sentence, also when it came without a length.
+    "spiders.manners.TooLargeMiddleware": 940,
     # After HttpCompression (590) has decoded the body, before anything else sees it.
     "spiders.middlewares.RecordMiddleware": 580,
     # A name the DNS resolver refused: its reason, not "DNS lookup failed", and no retry.
     "spiders.manners.RefusedNameMiddleware": 950,
     # Closest to the downloader: with --replay no request ever reaches the network.
     "spiders.middlewares.ReplayMiddleware": 990,
+}
+
+# Addresses longer than URLLENGTH_LIMIT are refused by AddressGuardMiddleware with a reason
+# for the record; Scrapy's UrlLengthMiddleware would drop them in silence.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 
 # Names resolving to private, loopback or link-local addresses are refused (IP literals
@@ -80,6 +91,10 @@ AUDITOR_RECORD_DIR = None  # write every response into this replay directory
 AUDITOR_RECORDS_FILE = None  # stream one JSON record per profile to this file
 AUDITOR_RETRY_AFTER_MAX = 60  # longest Retry-After (seconds) waited for; longer: give up
 AUDITOR_RETRY_AFTER_TIMES = 2  # Retry-After waits per request before giving up
+# robots.txt (RFC 9309): asked once per host, never retried; no answer within this many
+# seconds (or 5xx/429, or a broken connection) and nothing on that host is fetched
+AUDITOR_ROBOTSTXT_TIMEOUT = 10
+AUDITOR_ROBOTSTXT_MAXSIZE = 512 * 1024  # bytes of robots.txt parsed (RFC 9309: 500 KiB at least)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -40,6 +40,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_e2e.py": (),
     "test_faults.py": (),
     "test_faults_platforms.py": (),
+    "test_fetch_details.py": (),
+    "test_robots_rfc.py": (),
     "test_history_cli.py": (),
     "test_manners.py": (
         "test_robots_txt_is_checked_for_every_request_queued_while_it_loads",
@@ -57,6 +59,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_user_agent_names_the_tool_and_its_home",
     ),
     "test_resume.py": ("test_a_stopped_crawl_resumes_with_only_the_missing_profiles",),
+    # a replayed crawl through the CLI each
+    "test_service.py": ("test_a_crash_after_a_real_crawl_keeps_its_records_for_from_records",
+                        "test_the_demo_config_keeps_its_history_in_out_not_in_sample_pages"),
     # the demo audited twice and re-judged through the real command
     "test_language_free.py": (),
     # a wheel built and installed, its demo run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -90,6 +91,41 @@ CASES: list[tuple[str, Callable[[Path], Path], list[str], list[list[str]]]] = [
     ("resume with nothing to resume", good, ["--resume"],
      [["--resume: nothing to resume in", "run without --resume"]]),
     ("unknown format", good, ["--format", "pdf"], [["--format: pdf is not one of"]]),
+    # dates near year 1 (or 9999) overflow every window counted from them
+    ("as-of in year 1", good, ["--as-of", "0001-01-01", "--replay", str(SAMPLE_PAGES)],
+     [["--as-of: '0001-01-01' is out of range: an audit date goes from 1970-01-01 to "
+       "9000-12-31"]]),
+    ("as-of before year 1 in UTC", good,
+     ["--as-of", "0001-01-01T00:00+01:00", "--replay", str(SAMPLE_PAGES)],
+     [["--as-of: '0001-01-01T00:00+01:00' is out of range"]]),
+    ("as-of in year 9999", good, ["--as-of", "9999-12-31", "--replay", str(SAMPLE_PAGES)],
+     [["--as-of: '9999-12-31' is out of range"]]),
+    ("config as_of in year 1",
+     text_file("audit.toml", GOOD.replace('"2026-11-01"', "0001-01-01")),
+     ["--replay", str(SAMPLE_PAGES)],
+     [["audit.toml: audit.as_of: '0001-01-01' is out of range"]]),
+    # an empty list audits nothing: a config error, not a run that exits 0
+    ("empty organisation list",
+     text_file("audit.toml", 'organisation = []\n[audit]\nname = "Q4"\n'), [],
+     [["audit.toml: organisation: no profiles to audit"]]),
+    ("csv with a header only", text_file("audit.csv", "organisation,role,url\n"), [],
+     [["audit.csv: organisation: no profiles to audit"]]),
+    # -s: checked before anything is written
+    ("-s without a value", good, ["-s", "DOWNLOAD_DELAY", "--replay", str(SAMPLE_PAGES)],
+     [["-s: expected NAME=VALUE, got 'DOWNLOAD_DELAY'"]]),
+    ("-s unknown setting", good, ["-s", "DOWNLAD_DELAY=1", "--replay", str(SAMPLE_PAGES)],
+     [["-s: DOWNLAD_DELAY is not a Scrapy setting the crawl knows (did you mean "
+       "DOWNLOAD_DELAY?)"]]),
+    ("-s a word for a number", good,
+     ["-s", "DOWNLOAD_DELAY=fast", "-s", "CONCURRENT_REQUESTS=1.5",
+      "--replay", str(SAMPLE_PAGES)],
+     [["-s: DOWNLOAD_DELAY=fast: expected a number"],
+      ["-s: CONCURRENT_REQUESTS=1.5: expected a whole number"]]),
+    ("-s not true or false", good, ["-s", "ROBOTSTXT_OBEY=maybe", "--replay", str(SAMPLE_PAGES)],
+     [["-s: ROBOTSTXT_OBEY=maybe: expected True or False"]]),
+    ("-s not a JSON object", good,
+     ["-s", "DOWNLOADER_MIDDLEWARES=[1]", "--replay", str(SAMPLE_PAGES)],
+     [["-s: DOWNLOADER_MIDDLEWARES=[1]: expected a JSON object"]]),
 ]
 
 
@@ -146,3 +182,19 @@ def test_the_real_command_prints_no_traceback(tmp_path: Path, args: list[str]) -
     assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("auditor: ")
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``auditor history ... | head``: the reader goes away; no BrokenPipeError traceback,
+    and the shell's exit code for SIGPIPE."""
+    config = good(tmp_path)
+    reader, writer = os.pipe()
+    os.close(reader)  # head has read its lines and gone
+    try:
+        run = subprocess.run([sys.executable, "-m", "auditor", "history", str(config), "--json"],
+                             cwd=REPO, stdout=writer, stderr=subprocess.PIPE, text=True,
+                             timeout=60, stdin=subprocess.DEVNULL)
+    finally:
+        os.close(writer)
+    assert run.stderr == ""
+    assert run.returncode == 141

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from auditor.audit import judge_audit
 from auditor.cli import main
-from auditor.config import ConfigError, Thresholds, load_config
+from auditor.config import ConfigError, Thresholds, load_config, parse_as_of
+from auditor.report.brief import render_brief
+from auditor.report.json_report import report_data
+from tests.conftest import make_items, make_record
 
 GOOD = """
 [audit]
@@ -186,3 +190,29 @@ def test_cli_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     blocker.write_text("x")
     assert main(["audit", str(write(tmp_path, GOOD)), "--out", str(blocker / "sub")]) == 2
     assert "--out: cannot write to" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1969-12-31", "9001-01-01", "9999-12-31",
+                                   "0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"])
+def test_an_audit_date_near_the_calendar_ends_is_out_of_range(tmp_path: Path,
+                                                              value: str) -> None:
+    with pytest.raises(ValueError, match="out of range: an audit date goes from 1970-01-01 "
+                                         "to 9000-12-31"):
+        parse_as_of(value)
+    toml = GOOD.replace("as_of = 2026-11-01", f"as_of = {value}")
+    (problem,) = problems_of(write(tmp_path, toml))
+    assert "audit.as_of: " in problem and "is out of range" in problem
+
+
+def test_the_ends_of_the_range_judge_with_the_longest_window(tmp_path: Path) -> None:
+    """Every window counted back from an audit date in range stays in range."""
+    for value in ("1970-01-01", "9000-12-31"):
+        as_of = parse_as_of(value)
+        config = load_config(write(tmp_path, GOOD.replace(
+            "as_of = 2026-11-01\nwindow_days = 60", f"as_of = {value}\nwindow_days = 3650")))
+        record = make_record(url="https://mastodon.example/@spaak",
+                             items=make_items([(1, "original"), (3000, "original")],
+                                              as_of=as_of))
+        result = judge_audit(config, [record], as_of=as_of, generated_at=as_of)
+        assert render_brief(result)
+        assert report_data(result)["audit"]["as_of"].startswith(value)

@@ -18,17 +18,33 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from scrapy.http import Request
-from twisted.internet.error import DNSLookupError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import Request, Response
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError
 
 import spiders.settings as project_settings
 from auditor import __version__
+from auditor.messages import known_text
+from auditor.platforms.base import Failure, outcome_for_failure
 from spiders.manners import (
     AddressGuardMiddleware,
     AddressRefused,
     GuardedResolver,
+    RedirectGuardMiddleware,
+    RobotsTxtMiddleware,
+    TooLargeMiddleware,
     non_public_kind,
     retry_after_seconds,
+    robots_head,
+    robots_unreadable_reason,
+    size_text,
 )
 from tests.faultserver import (
     FAST,
@@ -198,6 +214,8 @@ def test_user_agent_names_the_tool_and_its_home(retry_crawl: Any) -> None:
 @pytest.mark.parametrize("value, expected", [
     ("1", 1.0), (b"120", 120.0), (" 7 ", 7.0), ("0", 0.0),
     ("", None), (None, None), ("soon", None), ("-5", None), ("1.5", None),
+    # digits other than 0-9 are no delta-seconds: treated as absent, never a crash
+    ("²", None), ("\u0661\u0662", None), ("１２", None), ("2²", None), ("²".encode(), None),
 ])
 def test_retry_after_seconds_parsing(value: Any, expected: float | None) -> None:
     assert retry_after_seconds(value) == expected
@@ -308,6 +326,20 @@ def test_replay_is_not_refused_for_private_hosts(tmp_path: Path) -> None:
     ("224.0.0.1", "a multicast address"),
     ("240.0.0.1", "a reserved address"),
     ("100.64.0.1", "a non-public address"),  # carrier-grade NAT
+    # IPv6 addresses that carry an IPv4 address: judged by the one they carry
+    ("2002:7f00:1::", "a 6to4 address of 127.0.0.1, a loopback address"),
+    ("2002:a00:1::1", "a 6to4 address of 10.0.0.1, a private address"),
+    ("2002:a9fe:a9fe::", "a 6to4 address of 169.254.169.254, a link-local address"),
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+     "a Teredo address of 127.0.0.1, a loopback address"),
+    ("2001:0:a00:1:8000:63bf:a2fe:a88f",  # Teredo, server 10.0.0.1 (client 93.1.87.112)
+     "a Teredo address of 10.0.0.1, a private address"),
+    ("64:ff9b::7f00:1", "a NAT64 address of 127.0.0.1, a loopback address"),
+    ("64:ff9b::a00:1", "a NAT64 address of 10.0.0.1, a private address"),
+    ("64:ff9b::a9fe:a9fe", "a NAT64 address of 169.254.169.254, a link-local address"),
+    ("2002:5db8:d70e::1", None),  # 6to4 of 93.184.215.14
+    ("64:ff9b::5db8:d70e", None),  # NAT64 of 93.184.215.14 (what DNS64 gives IPv6-only hosts)
+    ("2001:0:4136:e378:8000:63bf:a247:28f1", None),  # Teredo, both public
     ("93.184.215.14", None),
     ("2a00:1450:4001:80b::200e", None),
     ("mastodon.social", None),  # names are judged once resolved
@@ -368,3 +400,206 @@ def test_resolver_judges_resolved_addresses(monkeypatch: pytest.MonkeyPatch) -> 
         GuardedResolver.judge("10.9.8.7", "intranet.corp")
     monkeypatch.setattr(GuardedResolver, "allow_private", True)
     assert GuardedResolver.judge("10.9.8.7", "intranet.corp") == "10.9.8.7"
+
+
+# -- robots.txt per RFC 9309: the pieces ---------------------------------------------------
+
+
+def _project_crawler(**settings: Any) -> Any:
+    values = {name: getattr(project_settings, name) for name in dir(project_settings)
+              if name.isupper()}
+    return get_crawler(settings_dict={**values, **settings})
+
+
+def test_robots_txt_is_asked_once_with_a_short_timeout_and_its_own_size_cap() -> None:
+    middleware = RobotsTxtMiddleware(_project_crawler())
+    page = Request("https://mastodon.example:8443/api/v1/accounts/lookup?acct=x")
+    robots = middleware.robots_request(page)
+    assert robots.url == "https://mastodon.example:8443/robots.txt"
+    assert robots.meta["dont_retry"] is True  # neither RetryMiddleware nor Retry-After
+    assert robots.meta["dont_obey_robotstxt"] is True
+    timeout = robots.meta["download_timeout"]
+    assert timeout == project_settings.AUDITOR_ROBOTSTXT_TIMEOUT == 10
+    assert timeout < project_settings.DOWNLOAD_TIMEOUT
+    # no page size cap on the transfer: robots_head cuts it at AUDITOR_ROBOTSTXT_MAXSIZE
+    assert robots.meta["download_maxsize"] == 0
+    assert robots.headers[b"Accept-Encoding"] == b"identity"
+    # a page timeout shorter than the robots.txt one wins
+    short = RobotsTxtMiddleware(_project_crawler(DOWNLOAD_TIMEOUT=3)).robots_request(page)
+    assert short.meta["download_timeout"] == 3
+
+
+def test_settings_read_at_least_500_kib_of_robots_txt() -> None:
+    assert project_settings.AUDITOR_ROBOTSTXT_MAXSIZE >= 500 * 1024
+    assert project_settings.AUDITOR_ROBOTSTXT_TIMEOUT < project_settings.DOWNLOAD_TIMEOUT
+
+
+@pytest.mark.parametrize("body, limit, head", [
+    (b"User-agent: *\nDisallow: /a\n", 100, b"User-agent: *\nDisallow: /a\n"),
+    (b"User-agent: *\nDisallow: /a\nAllow: /a/b\n", 30, b"User-agent: *\nDisallow: /a\n"),
+    (b"User-agent: *\r\nDisallow: /a\r\nAllow: /", 30, b"User-agent: *\r\nDisallow: /a\r\n"),
+    (b"Disallow: /" + b"x" * 50, 30, b""),  # no whole line within the limit
+    (b"", 30, b""),
+])
+def test_robots_head_keeps_whole_lines_within_the_limit(body: bytes, limit: int,
+                                                         head: bytes) -> None:
+    assert robots_head(body, limit) == head
+
+
+@pytest.mark.parametrize("exception, reason", [
+    (DownloadTimeoutError("Getting x took longer than 10 seconds."), "no answer within 10 s"),
+    (TCPTimedOutError(), "no answer within 10 s"),
+    (DownloadFailedError("[<Failure ConnectionLost: Connection lost.>]"),
+     "the connection broke off"),
+    (DownloadCancelledError(""), "the connection broke off"),
+    (IgnoreRequest("Ignored response <200 https://a.example/robots.txt> because its body (9 B "
+                   "compressed, 9999 B decompressed so far) exceeded DOWNLOAD_MAXSIZE (2048 B) "
+                   "during decompression."), "compressed, and too large once unpacked"),
+    (IgnoreRequest("max redirections reached"), "max redirections reached"),
+    (ValueError(""), "ValueError"),
+    # the host itself cannot be reached: the pages say so themselves
+    (DNSLookupError("no results"), None),
+    (CannotResolveHostError("no results"), None),
+    (ConnectionRefusedError(), None),
+    (DownloadFailedError("[<Failure OpenSSL.SSL.Error: wrong version number>]"), None),
+])
+def test_robots_unreadable_reason(exception: Exception, reason: str | None) -> None:
+    detail = robots_unreadable_reason(exception, timeout=10.0)
+    if reason is None:
+        assert detail is None
+    else:
+        assert detail == (f"robots.txt could not be read ({reason}), so nothing on this host "
+                          "is fetched; try again later")
+
+
+@pytest.mark.parametrize("detail, msgid", [
+    ("robots.txt could not be read (HTTP 503), so nothing on this host is fetched; try again "
+     "later", "detail.robots_status"),
+    ("robots.txt could not be read (no answer within 2.5 s), so nothing on this host is "
+     "fetched; try again later", "detail.robots_timeout"),
+    ("robots.txt could not be read (the connection broke off), so nothing on this host is "
+     "fetched; try again later", "detail.robots_broken"),
+    ("robots.txt could not be read (max redirections reached), so nothing on this host is "
+     "fetched; try again later", "detail.robots_unreadable"),
+    ("the answer was larger than 5 MiB and was not read", "detail.too_large"),
+    ("the connection broke off before the answer was complete", "detail.broke_off"),
+    ("redirected to a file: address, which is never followed", "detail.redirect_scheme"),
+    ("redirected to an address longer than 2083 characters, which is never followed",
+     "detail.redirect_long"),
+    ("redirected to an address with a control character (U+0001), which is never followed",
+     "detail.redirect_control"),
+    ("the address is longer than 2083 characters and is not fetched", "detail.url_long"),
+])
+def test_new_details_are_messages(detail: str, msgid: str) -> None:
+    message = known_text(detail)
+    assert message is not None and message.id == msgid
+    assert str(message) == detail
+
+
+def test_outcome_for_an_unreadable_robots_txt() -> None:
+    detail = ("robots.txt could not be read (HTTP 500), so nothing on this host is fetched; "
+              "try again later")
+    url = "https://a.example/api/v1/accounts/lookup?acct=x"
+    assert outcome_for_failure(Failure("robots", detail, url)) == ("robots_disallowed", detail)
+    assert outcome_for_failure(Failure("robots", "Forbidden by robots.txt", url)) == \
+        ("robots_disallowed", f"robots.txt forbids {url}")
+
+
+@pytest.mark.parametrize("size, text", [
+    (5 * 1024 * 1024, "5 MiB"), (64 * 1024, "64 KiB"), (1000, "1000 bytes"),
+    (1536 * 1024, "1536 KiB"), (1, "1 byte"),
+])
+def test_size_text(size: int, text: str) -> None:
+    assert size_text(size) == text
+
+
+def test_too_large_answers_become_a_sentence() -> None:
+    url = "https://a.example/x"
+    scrapy_words = (f"Expected to receive 200045 bytes which is larger than download max size "
+                    f"(65536) in request <GET {url}>.")
+    assert outcome_for_failure(Failure("too_large", scrapy_words, url)) == \
+        ("error", "the answer was larger than 64 KiB and was not read")
+    sentence = "the answer was larger than 2 MiB and was not read"
+    assert outcome_for_failure(Failure("too_large", sentence, url)) == ("error", sentence)
+
+
+def test_a_connection_closed_mid_answer_becomes_a_sentence() -> None:
+    url = "https://a.example/x"
+    for said in ("[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone: "
+                 "Connection was closed cleanly.>]",
+                 "[<twisted.python.failure.Failure twisted.internet.error.ConnectionLost: "
+                 "Connection to the other side was lost in a non-clean fashion.>]"):
+        assert outcome_for_failure(Failure("other", said, url)) == \
+            ("error", "the connection broke off before the answer was complete")
+    assert outcome_for_failure(Failure("other", "something else", url)) == \
+        ("error", "other: something else")
+
+
+def test_a_cancelled_stream_over_the_cap_is_too_large() -> None:
+    crawler = _project_crawler(DOWNLOAD_MAXSIZE=64 * 1024)
+    middleware = TooLargeMiddleware(crawler)
+    request = Request("https://a.example/x")
+    middleware.headers_received(request=request)
+    for _ in range(9):
+        middleware.bytes_received(data=b"x" * 8192, request=request)
+    with pytest.raises(Exception) as too_large:
+        middleware.process_exception(request, DownloadCancelledError(""))
+    assert str(too_large.value) == "the answer was larger than 64 KiB and was not read"
+    # an avatar's own cap
+    avatar = Request("https://a.example/a.png", meta={"download_maxsize": 2 * 1024 * 1024})
+    with pytest.raises(Exception, match="larger than 2 MiB"):
+        middleware.process_exception(avatar, DownloadCancelledError(
+            "Expected to receive 3000000 bytes which is larger than download max size "
+            "(2097152) in request <GET https://a.example/a.png>."))
+    # cancelled for another reason: left alone
+    other = Request("https://a.example/y")
+    middleware.headers_received(request=other)
+    middleware.bytes_received(data=b"x" * 100, request=other)
+    assert middleware.process_exception(other, DownloadCancelledError("")) is None
+
+
+# -- redirects and addresses the crawl never follows ----------------------------------------
+
+
+def _redirect(location: bytes, url: str = "https://a.example/@x", **meta: Any) -> Any:
+    request = Request(url, meta={**_state(), **meta})
+    response = Response(url, status=302, headers={b"Location": location}, request=request)
+    return RedirectGuardMiddleware(_project_crawler()).process_response(request, response)
+
+
+@pytest.mark.parametrize("location, message", [
+    (b"file:///etc/passwd", "redirected to a file: address, which is never followed"),
+    (b"data:,hello", "redirected to a data: address, which is never followed"),
+    (b"javascript:alert(1)", "redirected to a javascript: address, which is never followed"),
+    (b"/x?" + b"a" * 3000,
+     "redirected to an address longer than 2083 characters, which is never followed"),
+    (b"/x\x01y", "redirected to an address with a control character (U+0001), which is never "
+                 "followed"),
+    (b"https://b.example/\x7f", "redirected to an address with a control character (U+007F), "
+                                "which is never followed"),
+    ("/caf\u00e9\u0085".encode(), "redirected to an address with a control character (U+0085), "
+                                   "which is never followed"),
+])
+def test_redirect_guard_refuses(location: bytes, message: str) -> None:
+    with pytest.raises(AddressRefused) as refused:
+        _redirect(location)
+    assert str(refused.value) == message
+
+
+def test_redirect_guard_lets_through() -> None:
+    for location in (b"/login", b"https://b.example/@x", "/caf\u00e9".encode(), b"//c.example/x",
+                     "/\u0100".encode()):  # U+0100 is c4 80 in UTF-8, no C1 control
+        assert _redirect(location).status == 302
+    # not a redirect the crawl follows: nothing to judge
+    assert _redirect(b"file:///x", dont_redirect=True).status == 302
+    assert _redirect(b"file:///x", handle_httpstatus_list=[302]).status == 302
+
+
+def test_guard_refuses_overlong_addresses() -> None:
+    guard = _guard()
+    guard.max_url_length = 2083
+    with pytest.raises(AddressRefused) as refused:
+        guard.process_request(Request("https://a.example/?q=" + "a" * 3000, meta=_state()))
+    assert str(refused.value) == "the address is longer than 2083 characters and is not fetched"
+    assert guard.process_request(Request("https://a.example/?q=" + "a" * 2000,
+                                         meta=_state())) is None

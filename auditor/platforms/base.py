@@ -234,14 +234,46 @@ class PlatformAdapter(ABC):
         )
 
 
+#: How the detail of a host whose robots.txt could not be read begins (RFC 9309: nothing on
+#: that host may be fetched). The I/O layer words the whole sentence (``detail.robots_*``).
+ROBOTS_UNREADABLE = "robots.txt could not be read ("
+#: What Scrapy says of an answer over the size cap, and the sentence shown instead.
+_SCRAPY_MAXSIZE = re.compile(r"max size \((\d{1,15})\)|DOWNLOAD_MAXSIZE \((\d{1,15}) B\)")
+TOO_LARGE = "the answer was larger than {size} and was not read"
+#: A connection that closed or was lost mid-answer, as Scrapy words it (a list of Twisted
+#: failures), and the sentence shown instead. Twisted also hangs up on an answer with a
+#: header line over 16 KiB (a redirect to an overlong address, say): this is all it says.
+_TWISTED_BROKE_OFF = re.compile(r"twisted\.internet\.error\.(?:ConnectionDone|ConnectionLost)\b")
+BROKE_OFF = "the connection broke off before the answer was complete"
+
+
+def size_text(size: int) -> str:
+    """A byte count as people read a size cap: "5 MiB", "64 KiB", "1000 bytes"."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} byte" if size == 1 else f"{size} bytes"
+
+
 def outcome_for_failure(failure: Failure) -> tuple[str, str]:
     """Outcome and detail for a fetch that produced no response."""
     if failure.kind == "robots":
+        if failure.detail.startswith(ROBOTS_UNREADABLE):
+            return "robots_disallowed", failure.detail
         return "robots_disallowed", f"robots.txt forbids {failure.url}"
     if failure.kind == "not_in_replay":
         return "error", f"not in replay: {failure.url}"
     if failure.kind == "refused":
         return "error", failure.detail
+    if failure.kind == "too_large" and failure.detail.startswith(TOO_LARGE.split("{")[0]):
+        return "error", failure.detail
+    if failure.kind in ("too_large", "other"):
+        # Scrapy's own words for an answer over the cap (its length, or once unpacked)
+        cap = _SCRAPY_MAXSIZE.search(failure.detail)
+        if cap is not None:
+            return "error", TOO_LARGE.format(size=size_text(int(cap.group(1) or cap.group(2))))
+    if failure.kind == "other" and _TWISTED_BROKE_OFF.search(failure.detail):
+        return "error", BROKE_OFF
     return "error", f"{failure.kind}: {failure.detail}"
 
 
