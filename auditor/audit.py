@@ -14,6 +14,7 @@ from auditor.consistency import (
     consistency_findings,
     crossposts,
     findings_by_profile,
+    related_groups,
 )
 from auditor.i18n import LANGUAGES
 from auditor.messages import Msg, known_text, msg, text
@@ -161,7 +162,13 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
         site = None  # the website is also listed as a profile and judged as one
     own_hosts = {host_of(organisation.website)} if organisation.website else set()
     repeated = crossposts(org_records)
-    findings = consistency_findings(org_records, organisation.website, organisation.name)
+    if undeclared(config, organisation):
+        # URLs given to `auditor check`: nobody said they are one person's, so only the
+        # profiles that show they belong together are compared with each other.
+        findings = [finding for group in related_groups(org_records)
+                    for finding in consistency_findings(group, organisation.website)]
+    else:
+        findings = consistency_findings(org_records, organisation.website, organisation.name)
     site_findings = website_findings(site, org_records) if site is not None else []
     # A profile on the organisation's own site (its blog's feed) needs no link to it.
     findings += [Finding("not_linked", site_finding_message(f), (f.url,), dict(f.evidence))
@@ -185,6 +192,16 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
         website_lines=tuple(site_finding_message(f) for f in site_findings
                             if f.kind != "not_linked"))
     return judged, missing
+
+
+def undeclared(config: AuditConfig, organisation: Organisation) -> bool:
+    """Whether ``organisation`` is only a list of URLs, as ``auditor check URL...`` makes
+    it (:func:`auditor.config.config_from_urls`: no config file, one organisation of role
+    ``person`` named after the audit itself), not an organisation someone declared with
+    its profiles. Its profiles may be several people's: they are compared only where they
+    show that they belong together (:func:`auditor.consistency.related_groups`)."""
+    return (config.path is None and len(config.organisations) == 1
+            and organisation.role == "person" and organisation.name == config.audit.name)
 
 
 def site_finding_message(finding: SiteFinding) -> Msg:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -329,7 +328,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from auditor.report.brief import render_brief
-    from auditor.report.json_report import report_data
+    from auditor.report.json_report import dumps, report_data
 
     config = config_from_urls(args.urls)
     _print_warnings(config)
@@ -340,9 +339,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     def present(result: AuditResult) -> None:
         if args.json:
-            printed.append(json.dumps(report_data(result), ensure_ascii=False, indent=2))
+            printed.append(dumps(report_data(result)))
         else:
-            printed.append(render_brief(result))
+            printed.append(render_brief(result, markdown=False))
 
     with temporary_out() as work:
         request = AuditRequest(config=config, out=work, as_of=as_of, formats=(),

@@ -165,6 +165,51 @@ def consistency_findings(records: Collection[ProfileRecord], website: str | None
     return findings
 
 
+def related_groups(records: Collection[ProfileRecord]) -> list[list[ProfileRecord]]:
+    """The records split into groups of profiles that show they belong together: two read
+    profiles are related when their display names share a word (or are the same once
+    spaces and punctuation go), their usernames are the same, or their photos are; and
+    so are the profiles related to either (in config order). A profile that was not read
+    shows nothing and stands alone.
+
+    For profiles nobody said belong to one organisation (``auditor check`` with a few
+    URLs): only profiles within a group are compared, so the accounts of two different
+    people are never "inconsistent" with each other."""
+    listed = list(records)
+    parent = list(range(len(listed)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    seen: dict[tuple[str, str], int] = {}
+    for index, record in enumerate(listed):
+        profile = record.profile
+        if record.outcome != "ok" or profile is None:
+            continue
+        keys: set[tuple[str, str]] = set()
+        if profile.display_name and profile.display_name.strip():
+            name = profile.display_name.strip()
+            keys |= {("word", word) for word in _name_words(name)}
+            if _name_key(name):
+                keys.add(("name", _name_key(name)))
+        if profile.username and _name_key(profile.username):
+            keys.add(("user", _name_key(profile.username)))
+        if profile.avatar_sha256:
+            keys.add(("photo", profile.avatar_sha256))
+        for key in keys:
+            if key in seen:
+                parent[root(index)] = root(seen[key])
+            else:
+                seen[key] = index
+    groups: dict[int, list[ProfileRecord]] = {}
+    for index, record in enumerate(listed):
+        groups.setdefault(root(index), []).append(record)
+    return list(groups.values())
+
+
 def findings_by_profile(findings: Iterable[Finding]) -> dict[str, list[tuple[Msg, dict]]]:
     """Each profile's findings as (message, evidence) pairs, for its INCONSISTENT flag."""
     by_url: dict[str, list[tuple[Msg, dict]]] = {}

@@ -282,8 +282,14 @@ ENGLISH: Final[dict[str, Template]] = {
                            "news."),
     "fix.INCOMPLETE": "Fill in the missing profile items; a photo matters most.",
     "fix.UNAUDITABLE": "Check this profile by hand; the auditor could not read it.",
-    "fix.AUTOMATED": ("Write for each network and answer by hand; automatic cross-posting "
-                      "reads as nobody being there."),
+    "fix.AUTOMATED": "Show that a person is behind the account: {advice}.",
+    "fix.automated.own_link": ("write posts that say something themselves, not only a link to "
+                               "your website"),
+    "fix.automated.same_minute": ("post by hand at varied moments, not always at the same "
+                                  "minute past the hour"),
+    "fix.automated.crosspost": ("write for each network instead of the same text everywhere: "
+                                "automatic cross-posting reads as nobody being there"),
+    "fix.automated.any": "post and answer by hand",
     "fix.INCONSISTENT": ("Use the same name, photo and website link on every profile, and "
                          "link every profile from your website."),
     # auditor/metrics.py: why a metric is null
@@ -301,6 +307,7 @@ ENGLISH: Final[dict[str, Template]] = {
     "note.not_read": "profile not read",
     "note.default_avatar": "the platform's default avatar",
     "note.no_avatar": "no avatar",
+    "note.bad_avatar": "the avatar is not an image address (only http and https are)",
     "note.not_shown": "not shown by the platform",
     "note.empty": "empty",
     "note.only_handle": "only the handle",
@@ -400,6 +407,13 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.unreadable_messages": "{n} unreadable message(s) skipped",
     "detail.site_redirected": "the website redirected to {url}",
     "detail.no_site_markup": "no JSON-LD, OpenGraph, h-card or rel=me on the page",
+    "detail.site_cut": ("the page is too large to read whole: only its first part was read, so "
+                        "links further down are not known"),
+    "detail.generic_description": ("the page's description is a generic text, not a summary "
+                                   "of the organisation: {text}"),
+    "detail.preview_offered": ("@{name} is a Telegram channel whose contact card offers a "
+                               "preview, but t.me/s/{path} showed the card instead of messages "
+                               "(title, description and photo read; no posts)"),
     "detail.no_ytinitialdata": "ytInitialData not found; profile read from the page's meta tags",
     "detail.uploads_missing": "uploads feed answered {status}; activity not known",
     "wall.linkedin": ("LinkedIn shows company pages only to logged-in members: check by hand "

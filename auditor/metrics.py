@@ -25,7 +25,7 @@ from auditor.models import (
     ProfileRecord,
     pickled_by_position,
 )
-from auditor.urls import host_of, same_site
+from auditor.urls import host_of, is_http_url, same_site
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
 CHECK_WEIGHTS: Final = {
@@ -382,11 +382,15 @@ def compute_completeness(record: ProfileRecord) -> Completeness:
     checks: dict[str, bool | None] = {}
     notes: dict[str, Msg] = {}
 
-    checks["photo"] = bool(profile.avatar_url) and profile.avatar_is_default is not True
+    # A "photo" that is not an http(s) address (javascript:, data:) shows no photo.
+    shown = bool(profile.avatar_url) and is_http_url(profile.avatar_url or "")
+    checks["photo"] = shown and profile.avatar_is_default is not True
     if profile.avatar_is_default:
         notes["photo"] = msg("note.default_avatar")
     elif not profile.avatar_url:
         notes["photo"] = msg("note.no_avatar")
+    elif not shown:
+        notes["photo"] = msg("note.bad_avatar")
 
     checks["display_name"] = bool(profile.display_name and profile.display_name.strip())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from auditor.config import Thresholds
@@ -80,9 +80,23 @@ _OUTCOME_IDS: Final = frozenset(f"outcome.{code}" for code in (
     "preview_disabled", "unsupported", "error", "observed"))
 
 
-def fix_message(code: str) -> Msg | None:
-    """What to do about a flag, as a message (None for a code without advice)."""
-    return Msg(f"fix.{code}") if code in FLAG_CODES else None
+def fix_message(code: str, signs: tuple[str, ...] = ()) -> Msg | None:
+    """What to do about a flag, as a message (None for a code without advice).
+
+    AUTOMATED's advice follows the signs that raised it (``own_link``, ``same_minute``,
+    ``crosspost``: one piece of advice each, in that order); without signs it is general.
+    """
+    if code not in FLAG_CODES:
+        return None
+    if code == "AUTOMATED":
+        advice = [Msg(f"fix.automated.{sign}") for sign in AUTOMATION_SIGNS if sign in signs]
+        return msg("fix.AUTOMATED",
+                   advice=join(advice or [Msg("fix.automated.any")], "; "))
+    return Msg(f"fix.{code}")
+
+
+#: The signs of automatic posting AUTOMATED is raised on, in the order they are told.
+AUTOMATION_SIGNS: Final = ("own_link", "same_minute", "crosspost")
 
 
 def _flag(code: str, severity: str, reason: Msg, evidence: Mapping[str, Any]) -> Flag:
@@ -161,23 +175,26 @@ def automation_evidence(metrics: Metrics) -> dict[str, Any]:
 def _automated_flag(metrics: Metrics, thresholds: Thresholds) -> Flag | None:
     """AUTOMATED (low) only on strong signs, each over at least 10 own posts."""
     auto = metrics.automation
-    signs: list[Msg] = []
+    signs: dict[str, Msg] = {}
     if auto.own_link_share is not None and auto.own_link_share >= thresholds.automated_link_share:
-        signs.append(msg("flag.automated.own_link", share=auto.own_link_share,
-                         posts=auto.basis, threshold=thresholds.automated_link_share))
+        signs["own_link"] = msg("flag.automated.own_link", share=auto.own_link_share,
+                                posts=auto.basis, threshold=thresholds.automated_link_share)
     if auto.same_minute_share is not None \
             and auto.same_minute_share >= thresholds.automated_same_minute_share:
-        signs.append(msg("flag.automated.same_minute", share=auto.same_minute_share,
-                         minute=f"{auto.top_minute:02d}",
-                         threshold=thresholds.automated_same_minute_share))
+        signs["same_minute"] = msg("flag.automated.same_minute", share=auto.same_minute_share,
+                                   minute=f"{auto.top_minute:02d}",
+                                   threshold=thresholds.automated_same_minute_share)
     if auto.crossposted_share is not None \
             and auto.crossposted_share >= thresholds.automated_crosspost_share:
-        signs.append(msg("flag.automated.crosspost", share=auto.crossposted_share,
-                         profiles=list(auto.crossposted_with),
-                         threshold=thresholds.automated_crosspost_share))
+        signs["crosspost"] = msg("flag.automated.crosspost", share=auto.crossposted_share,
+                                 profiles=list(auto.crossposted_with),
+                                 threshold=thresholds.automated_crosspost_share)
     if not signs:
         return None
-    return _flag("AUTOMATED", "low", join(signs), automation_evidence(metrics))
+    flag = _flag("AUTOMATED", "low", join(signs.values()),
+                 {**automation_evidence(metrics), "signs": list(signs)})
+    # The advice follows the evidence: posting at minute 00 is not cross-posting.
+    return replace(flag, fix=fix_message("AUTOMATED", tuple(signs)))
 
 
 def inconsistent_flag(findings: list[tuple[Msg, dict[str, Any]]]) -> Flag | None:

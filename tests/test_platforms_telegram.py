@@ -566,3 +566,36 @@ def test_parsers_never_raise(body: bytes | str, status: int) -> None:
     if isinstance(after, ProfileRecord):
         assert after.outcome in ("ok", "not_found", "gone", "preview_disabled", "unsupported",
                                  "error", "blocked", "rate_limited")
+
+
+# -- what real data showed (issue 17) ------------------------------------------------------
+
+
+def test_a_url_written_out_at_the_end_of_the_description_is_the_website_link() -> None:
+    record = sample("https://t.me/fietsclubnoord")
+    assert record.outcome == "ok" and record.profile is not None
+    assert record.profile.bio is not None
+    assert record.profile.bio.endswith("https://www.fietsclubnoord.example/tochten")
+    assert record.profile.links == ("https://www.fietsclubnoord.example/tochten",)
+    checks = judged(record).metrics.completeness.checks
+    assert checks["website"] is True
+
+
+def test_a_linked_url_is_not_counted_twice() -> None:
+    spaak = sample("https://t.me/spaakfietsen")  # "www.spaak.example" is a link there
+    assert spaak.profile is not None and spaak.profile.links == ("https://www.spaak.example/",)
+
+
+def test_a_card_offering_preview_channel_is_a_channel_not_a_group() -> None:
+    body = (SAMPLES / "fietsclubnoord-card.html").read_bytes()
+    parsed = parse_page(body)
+    assert parsed.kind == "card" and parsed.card_preview
+    record = first_page(body, "https://t.me/fietsclubnoord")
+    assert isinstance(record, ProfileRecord)
+    assert record.outcome == "preview_disabled"
+    assert "group" not in (record.outcome_detail or "")
+    assert record.outcome_detail == (
+        "@fietsclubnoord is a Telegram channel whose contact card offers a preview, but "
+        "t.me/s/fietsclubnoord showed the card instead of messages (title, description and "
+        "photo read; no posts)")
+    assert record.profile is not None and record.profile.display_name == "Fietsclub Noord"

@@ -224,3 +224,50 @@ def test_advance_never_raises(status: int, body: bytes, content_type: str) -> No
                                                      {"content-type": content_type},
                                                      candidate, AS_OF))
         assert isinstance(record, ProfileRecord)
+
+
+# -- what real data showed (issue 17) ------------------------------------------------------
+
+BLOG = "https://fietsblog.example/2026/10/bakfiets/"
+
+
+def test_comments_embeds_and_share_buttons_are_not_the_sites_links() -> None:
+    record = read(BLOG)
+    facts = record.profile
+    assert facts is not None
+    # only the footer's links are the blog's own: not the commenters' Facebook, X,
+    # Mastodon and Instagram accounts, not the accounts in an embedded tweet or Instagram
+    # post, not the share bar, not Disqus's own page
+    assert facts.links == ("https://mastodon.example/@fietsblognoord",
+                           "https://www.instagram.com/fietsblognoord/")
+    # a commenter's card (.comment-author.vcard) is not the site's h-card: no name from it
+    assert facts.display_name == "Fietsblog Noord"  # og:site_name
+    assert facts.fields == (ProfileField("email", "redactie@fietsblog.example"),)
+
+
+def test_a_share_button_to_a_closed_network_is_not_a_link_to_it() -> None:
+    # songkick's "Share on Google+" button: a share button, not a profile on a dead network
+    body = realcase("jsonld_profile", "extruct_songkick_tovestyrke.html").read_bytes()
+    url = "https://www.songkick.com/artists/3407026-tove-styrke"
+    record = ADAPTER.advance(start(url).state, Page(url, 200, {}, body, AS_OF))
+    assert isinstance(record, ProfileRecord) and record.profile is not None
+    assert record.profile.links == ("https://twitter.com/songkick",
+                                    "http://www.facebook.com/songkick")
+
+
+@pytest.mark.parametrize(("url", "description"), [
+    (BLOG, "Just another WordPress site"),
+    ("https://kruimel.example/", "Bakkerij Kruimel | Brood en gebak in Zwolle"),  # the title
+    ("https://kruimel.example/en/", "Welcome to our website!"),
+])
+def test_a_generic_description_is_not_the_organisations_bio(url: str, description: str) -> None:
+    record = read(url)
+    assert record.profile is not None
+    assert record.profile.bio is None  # as if there were none: nothing about the organisation
+    assert f"the page's description is a generic text, not a summary of the organisation: " \
+           f"{description}" in record.notes
+
+
+def test_a_real_description_stays_the_bio() -> None:
+    facts = read("https://www.ratel.example/").profile
+    assert facts is not None and facts.bio is not None and facts.bio.startswith("Tweewielers")

@@ -588,3 +588,40 @@ def test_parsers_and_adapter_never_raise(body: bytes, status: int) -> None:
         assert isinstance(record, ProfileRecord)
     else:
         assert isinstance(result, ProfileRecord)
+
+
+# -- what real data showed (issue 17) ------------------------------------------------------
+
+RATEL_FEED = "https://www.youtube.com/feeds/videos.xml?channel_id=UCRatelTweewielersKanaal"
+
+
+def test_an_uploads_feed_listed_as_a_profile_is_read_as_the_channel() -> None:
+    from auditor.config import config_from_urls
+    from auditor.platforms import adapter_for, profile_url
+
+    assert adapter_for(RATEL_FEED) is not None and adapter_for(RATEL_FEED).platform == "youtube"
+    assert profile_url(RATEL_FEED) == RATEL
+    assert channel_path(RATEL_FEED) == "/channel/UCRatelTweewielersKanaal"
+    assert ADAPTER.is_profile(RATEL_FEED)
+    assert ADAPTER.handle(RATEL_FEED) == "UCRatelTweewielersKanaal"
+    (entry,) = config_from_urls([RATEL_FEED]).organisations[0].profiles
+    assert (entry.platform, entry.url) == ("youtube", RATEL)
+    # read as the channel: its page (icon, links), then its uploads
+    result = run(RATEL_FEED)
+    assert result.fetched == [RATEL, RATEL_FEED]
+    record = result.record
+    assert (record.outcome, record.platform) == ("ok", "youtube")
+    assert record.profile is not None and record.profile.avatar_url
+    assert judged(record).metrics.completeness.checks["photo"] is True
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("https://youtube.com/feeds/videos.xml?channel_id=UCRatelTweewielersKanaal",
+     "/channel/UCRatelTweewielersKanaal"),
+    ("https://www.youtube.com/feeds/videos.xml?user=ratelfietsen", "/user/ratelfietsen"),
+    ("https://www.youtube.com/feeds/videos.xml?playlist_id=PLx1", None),
+    ("https://www.youtube.com/feeds/videos.xml?channel_id=notachannel", None),
+    ("https://feeds.example/feeds/videos.xml?channel_id=UCRatelTweewielersKanaal", None),
+])
+def test_uploads_feed_urls_name_their_channel(url: str, path: str | None) -> None:
+    assert channel_path(url) == path

@@ -127,7 +127,7 @@ def test_only_http_urls_become_markdown_links() -> None:
     assert "<javascript:" not in text
     assert "javascript:alert(1)" in text
     # a Markdown viewer of report.md must not see raw HTML: "<" is escaped
-    assert re.search(r"(?<!\\)<script>", text) is None and "\\<script>" in text
+    assert re.search(r"(?<!\\)<script>", text) is None and "\\<script\\>" in text
 
 
 def test_markdown_shape_with_several_organisations() -> None:
@@ -179,3 +179,61 @@ def test_three_most_useful_fixes_most_severe_first_each_once() -> None:
     assert fixes[2].startswith("Plan regular posts")  # STALE: medium, before INCOMPLETE
     text = render_brief(check(organisations=(organisation,)))
     assert "Most useful fixes:\n1. Remove the link" in text
+
+
+#: Scraped text that a Markdown viewer would make into a tracking image, a disguised link,
+#: HTML, an autolink, emphasis, code, a table or a heading (issue 17).
+MARKDOWN_ATTACKS = ("![x](http://tracker.example/p.gif)", "[Verify](https://evil.example/)",
+                    "<img src=x onerror=alert(1)>", "<https://evil.example/>",
+                    "**loud** _em_ ~~gone~~ `code`", "a | b", "www.evil.example",
+                    "&#x202e;gnp.exe", "[ref]: https://evil.example/")
+
+
+def _unescaped(text: str, chars: str) -> list[str]:
+    """Each of ``chars`` in ``text`` that no backslash escapes."""
+    found = []
+    for match in re.finditer(f"[{re.escape(chars)}]", text):
+        backslashes = len(text[:match.start()]) - len(text[:match.start()].rstrip("\\"))
+        if backslashes % 2 == 0:
+            found.append(match.group())
+    return found
+
+
+def hostile_markdown() -> AuditResult:
+    attack = " ".join(MARKDOWN_ATTACKS)
+    record = ProfileRecord(url="https://mastodon.example/@evil", platform="mastodon",
+                           handle=f"@evil {attack}", outcome="error",
+                           outcome_detail=f"server said: {attack}")
+    moved = make_record(url="https://mastodon.example/@moved", outcome="gone",
+                        profile=replace(COMPLETE_PROFILE, moved_to=attack))
+    organisation = OrganisationResult(f"# Org {attack}", "client", None,
+                                      (judged(record), judged(moved)))
+    other = OrganisationResult("1. Other", "competitor", None, ())
+    return check(organisations=(organisation, other), name=f"Audit {attack}")
+
+
+def test_scraped_text_cannot_become_markdown_links_images_or_html() -> None:
+    text = render_brief(hostile_markdown())
+    # no link, image, HTML, emphasis, code, table cell or strike-through can form ...
+    for line in text.splitlines():
+        if line.startswith("- mastodon "):  # the brief's own autolink: <https://…>
+            line = re.sub(r" <https://mastodon\.example/@\w+>:", " :", line)
+        assert not _unescaped(line, "[]<>`*|~$&"), line
+        assert not re.search(r"(?<!\\)_(?![A-Za-z0-9])|(?<![A-Za-z0-9\\])_", line), line
+        # ... and no bare URL that GitHub would make a link of
+        assert "://" not in line.replace("\\://", "").replace(" <https://", ""), line
+        assert "www." not in line, line
+    # every attack is still there to read, character for character, once unescaped
+    shown = re.sub(r"\\(.)", r"\1", text)
+    for attack in MARKDOWN_ATTACKS:
+        assert attack in shown, attack
+    # headings and lists are the brief's own only
+    assert "\n## \\# Org " in text and "\n## 1\\. Other (competitor)" in text
+    assert "- GONE (high): the account moved to !\\[x\\](http\\://tracker.example" in text
+
+
+def test_the_terminal_brief_shows_scraped_text_without_backslashes() -> None:
+    text = render_brief(hostile_markdown(), markdown=False)
+    assert "@evil ![x](http://tracker.example/p.gif) [Verify](https://evil.example/)" in text
+    assert "https://mastodon.example/@evil:" in text  # the URL as it is, no <autolink>
+    assert "\\" not in text

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
-from auditor.audit import OrganisationResult
+import pytest
+
+from auditor import cli
+from auditor.audit import AuditResult, OrganisationResult
 from auditor.report.csv_report import COLUMNS, write_csv
 from auditor.report.json_report import report_data, write_json
-from tests.conftest import judged, make_audit, make_items, make_record
+from tests.conftest import COMPLETE_PROFILE, judged, make_audit, make_items, make_record
 
 CONTRACT_METRICS = {"last_post_at", "days_since_last_post", "posts_per_week", "reply_share",
                     "repost_share", "sampled_items", "completeness"}
@@ -89,3 +95,48 @@ def test_csv_caps_huge_cells(tmp_path: Path) -> None:
     write_csv(make_audit(OrganisationResult("O", "client", None, (judged(huge),))), path)
     (row,) = read_csv(path)
     assert len(row["outcome_detail"]) <= 2000
+
+
+#: Characters that rewrite how the text around them is shown: C1 controls (U+009B is a
+#: terminal's CSI), bidi overrides and isolates, line and paragraph separators.
+SPOOFING = "\x85\x9b31m\u202egnp.exe\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u2028\u2029"
+
+
+def spoofing_audit() -> AuditResult:
+    record = make_record(url="https://mastodon.example/@x", outcome="error",
+                         outcome_detail=f"server said {SPOOFING}",
+                         profile=replace(COMPLETE_PROFILE, display_name=f"Zoë {SPOOFING}"))
+    return make_audit(OrganisationResult(f"Fietsen — {SPOOFING}", "client", None,
+                                         (judged(record),)))
+
+
+def assert_escaped(text: str) -> None:
+    for char in SPOOFING:
+        if char.isascii():
+            continue
+        assert char not in text, repr(char)
+        assert f"\\u{ord(char):04x}" in text, repr(char)
+    assert "Zoë" in text and "—" in text  # other non-ASCII text stays readable
+
+
+def test_report_json_escapes_controls_and_bidi_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    write_json(spoofing_audit(), path)
+    text = path.read_text(encoding="utf-8")
+    assert_escaped(text)
+    data = json.loads(text)
+    assert data["organisations"][0]["name"] == f"Fietsen — {SPOOFING}"  # the same data
+    assert data["organisations"][0]["profiles"][0]["display_name"] == f"Zoë {SPOOFING}"
+
+
+def test_check_json_escapes_controls_and_bidi_overrides(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def fake_run(request: Any, *, present: Any = None) -> SimpleNamespace:
+        present(spoofing_audit())
+        return SimpleNamespace(cut_short=False, warnings=(), completed=True, missing=0)
+
+    monkeypatch.setattr(cli, "run_audit", fake_run)
+    assert cli.main(["check", "https://mastodon.example/@x", "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert_escaped(printed)
+    assert json.loads(printed)["organisations"][0]["name"] == f"Fietsen — {SPOOFING}"

@@ -13,7 +13,7 @@ from auditor.audit import judge_audit
 from auditor.config import ConfigError, Thresholds, config_from_data
 from auditor.consistency import consistency_findings, crossposts
 from auditor.metrics import compute_metrics, is_link_only
-from auditor.models import ITEM_KINDS, Item
+from auditor.models import ITEM_KINDS, Item, ProfileRecord
 from auditor.verdicts import judge
 from tests.conftest import AS_OF, COMPLETE_PROFILE, make_items, make_record
 from tests.fuzzdepth import fuzz_examples
@@ -130,6 +130,34 @@ def test_automated_by_fixed_minute(at_minute: int, flagged: bool) -> None:
     assert bool(found) is flagged
     if flagged:
         assert "minute 00" in str(found[0].reason) and "threshold 60%" in str(found[0].reason)
+
+
+def test_automated_fix_follows_the_signs_raised() -> None:
+    # issue 17: posting at minute 00 got advice about cross-posting
+    items = tuple(Item(id=str(i), kind="original",
+                       published_at=AS_OF - timedelta(days=i + 1, hours=i % 5 + 1))
+                  for i in range(10))
+    record = make_record(items=items)
+    flag = next(f for f in judge(record, metrics_of(record), T) if f.code == "AUTOMATED")
+    assert flag.evidence["signs"] == ["same_minute"]
+    assert flag.fix is not None and flag.fix.id == "fix.AUTOMATED"
+    assert str(flag.fix) == ("Show that a person is behind the account: post by hand at varied "
+                             "moments, not always at the same minute past the hour.")
+    assert "cross-post" not in str(flag.fix)
+
+
+def test_automated_fix_names_each_sign_once() -> None:
+    texts = [f"Nieuwe actie nummer {i} in de winkel deze week voor iedereen" for i in range(12)]
+    a = replace(_texts("https://m.example/@a", texts), organisation="Spaak", role="client")
+    b = replace(_texts("https://m.example/@b", texts), organisation="Spaak", role="client")
+    config = config_from_data({"organisation": [
+        {"name": "Spaak", "role": "client", "profiles": [a.url, b.url]}]}, path=None)
+    result = judge_audit(config, [a, b], as_of=AS_OF, generated_at=AS_OF)
+    flag = next(f for f in next(iter(result.profiles())).flags if f.code == "AUTOMATED")
+    assert flag.evidence["signs"] == ["crosspost"]
+    assert str(flag.fix) == ("Show that a person is behind the account: write for each network "
+                             "instead of the same text everywhere: automatic cross-posting "
+                             "reads as nobody being there.")
 
 
 def test_broadcast_only_carries_automation_evidence() -> None:
@@ -306,3 +334,47 @@ def test_unread_profiles_never_get_activity_or_automation_flags(items, outcome) 
     found = codes(record)
     assert not set(found) & {"DEAD", "STALE", "NEVER_USED", "BROADCAST_ONLY", "AUTOMATED"}
     assert "UNAUDITABLE" in found
+
+
+def _person(url: str, name: str, photo: str, username: str) -> ProfileRecord:
+    return replace(_profile(url, display_name=name, avatar_sha256=photo, username=username),
+                   organisation="Quick check", role="person")
+
+
+def test_check_of_different_peoples_urls_invents_no_inconsistency() -> None:
+    # issue 17: `auditor check` puts every URL in one organisation; two people's profiles
+    # disagree on name and photo without anything being wrong with either
+    from auditor.config import config_from_urls
+
+    jan = _person("https://m.example/@jan", "Jan de Vries", "a" * 64, "jan")
+    jan_bsky = _person("https://m.example/@jandevries", "Jan de Vries (fietsen)", "a" * 64,
+                       "jandevries")
+    anna = _person("https://m.example/@anna", "Anna Bakker", "b" * 64, "anna")
+    shop = _person("https://m.example/@graaf", "Bakkerij de Graaf", "c" * 64, "graaf")
+    records = [jan, jan_bsky, anna, shop]
+    config = config_from_urls([r.url for r in records])
+    result = judge_audit(config, records, as_of=AS_OF, generated_at=AS_OF)
+    (organisation,) = result.organisations
+    assert organisation.findings == ()
+    assert not [f.code for p in result.profiles() for f in p.flags if f.code == "INCONSISTENT"]
+    # the same profiles declared as one organisation's are compared as before
+    declared = config_from_data({"organisation": [
+        {"name": "Jan de Vries", "role": "person", "profiles": [r.url for r in records]}]},
+        path=None)
+    result = judge_audit(declared, records, as_of=AS_OF, generated_at=AS_OF)
+    flagged = {p.record.url for p in result.profiles()
+               if any(f.code == "INCONSISTENT" for f in p.flags)}
+    assert flagged == {anna.url, shop.url}
+
+
+def test_check_still_compares_the_profiles_that_belong_together() -> None:
+    from auditor.config import config_from_urls
+
+    records = [_person("https://m.example/@jan", "Jan de Vries", "a" * 64, "jan"),
+               _person("https://m.example/@jan2", "Jan de Vries", "a" * 64, "jan2"),
+               _person("https://m.example/@jan3", "Jan de Vries", "d" * 64, "jan3")]
+    config = config_from_urls([r.url for r in records])
+    result = judge_audit(config, records, as_of=AS_OF, generated_at=AS_OF)
+    (organisation,) = result.organisations
+    assert [(f.kind, f.profiles) for f in organisation.findings] == [
+        ("avatar", ("https://m.example/@jan3",))]

@@ -145,3 +145,15 @@ def test_website_records_in_the_profile_list_are_ignored() -> None:
     website = site("https://www.velovlot.example/")
     findings = website_findings(website, [website], canonical=canonical)
     assert {f.kind for f in findings} <= {"unlisted"}
+
+
+def test_commenters_accounts_are_not_unlisted_profiles_of_the_blog() -> None:
+    # issue 17: a blog's comment section (commenters' own Facebook, X and Mastodon
+    # accounts), an embedded tweet and a share bar were reported "not in the audit list"
+    findings = website_findings(site("https://fietsblog.example/2026/10/bakfiets/"),
+                                [profile("https://mastodon.example/@fietsblognoord")],
+                                canonical=canonical)
+    assert kinds(findings) == [
+        ("linked", "https://mastodon.example/@fietsblognoord"),
+        ("unlisted", "https://www.instagram.com/fietsblognoord"),
+    ]

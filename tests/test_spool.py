@@ -21,7 +21,7 @@ from auditor.report.brief import render_brief
 from auditor.report.csv_report import write_csv
 from auditor.report.format import POSTS_SHOWN
 from auditor.report.html import render_html, write_html
-from auditor.report.json_report import report_data, write_json
+from auditor.report.json_report import dumps, report_data, write_json
 from auditor.resources import sample_pages_dir
 from auditor.snapshots import snapshot_of
 from auditor.spool import OrganisationSpool, RecordIndex
@@ -133,7 +133,7 @@ def test_json_written_piece_by_piece_is_the_one_document(tmp_path: Path,
                          notes=("a \"quoted\"\nnote\twith\u2028odd characters",))
     result = make_audit(*[_organisation(record) for _ in range(organisations)])
     write_json(result, tmp_path / "report.json")
-    expected = json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n"
+    expected = dumps(report_data(result)) + "\n"  # U+2028 written as \u2028 (issue 17)
     assert (tmp_path / "report.json").read_text(encoding="utf-8") == expected
 
 

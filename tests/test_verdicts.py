@@ -9,7 +9,7 @@ import pytest
 from auditor.config import Thresholds
 from auditor.metrics import compute_metrics
 from auditor.models import OUTCOMES
-from auditor.verdicts import judge, outcome_message
+from auditor.verdicts import fix_message, judge, outcome_message
 from tests.conftest import AS_OF, COMPLETE_PROFILE, make_items, make_record
 
 T = Thresholds()
@@ -112,3 +112,29 @@ def test_a_lagging_post_counter_does_not_make_an_active_account_never_used() -> 
     profile = replace(COMPLETE_PROFILE, posts_total=0)
     record = make_record(items=make_items([(1, "original")] * 10), profile=profile)
     assert "NEVER_USED" not in codes(record)
+
+
+def test_automated_fix_gives_one_piece_of_advice_per_sign() -> None:
+    both = fix_message("AUTOMATED", ("same_minute", "own_link"))
+    assert both is not None and both.id == "fix.AUTOMATED"
+    assert str(both) == ("Show that a person is behind the account: write posts that say "
+                         "something themselves, not only a link to your website; post by hand "
+                         "at varied moments, not always at the same minute past the hour.")
+    assert str(fix_message("AUTOMATED")) == ("Show that a person is behind the account: post "
+                                             "and answer by hand.")
+    assert fix_message("DEAD") is not None and fix_message("NOPE") is None
+
+
+@pytest.mark.parametrize("avatar", ["javascript:alert(1)", "data:image/png;base64,iVBORw0KGgo=",
+                                    "file:///etc/passwd", "/relative/avatar.png"])
+def test_an_avatar_that_is_no_http_address_is_no_photo(avatar: str) -> None:
+    # issue 17: a javascript: or data: "avatar" counted as a photo
+    record = make_record(items=make_items([(1, "original")]),
+                         profile=replace(COMPLETE_PROFILE, avatar_url=avatar,
+                                         avatar_is_default=False))
+    metrics = compute_metrics(record, AS_OF, window_days=90, thresholds=Thresholds())
+    assert metrics.completeness.checks["photo"] is False
+    assert str(metrics.completeness.notes["photo"]) == ("the avatar is not an image address "
+                                                        "(only http and https are)")
+    flag = next(f for f in judge(record, metrics, Thresholds()) if f.code == "INCOMPLETE")
+    assert flag.severity == "high"

@@ -2,9 +2,11 @@
 
 Used by the website reader (an organisation's own home page) and by the walled networks
 (the little a logged-out reader sees of a LinkedIn or Instagram page). Everything here
-reads untrusted markup: the input is capped, JSON-LD is parsed leniently (trailing
-commas, comments, raw control characters in strings, HTML entities, CDATA wrappers) and
-nothing raises; a page with nothing readable gives an empty :class:`HtmlMeta`.
+reads untrusted markup: the input is capped (at :data:`MAX_HTML_BYTES`, and at
+:data:`auditor.platforms.markupcap.MAX_MARKUP_TOKENS` tags, so that no page builds a tree
+of a million nodes), JSON-LD is parsed leniently (trailing commas, comments, raw control
+characters in strings, HTML entities, CDATA wrappers) and nothing raises; a page with
+nothing readable gives an empty :class:`HtmlMeta`.
 
 Which source wins, per value:
 
@@ -26,7 +28,7 @@ import html
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bs4 import (
@@ -51,6 +53,7 @@ from auditor.platforms.jsonld import (
     loads_lenient,
     pick_entity,
 )
+from auditor.platforms.markupcap import cap_markup
 
 #: Pages are cut to this many bytes before parsing (an Instagram profile is 1.2 MB).
 MAX_HTML_BYTES = 4 * 1024 * 1024
@@ -112,6 +115,9 @@ class HtmlMeta:
     has_password_form: bool = False
     #: Which syntaxes gave something: "json-ld", "opengraph", "h-card", "rel-me".
     sources: tuple[str, ...] = ()
+    #: The page was cut before parsing (over MAX_HTML_BYTES, or over MAX_MARKUP_TOKENS
+    #: tags): what comes after the cut (a footer's links) was not read.
+    cut: bool = False
 
     @property
     def empty(self) -> bool:
@@ -169,7 +175,18 @@ def _attr(tag: Tag, name: str) -> str | None:
 
 def parse_html(body: str | bytes) -> BeautifulSoup | None:
     """The page as a soup (capped); None when it cannot be parsed at all."""
-    body = body[:MAX_HTML_BYTES]
+    return _soup(_capped(body)[0])
+
+
+def _capped(body: str | bytes) -> tuple[str | bytes, bool]:
+    """The part of the page that is parsed (bounded in bytes and in tags), and whether
+    that is not the whole page."""
+    head = body[:MAX_HTML_BYTES]
+    head, cut = cap_markup(head)
+    return head, cut or len(head) < len(body)
+
+
+def _soup(body: str | bytes) -> BeautifulSoup | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
@@ -208,13 +225,15 @@ def read_jsonld(body: str | bytes) -> list[Any]:
 
 def read_html_meta(body: str | bytes, base_url: str | None = None) -> HtmlMeta:
     """Everything the page says about its owner; an empty HtmlMeta when nothing is readable."""
-    soup = parse_html(body)
+    head, cut = _capped(body)
+    soup = _soup(head)
     if soup is None:
-        return HtmlMeta()
+        return HtmlMeta(cut=cut)
     try:
-        return _read(soup, base_url)
+        meta = _read(soup, base_url)
     except RecursionError:
-        return HtmlMeta()
+        return HtmlMeta(cut=cut)
+    return replace(meta, cut=True) if cut else meta
 
 
 @dataclass
@@ -233,6 +252,64 @@ class _Parts:
 
 
 _LINK_TAGS = frozenset({"a", "link", "area"})
+#: Sections of a page whose links and cards belong to someone else, not to the page's
+#: owner: comment sections (WordPress ``#comments``/``ol.commentlist``/``.comment-author``,
+#: Disqus, Facebook comments), embedded posts (``blockquote.twitter-tweet``,
+#: ``.instagram-media``, ``.tiktok-embed``, Bluesky, Mastodon, Threads, Reddit; iframes)
+#: and share buttons (Jetpack, AddToAny, AddThis, ShareThis, Shariff, ``.social-share``).
+#: A commenter's own Facebook or X account is not the organisation's profile.
+_FOREIGN_TAGS = frozenset({"iframe", "object", "embed"})
+_FOREIGN_CLASSES = frozenset({
+    "commentlist", "twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed",
+    "bluesky-embed", "mastodon-embed", "reddit-embed-bq", "reddit-card", "text-post-media",
+    "fb-post", "fb-video", "fb-comments", "fb-comment-embed", "imgur-embed-pub",
+    "wp-embedded-content", "wp-block-embed", "p-comment", "u-comment", "h-cite",
+    "sharedaddy", "addtoany_share_save_container", "a2a_kit", "addthis_toolbox",
+    "sharethis-inline-share-buttons", "shariff", "ssba", "novashare-buttons",
+    "swp_social_panel", "mashsb-container", "essb_links", "heateor_sss_sharing_container",
+})
+#: A comment section by its class: "comment", "comments", "comment-list", "comments-area",
+#: "comment-author", "comment-respond", "wp-block-comments", "post-comments" ...
+_COMMENT_CLASS = re.compile(
+    r"^(?:(?:wp-block|post|entry|article|blog|fb|site)[-_])?comments?"
+    r"(?:[-_](?:list|area|section|body|content|author|meta|respond|wrapper|container|thread"
+    r"|template|reply|text|item))?$|^disqus|^dsq-")
+#: Share buttons by their class: "share", "sharing", "social-share", "sd-sharing",
+#: "share-buttons", "social-share__item--twitter" (a whole word between - and _).
+_SHARE_CLASS = re.compile(r"(?:^|[-_])(?:share|sharing|sharer|shares)(?:$|[-_])")
+_FOREIGN_IDS = re.compile(r"^(?:comments|respond|disqus_thread|(?:div-)?comment-\d+"
+                          r"|comments?-section|social-share|share-buttons)$")
+#: Never a foreign section, whatever their class says (a theme's body class
+#: "has-comments" says nothing about the links of the whole page).
+_NEVER_FOREIGN = frozenset({"html", "body", "main", "head"})
+#: Stands for "the end of the page" where a foreign section has no node after it.
+_END = object()
+
+
+def _is_foreign(tag: Tag) -> bool:
+    """Whether ``tag`` opens a section whose links are not the page owner's."""
+    name = tag.name
+    if name in _FOREIGN_TAGS:
+        return True
+    if name in _NEVER_FOREIGN:
+        return False
+    for value in _classes(tag):
+        lowered = value.lower()
+        if lowered in _FOREIGN_CLASSES or _COMMENT_CLASS.match(lowered) \
+                or _SHARE_CLASS.search(lowered):
+            return True
+    ident = _attr(tag, "id")
+    return bool(ident and _FOREIGN_IDS.match(ident.strip().lower()))
+
+
+def _next_outside(tag: Tag) -> Any:
+    """The first node after everything inside ``tag``, in document order (None at the end)."""
+    node: Any = tag
+    while node is not None:
+        if node.next_sibling is not None:
+            return node.next_sibling
+        node = node.parent
+    return None
 #: Text inside these is not what a reader sees.
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})
 MAX_PAGE_TEXT = 5000
@@ -242,11 +319,22 @@ def _walk(soup: BeautifulSoup) -> _Parts:
     parts = _Parts()
     words: list[str] = []
     size = 0
+    # In a foreign section (comments, an embedded post, share buttons) until foreign_end,
+    # the first node after it: its links and cards are someone else's.
+    foreign_end: Any = None
+    foreign = False
     for node in soup.descendants:
+        if foreign and node is foreign_end:
+            foreign = False
         if isinstance(node, Tag):
             name = node.name
+            if not foreign and (node.attrs or name in _FOREIGN_TAGS) and _is_foreign(node):
+                foreign, foreign_end = True, _next_outside(node)
+                if foreign_end is None:  # the section runs to the end of the page
+                    foreign_end = _END
             if name in _LINK_TAGS:
-                parts.links.append(node)
+                if not foreign:  # a foreign section's links are not the page owner's
+                    parts.links.append(node)
             elif name == "meta":
                 parts.metas.append(node)
             elif name == "script":
@@ -261,8 +349,9 @@ def _walk(soup: BeautifulSoup) -> _Parts:
                 kind = node.get("type")
                 if isinstance(kind, str) and kind.lower() == "password":
                     parts.password = True
-            if "class" in node.attrs and any(c in ("h-card", "vcard") for c in _classes(node)):
-                parts.hcard_roots.append(node)
+            if "class" in node.attrs and not foreign \
+                    and any(c in ("h-card", "vcard") for c in _classes(node)):
+                parts.hcard_roots.append(node)  # a commenter's card is not the owner's
         elif type(node) is NavigableString and size < MAX_PAGE_TEXT:
             parent = node.parent
             if parent is None or parent.name in _INVISIBLE:

@@ -11,11 +11,17 @@ What a t.me answer can be, and what the adapter makes of it:
 
   - a channel (``N subscribers``): its owner turned the web preview off ->
     ``preview_disabled``, with what the card shows (title, description, photo);
+  - a channel's card that offers "Preview channel" (a link to ``/s/<name>``) although
+    ``t.me/s/<name>`` showed the card: a channel all the same (never a group, whatever
+    its counter says) -> ``preview_disabled``, the detail saying that the card offers a
+    preview;
   - a user or a bot (``Send Message``), or a group (``N members``): not a channel, there
     is nothing public to audit -> ``unsupported`` (the card's facts are kept);
   - a card without a title (``Telegram: Contact @name``): no such name -> ``not_found``.
 
-Channels have no replies (``replies_observable`` is False) and no banner image.
+A URL written out at the end of a description, outside any link, is a link of the
+channel's all the same (its website). Channels have no replies (``replies_observable`` is
+False) and no banner image.
 The pages themselves are read by :mod:`auditor.platforms.telegrampage`.
 """
 
@@ -195,13 +201,24 @@ class TelegramAdapter(PlatformAdapter):
         facts = _facts(card, name)
         extra = (card.card_extra or "").lower()
         action = (card.card_action or "").lower()
-        if "member" in extra or "group" in action:
+        # A card that offers "Preview channel", counts subscribers or names a channel is a
+        # channel's, whatever else it says; only without any of those do members or a
+        # group's button make it a group.
+        channel = card.card_preview or "subscriber" in extra or "channel" in action
+        if card.card_preview:
+            return self.record(
+                target, "preview_disabled",
+                f"@{name} is a Telegram channel whose contact card offers a preview, but "
+                f"t.me/s/{name} showed the card instead of messages (title, description "
+                "and photo read; no posts)",
+                fetched_at=page.fetched_at, profile=facts)
+        if not channel and ("member" in extra or "group" in action):
             return self.record(
                 target, "unsupported",
                 f"@{name} is a Telegram group, not a channel: its messages are not public",
                 fetched_at=page.fetched_at, profile=facts)
         is_person = ("send message" in action or "start bot" in action
-                     or extra.startswith("@")) and "subscriber" not in extra
+                     or extra.startswith("@")) and not channel
         if is_person:
             bot = name.endswith("bot")
             what = "bot" if bot else "user"

@@ -2,7 +2,9 @@
 
 Read by :class:`auditor.platforms.telegram.TelegramAdapter`, which says what each kind of
 page means for the record. The page is parsed with lxml and read in one walk over its
-elements; nothing here raises on any body (garbage in, ``kind="other"`` out).
+elements; nothing here raises on any body (garbage in, ``kind="other"`` out). The tree is
+bounded: a page is cut at :data:`MAX_PAGE_BYTES` and at
+:data:`auditor.platforms.markupcap.MAX_MARKUP_TOKENS` tags (a preview has about 1,000).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from lxml import etree
 from auditor.htmltext import read_fragment
 from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, cap_text
 from auditor.platforms.base import parse_iso_time
+from auditor.platforms.markupcap import cap_markup
 from auditor.urls import is_http_url
 
 #: Telegram's own placeholder images (used as og:image when a page has no photo).
@@ -54,6 +57,9 @@ _VOID = frozenset({"area", "base", "basefont", "br", "col", "frame", "hr", "img"
 _X_TEXT = etree.XPath("descendant::text()[not(ancestor::script or ancestor::style"
                       " or ancestor::template or ancestor::rt or ancestor::rp)]",
                       smart_strings=False)
+#: Text nodes outside links, scripts and styles (where a URL written out is not a link).
+_X_PLAIN_TEXT = etree.XPath("descendant::text()[not(ancestor::a or ancestor::script"
+                            " or ancestor::style or ancestor::template)]", smart_strings=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,9 @@ class TelegramPage:
     #: action button ("View in Telegram", "Send Message").
     card_extra: str | None = None
     card_action: str | None = None
+    #: Contact card only: the card offers a preview of the channel ("Preview channel", a
+    #: link to ``/s/<name>``): a channel, whatever else the card says.
+    card_preview: bool = False
 
 
 # -- parsing ------------------------------------------------------------------------------
@@ -110,6 +119,7 @@ def _parse_page(body: bytes | str) -> TelegramPage:
         text = body[:MAX_PAGE_BYTES].decode("utf-8", errors="replace")
     else:
         text = body[:MAX_PAGE_BYTES]
+    text, _ = cap_markup(text)  # a million tags would make a tree of hundreds of MB
     if not text.strip():
         return TelegramPage(kind="other")
     root = _document(text)
@@ -206,7 +216,7 @@ def _parse_preview(index: _Index, meta: Mapping[str, str], info: Element | None,
     links: tuple[str, ...] = ()
     if desc_tag is not None:
         fragment = read_fragment(_inner_html(desc_tag))
-        description, links = fragment.text, fragment.links
+        description, links = fragment.text, _with_text_links(fragment.links, desc_tag)
     elif info is not None:
         description = ""  # the channel card is shown, without a description
     elif "og:description" in meta:
@@ -262,11 +272,14 @@ def _parse_card(root: Element, meta: Mapping[str, str], card: Element | None) ->
     if title:
         if desc_tag is not None:
             fragment = read_fragment(_inner_html(desc_tag))
-            description, links = fragment.text, fragment.links
+            description, links = fragment.text, _with_text_links(fragment.links, desc_tag)
         else:
             description = ""
     extra = _text_of(_find(scope, "tgme_page_extra", with_self=whole)) or None
     action = _text_of(_card_action(scope, whole)) or None
+    # "Preview channel" sits beside the card (.tgme_page_context_link), so the whole page
+    # is searched for it.
+    preview = any(_offers_preview(element) for element in root.iter("a"))
     photo = _img_src(_find(scope, "tgme_page_photo_image", with_self=whole))
     if photo is not None and _DEFAULT_IMAGE.search(photo):
         photo = None
@@ -286,7 +299,43 @@ def _parse_card(root: Element, meta: Mapping[str, str], card: Element | None) ->
         counters=counters,
         card_extra=cap_text(extra, MAX_NAME_CHARS),
         card_action=cap_text(action, MAX_NAME_CHARS),
+        card_preview=preview,
     )
+
+
+#: ``/s/<name>`` (relative or on a t.me host): the link to a channel's web preview.
+_PREVIEW_HREF = re.compile(
+    r"^(?:(?:https?:)?//(?:www\.)?(?:t|telegram)\.me)?/s/[A-Za-z]\w{2,31}/?$", re.I)
+
+
+def _offers_preview(anchor: Element) -> bool:
+    """An ``<a>`` that opens the channel's web preview ("Preview channel", ``/s/<name>``)."""
+    href = anchor.get("href") or ""
+    return bool(_PREVIEW_HREF.match(href.strip())) or \
+        _text_of(anchor).lower().startswith("preview channel")
+
+
+#: A URL written out in a description's text (Telegram leaves some unlinked: one at the
+#: very end, a bare ``www.`` address).
+_URL_IN_TEXT = re.compile(r"(?<![\w@/.-])(?:https?://|www\.)[^\s<>\"'«»“”‘’]+", re.I)
+_URL_TRAILING = ".,;:!?)]}'\"…"
+
+
+def _with_text_links(links: tuple[str, ...], description: Element) -> tuple[str, ...]:
+    """``links`` and, after them, the http(s) URLs written out in the description's text
+    outside any ``<a>`` (``www.`` addresses read as https)."""
+    found = list(links)
+    text = " ".join(_X_PLAIN_TEXT(description))[:MAX_BIO_CHARS * 2]
+    for match in _URL_IN_TEXT.finditer(text):
+        url = match.group().rstrip(_URL_TRAILING)
+        if url.lower().startswith("www."):
+            url = "https://" + url
+        if is_http_url(url) and url not in found and not any(
+                link.rstrip("/") == url.rstrip("/") for link in found):
+            found.append(url)
+        if len(found) >= 20:
+            break
+    return tuple(found)
 
 
 def _card_action(scope: Element, whole: bool) -> Element | None:

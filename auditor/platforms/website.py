@@ -56,6 +56,9 @@ DEAD_NETWORKS: Mapping[str, tuple[str, int]] = {
     "cohost.org": ("Cohost", 2024),
 }
 _DEAD_DOMAINS = tuple(DEAD_NETWORKS)
+#: The record's note when the page was larger than the reader parses.
+CUT_NOTE = ("the page is too large to read whole: only its first part was read, so links "
+            "further down are not known")
 #: At most this many social links are kept from one page.
 MAX_SOCIAL_LINKS = 200
 #: MySpace still runs but has no adapter: a profile is ``myspace.com/<name>``.
@@ -100,6 +103,47 @@ def _network_of(canonical: str) -> str | None:
     if _host_in(host, ("myspace.com",)):
         return "myspace" if _MYSPACE.match(parts.path) else None
     return registry.is_profile_link(canonical, canonical=True)
+
+
+#: Descriptions that content management systems and site builders fill in by default
+#: (WordPress's tagline in English, Dutch and German, "Welcome to our website", ...),
+#: compared after :func:`_words`.
+_GENERIC_DESCRIPTIONS = re.compile(
+    r"^(?:(?:just )?another wordpress(?: ?com)? (?:site|blog|website|weblog)"
+    r"|(?:zomaar )?(?:een|nog een) (?:andere )?wordpress ?(?:site|blog|website)"
+    r"|eine weitere wordpress ?(?:seite|website|site)"
+    r"|(?:my|our|a) (?:new )?wordpress (?:site|blog|website)"
+    r"|(?:welcome|welkom|willkommen)(?: (?:to|on|at|op|bij|auf))?"
+    r"(?: (?:our|my|the|onze|mijn|de|het|unserer|meiner))?"
+    r"(?: (?:new|nieuwe|neuen))? (?:website|site|web site|blog|homepage|home page|webshop|"
+    r"webseite|internetseite)"
+    r"|(?:this is )?(?:my|our) (?:new )?(?:website|site|blog)"
+    r"|(?:(?:your|my|our|a|the|default|site) )*(?:site |website )?(?:description|tagline)"
+    r"|just another (?:\w+ ){0,5}(?:site|blog)"
+    r"|powered by (?:wordpress|joomla|drupal|wix|squarespace|shopify|ghost|jimdo|weebly)"
+    r"|home|homepage|home page|welcome|welkom|index)$")
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_NOT_WORDS.sub(" ", text.casefold()).split())
+
+
+def generic_description(description: str, meta: HtmlMeta) -> bool:
+    """The page's description is a default text or its own title again, not a summary of
+    the organisation: WordPress's "Just another WordPress site", a builder's "Welcome to
+    our website", "Welcome to <the site's name>", or the same words as the page's title
+    or name (a theme that copies the title into the description)."""
+    words = _words(description)
+    if not words or _GENERIC_DESCRIPTIONS.match(words):
+        return True
+    names = {_words(value) for value in (meta.title, meta.name, meta.site_name) if value}
+    names.discard("")
+    if words in names:
+        return True
+    greeting = re.match(r"^(?:welcome|welkom|willkommen)(?: (?:to|at|on|op|bij|in|auf|im))? ",
+                        words)
+    return bool(greeting and words[greeting.end():] in names)
 
 
 def social_links(meta: HtmlMeta, page_url: str) -> tuple[str, ...]:
@@ -164,6 +208,11 @@ class WebsiteAdapter(PlatformAdapter):
             notes.append(f"the website redirected to {cap_text(page.url, 300)}")
         if not meta.sources:
             notes.append("no JSON-LD, OpenGraph, h-card or rel=me on the page")
+        if meta.description and generic_description(meta.description, meta):
+            notes.append(f"the page's description is a generic text, not a summary of the "
+                          f"organisation: {cap_text(meta.description, 200)}")
+        if meta.cut:
+            notes.append(CUT_NOTE)
         return self.record(target, "ok", None, fetched_at=page.fetched_at,
                            profile=website_facts(meta, page.url), notes=tuple(notes))
 
@@ -173,9 +222,12 @@ def website_facts(meta: HtmlMeta, page_url: str) -> ProfileFacts:
     name = meta.name or meta.site_name
     fields = (*(ProfileField("email", e) for e in meta.emails[:20]),
               *(ProfileField("telephone", p) for p in meta.phones[:20]))
+    description = meta.description
+    if description and generic_description(description, meta):
+        description = None  # as if the page had none: it says nothing about the organisation
     return ProfileFacts(
         display_name=cap_text(name, MAX_NAME_CHARS) if name else None,
-        bio=cap_text(meta.description, MAX_BIO_CHARS) if meta.description else None,
+        bio=cap_text(description, MAX_BIO_CHARS) if description else None,
         avatar_url=meta.image,
         avatar_is_default=False if meta.image else None,
         links=social_links(meta, page_url),

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from auditor.contacts import find_contacts
 from auditor.models import (
@@ -132,10 +132,14 @@ _NS = {
 
 
 def channel_path(url: str) -> str | None:
-    """The channel's own path (``/@x``, ``/channel/UC…``, ``/c/x``, ``/user/x``) or None."""
+    """The channel's own path (``/@x``, ``/channel/UC…``, ``/c/x``, ``/user/x``) or None.
+
+    The channel's uploads feed (``/feeds/videos.xml?channel_id=UC…``, or ``?user=x``)
+    names the channel too: listed as a profile, it is the channel (read as one, with its
+    icon and links), not a feed of its own."""
     match = _channel_match(url)
     if match is None:
-        return None
+        return _feed_channel_path(url)
     if match.group("handle"):
         return "/" + match.group("handle")
     if match.group("channel"):
@@ -144,12 +148,35 @@ def channel_path(url: str) -> str | None:
 
 
 def is_channel_url(url: str) -> bool:
-    """True when ``url`` is a channel page or one of its tabs (not a video, not a search)."""
+    """True when ``url`` is a channel page or one of its tabs (not a video, not a search),
+    or the channel's uploads feed."""
     match = _channel_match(url)
     if match is None:
-        return False
+        return _feed_channel_path(url) is not None
     rest = (match.group("rest") or "").strip("/").lower()
     return not rest or rest in _CHANNEL_TABS
+
+
+def _feed_channel_path(url: str) -> str | None:
+    """``/channel/UC…`` (or ``/user/x``) of a channel's uploads feed URL; None for anything
+    else (a playlist's feed is not a channel)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in \
+            YOUTUBE_HOSTS or port not in (None, 80, 443) \
+            or parts.path.rstrip("/") != "/feeds/videos.xml":
+        return None
+    query = dict(parse_qsl(parts.query))
+    channel_id = query.get("channel_id", "").strip()
+    if CHANNEL_ID.match(channel_id):
+        return f"/channel/{channel_id}"
+    user = query.get("user", "").strip()
+    if re.fullmatch(r"[A-Za-z0-9_.\-]{1,100}", user) and "playlist_id" not in query:
+        return f"/user/{user}"
+    return None
 
 
 def _channel_match(url: str) -> re.Match[str] | None:
@@ -197,7 +224,7 @@ def read_uploads_feed(body: bytes, *, fetched_at: datetime,
         return "not an Atom feed (a document type declaration)"
     try:
         root = ET.fromstring(body)
-    except (ET.ParseError, ValueError, RecursionError):
+    except (ET.ParseError, ValueError, RecursionError, LookupError):  # an unknown encoding
         return "not an Atom feed (the XML is malformed or truncated)"
     if root.tag != f"{{{_NS['atom']}}}feed":
         return f"not an Atom feed (root element {cap_text(root.tag, 80)})"

@@ -5,7 +5,10 @@ the choices). ``ytInitialData`` holds the header (``c4TabbedHeaderRenderer`` or 
 ``pageHeaderRenderer``/``pageHeaderViewModel``: name, handle, avatar, banner, header
 links, counts) and ``channelMetadataRenderer`` (description, avatar, ``externalId``); a
 removed or terminated channel answers with an ``alerts[].alertRenderer`` of type ERROR.
-Nothing here raises on a bad page and every walk over the data is bounded.
+Nothing here raises on a bad page and every walk over the data is bounded. So is the
+memory one page costs: JSON with more than :data:`MAX_JSON_CONTAINERS` objects and arrays
+is not decoded (a real channel page holds about 10,000; six MB of ``[],`` would build
+two million lists, a quarter of a GB).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ YOUTUBE_HOSTS = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com"})
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 #: ytInitialData larger than this is not decoded (the real one is ~0.5 MB).
 MAX_INITIAL_DATA_CHARS = 6 * 1024 * 1024
+#: JSON (ytInitialData, a browse answer) with more ``{`` and ``[`` than this is not
+#: decoded: each becomes a Python dict or list (the real channel page holds ~10,000).
+MAX_JSON_CONTAINERS = 300_000
 #: Nodes visited at most when walking ytInitialData for links and images.
 MAX_WALK_NODES = 200_000
 MAX_LINKS = 30
@@ -88,6 +94,8 @@ def extract_initial_data(text: str) -> dict[str, Any] | None:
         if start < 0:
             continue
         chunk = text[start:start + MAX_INITIAL_DATA_CHARS]
+        if not _decodable(chunk):
+            continue
         try:
             data, _ = json.JSONDecoder().raw_decode(chunk)
         except (ValueError, RecursionError):
@@ -97,12 +105,18 @@ def extract_initial_data(text: str) -> dict[str, Any] | None:
     return None
 
 
+def _decodable(text: str) -> bool:
+    """JSON text small enough in objects and arrays to decode (counted over-generously:
+    brackets inside strings count too)."""
+    return text.count("{") + text.count("[") <= MAX_JSON_CONTAINERS
+
+
 def read_channel_page(body: bytes, *, page_url: str = "") -> ChannelPage:
     """Facts, channel id and alert of a channel page (HTML) or browse answer (JSON)."""
     text = body[:MAX_PAGE_BYTES].decode("utf-8", errors="replace")
     data: dict[str, Any] | None = None
     stripped = text.lstrip()
-    if stripped.startswith("{"):
+    if stripped.startswith("{") and _decodable(stripped):
         try:
             loaded = json.loads(stripped)
         except (ValueError, RecursionError):

@@ -6,10 +6,19 @@ fixes, then per profile one or two lines with the numbers that matter and its fl
 their reasons indented below, and a closing count. It reads the same cleaned view model as
 report.html, so every scraped string has lost its control characters and terminal escapes
 and is capped in length: a bio or handle cannot recolour or rewrite the reader's terminal.
+
+In report.md (``markdown=True``, the default) every text that is not the brief's own
+markup goes through :func:`markdown_text`, which escapes whatever a Markdown viewer
+(CommonMark, GitHub's GFM) would turn into a link, an image, HTML, an autolink, emphasis,
+code, a table or a heading or list: a scraped name ``![x](http://tracker/)`` stays those
+characters and never becomes a tracking image or a link in a client's deliverable. On the
+terminal (``markdown=False``) the same texts are shown as they are (no backslashes).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Final
 
 from auditor.audit import AuditResult, OrganisationResult
@@ -29,17 +38,21 @@ REASON_CHARS: Final = 320
 TOP_FIXES: Final = 3
 
 
-def render_brief(result: AuditResult, *, view: ReportView | None = None) -> str:
+def render_brief(result: AuditResult, *, view: ReportView | None = None,
+                 markdown: bool = True) -> str:
     """The brief as text (no trailing newline); valid, readable Markdown too. ``view`` is
-    the report's view when the caller built it already (it is shared with report.html)."""
+    the report's view when the caller built it already (it is shared with report.html).
+    ``markdown``: escape every text for a Markdown viewer (report.md); False for the
+    terminal, where the same texts are shown without backslashes."""
     view = view if view is not None else build_report_view(result)
     t = translator(view.lang)
+    _md: Callable[[str], str] = markdown_text if markdown else _plain
     lines = [f"# {_md(view.title)} — {t('as of')} {view.as_of}",
              t("Generated {moment} by social presence auditor {version}; activity window "
                "{window}.", moment=view.generated_at, version=view.tool_version,
                window=t.n(view.window_days, "{n} day", "{n} days"))]
     if view.missing_text:
-        lines += ["", f"**{t('WARNING:')}** {view.missing_text}"]
+        lines += ["", f"**{t('WARNING:')}** {_md(view.missing_text)}"]
     if view.since is not None:
         lines += ["", f"## {_md(view.since.heading)}", "", _md(view.since.summary)]
         for changed in view.since.profiles:
@@ -49,7 +62,7 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None) -> str:
     for organisation, judged in view.organisations.with_results():
         lines.append("")
         if headed or (organisation.name and organisation.name != view.title):
-            lines += [_organisation_heading(organisation), ""]
+            lines += [_organisation_heading(organisation, _md), ""]
         if organisation.profiles:
             lines.append(_md(organisation.verdict))
             fixes = top_fixes(judged, t)
@@ -60,7 +73,7 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None) -> str:
         else:
             lines.append(f"- ({t('no profiles listed')})")
         for profile in organisation.profiles:
-            lines += _profile_lines(profile, t)
+            lines += _profile_lines(profile, t, _md)
     lines += ["", _closing_line(view, t),
               t("n/a = could not be measured (not zero); unreadable profiles are never judged "
                 "dead.")]
@@ -68,38 +81,87 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None) -> str:
 
 
 def top_fixes(organisation: OrganisationResult, t: Translator) -> list[str]:
-    """The most useful fixes: the most severe flags first, each fix once, with its profiles."""
+    """The most useful fixes: the most severe flags first, each fix once, with its profiles.
+    (A flag's fix can differ from profile to profile, as AUTOMATED's follows its signs: each
+    different fix is listed on its own.)"""
     rank = {severity: index for index, severity in enumerate(SEVERITIES)}
     order = {code: index for index, code in enumerate(FLAG_CODES)}
-    grouped: dict[str, tuple[tuple[int, int], str, list[str]]] = {}
+    grouped: dict[tuple[str, str], tuple[tuple[int, int], str, list[str]]] = {}
     for profile in organisation.profiles:
         label = clean_text(profile.record.handle or profile.record.url, HANDLE_CHARS)
         for flag in profile.flags:
             if not flag.fix:
                 continue
             key = (rank.get(flag.severity, len(SEVERITIES)), order.get(flag.code, 99))
-            best, fix, labels = grouped.get(flag.code, (key, clean_text(t.msg(flag.fix),
-                                                                        REASON_CHARS), []))
-            grouped[flag.code] = (min(best, key), fix, [*labels, label])
+            fix = clean_text(t.msg(flag.fix), REASON_CHARS)
+            best, _, labels = grouped.get((flag.code, fix), (key, fix, []))
+            grouped[(flag.code, fix)] = (min(best, key), fix, [*labels, label])
     chosen = sorted(grouped.values(), key=lambda entry: (entry[0], -len(entry[2])))
     return [f"{fix} ({', '.join(dict.fromkeys(labels))})"
             for _, fix, labels in chosen[:TOP_FIXES]]
 
 
-def _organisation_heading(organisation: OrganisationView) -> str:
+def _organisation_heading(organisation: OrganisationView, _md: Callable[[str], str]) -> str:
     return (f"## {_md(organisation.name)} ({_md(organisation.role_text)}): "
-            f"{organisation.summary}")
+            f"{_md(organisation.summary)}")
 
 
-def _md(text: str) -> str:
-    """Scraped text that a Markdown viewer of report.md cannot turn into HTML or a link."""
-    return text.replace("<", "\\<")
+#: What a Markdown viewer could read as markup inside a line: backslash escapes, code,
+#: emphasis and strike-through, links and images (brackets), raw HTML and autolinks (<),
+#: block quotes (>), table cells (|), GitHub's math ($), character references
+#: (``&#x202e;`` would put a bidi override back), and GitHub's bare autolinks (a scheme's
+#: ``://``, ``www.``).
+_MD_SPECIAL: Final = re.compile(r"[\\`*_~\[\]<>|$]|&(?=#?[0-9A-Za-z]{1,32};)|://|www\.",
+                                re.IGNORECASE)
+#: What starts a heading, a list item, a thematic break or a setext underline at a line's
+#: start ("# ", "- ", "---", "===", "1. ", "2) "; not "-5 °C" or "3.8%").
+_MD_LINE_START: Final = re.compile(r"^(?:([#+=-])(?=[\s#+=-]|$)|(\d{1,9})([.)])(?=\s|$))")
 
 
-def _profile_lines(profile: ProfileView, t: Translator) -> list[str]:
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows exactly these characters: nothing in it becomes a
+    link, an image, HTML, an autolink, emphasis, code, a table cell, a heading or a list,
+    in CommonMark or in GitHub's Markdown. One line: newlines become spaces, and leading
+    blanks go (four would start a code block). E-mail addresses stay as they are: GitHub
+    links them to themselves, which shows nothing that is not there."""
+    line = " ".join(text.splitlines()).lstrip()
+    escaped = _MD_SPECIAL.sub(lambda found: _escape(found, line), line)
+    return _MD_LINE_START.sub(_escape_line_start, escaped, count=1)
+
+
+def _escape(found: re.Match[str], line: str) -> str:
+    token = found.group()
+    if token == "_":
+        # Between two letters or digits ("spaak_fietsen") "_" can never emphasise.
+        at = found.start()
+        before = line[at - 1] if at > 0 else " "
+        after = line[at + 1] if at + 1 < len(line) else " "
+        return token if before.isalnum() and after.isalnum() else "\\_"
+    if token == "://":
+        return "\\://"
+    if len(token) == 4:  # www.
+        return token[:3] + "\\."
+    return "\\" + token
+
+
+def _escape_line_start(found: re.Match[str]) -> str:
+    mark, digits, delimiter = found.groups()
+    if mark is not None:
+        return f"\\{mark}"
+    return f"{digits}\\{delimiter}"
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _profile_lines(profile: ProfileView, t: Translator,
+                   _md: Callable[[str], str]) -> list[str]:
     url = _md(clean_text(profile.url.text, URL_CHARS))
-    if profile.url.href and len(profile.url.href) <= URL_CHARS:
-        url = f"<{profile.url.href}>"  # a Markdown autolink; only ever an http(s) URL
+    href = profile.url.href
+    if href and len(href) <= URL_CHARS and not any(ch in href for ch in "<> \\"):
+        # only ever an http(s) URL: a Markdown autolink, shown as it is on a terminal
+        url = f"<{href}>" if _md is markdown_text else href
     handle = _md(clean_text(profile.handle, HANDLE_CHARS))
     who = f"{handle} {url}" if handle else url
     outcome = _md(profile.outcome_text)

@@ -1,12 +1,22 @@
-"""report.json: the machine-readable report other tools rely on (contract in DESIGN.md)."""
+"""report.json: the machine-readable report other tools rely on (contract in DESIGN.md).
+
+The JSON is written with non-ASCII text readable (``ensure_ascii=False``: "Fietsen Zoë",
+"—"), except the characters that rewrite how a terminal or an editor shows the text
+around them: C1 control characters (U+0080-U+009F, U+009B is a terminal's CSI), DEL, the
+bidirectional overrides, embeddings, isolates and marks (a name with U+202E reads
+backwards) and the line and paragraph separators U+2028/U+2029. Those are written as
+``\\uXXXX`` escapes (:func:`dumps`): the data is the same, only its spelling is safe to
+``cat`` or review. report.json and ``auditor check --json`` both use it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.messages import Msg, known_text
@@ -130,8 +140,7 @@ def english(value: Any) -> Any:
 
 def write_json(result: AuditResult, path: Path) -> None:
     """Write report.json one organisation at a time: the same text as
-    ``json.dumps(report_data(result), ensure_ascii=False, indent=2)``, without ever holding
-    the whole report."""
+    ``dumps(report_data(result))``, without ever holding the whole report."""
     with JsonReportWriter(path) as writer:
         for organisation in result.organisations:
             writer.append(organisation)
@@ -178,6 +187,18 @@ class JsonReportWriter:
             handle.write("\n}\n")
 
 
+#: Characters written as \\uXXXX although the rest of the text stays readable.
+_UNSAFE: Final = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def dumps(data: Any, *, indent: int | None = 2) -> str:
+    """``data`` as JSON text: ``json.dumps(data, ensure_ascii=False, indent=indent)`` with
+    control, bidi and line-separator characters escaped as ``\\uXXXX`` (valid JSON: such a
+    character can only stand inside a string, where its escape means the same)."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def _dumps(data: Any, *, level: int) -> str:
     """``data`` as indented JSON nested ``level`` deep (JSON strings hold no raw newline)."""
-    return json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+    return dumps(data).replace("\n", "\n" + "  " * level)

@@ -6,6 +6,10 @@ with ``data-post`` and ``<time datetime>``, ``.tgme_widget_message_forwarded_fro
 ``.service_message``, the ``?before=`` "more" link) and on Telegram's contact card
 ``t.me/<name>`` (``.tgme_page``), where ``t.me/s/<name>`` redirects when a channel has
 no preview or the name does not exist. Every channel, message and link is invented.
+
+Two pages are not in the demo (the parser tests read them): Fietsclub Noord's preview,
+whose description ends with its website written out and not linked, and its contact card
+offering "Preview channel" (``.tgme_page_context_link`` to ``/s/<name>``).
 """
 
 from __future__ import annotations
@@ -187,8 +191,13 @@ def preview_page(channel: Channel, messages: list[Message], older: int | None) -
 
 
 def card_page(name: str, title: str | None, extra: str | None, description: str,
-              photo: bool, action: str) -> str:
-    """Telegram's contact card ``t.me/<name>``; with no title it is the "no such name" page."""
+              photo: bool, action: str, preview: bool = False) -> str:
+    """Telegram's contact card ``t.me/<name>``; with no title it is the "no such name" page.
+    ``preview``: the card offers "Preview channel" (a link to ``/s/<name>``) below it."""
+    context = (f"""
+      <div class="tgme_page_context_link_wrap">
+        <a href="/s/{name}" class="tgme_page_context_link">Preview channel</a>
+      </div>""" if preview else "")
     og_title = escape(title) if title else f"Telegram: Contact @{name}"
     og_image = f"{CDN}/{name}-avatar.jpg" if photo else "https://telegram.org/img/t_logo.png"
     photo_html = (f'<div class="tgme_page_photo"><a href="tg://resolve?domain={name}">'
@@ -225,7 +234,7 @@ def card_page(name: str, title: str | None, extra: str | None, description: str,
             <a class="tgme_action_button_new shine" href="tg://resolve?domain={name}">\
 {action}</a>
           </div>
-        </div>
+        </div>{context}
       </div>
     </div>
   </body>
@@ -346,6 +355,19 @@ def velo_messages() -> list[Message]:
     return messages
 
 
+# -- not in the demo: pages the parser tests read (issue 17, what real data showed) ------
+
+#: A channel whose description ends with its website written out, not linked.
+CLUB = Channel(
+    name="fietsclubnoord",
+    title="Fietsclub Noord",
+    description=("Toertochten elke zondag vanaf het Noorderplantsoen, voor iedereen.<br/>"
+                 "Routes, uitslagen en foto's: https://www.fietsclubnoord.example/tochten"),
+    photo=True,
+    counters=[("486", "subscribers"), ("37", "photos")],
+)
+
+
 def build(out: Writer) -> list[Expect]:
     spaak = spaak_messages()  # newest first
     first, second = spaak[:SPAAK_PAGE_SIZE], spaak[SPAAK_PAGE_SIZE:2 * SPAAK_PAGE_SIZE]
@@ -378,6 +400,16 @@ def build(out: Writer) -> list[Expect]:
                       'If you have <strong>Telegram</strong>, you can contact <a '
                       'class="tgme_username_link" href="tg://resolve?domain=velovlotnl">'
                       "@velovlotnl</a> right away.", False, "Send Message"))
+    out.add(f"{BASE}/s/fietsclubnoord", 200, HTML, "telegram/fietsclubnoord.html",
+            preview_page(CLUB, [Message(90, 4, 12, "Zondag: de Lauwersmeertocht, 85 km."),
+                                Message(91, 1, 47, "Uitslagen van de clubkampioenschappen.")],
+                         None))
+    # A channel's contact card that offers "Preview channel" while its counter reads
+    # members (what made the adapter call it a group).
+    out.add(f"{BASE}/fietsclubnoord", 200, HTML, "telegram/fietsclubnoord-card.html",
+            card_page("fietsclubnoord", "Fietsclub Noord", "486 members",
+                      "Toertochten elke zondag vanaf het Noorderplantsoen, voor iedereen.",
+                      True, "View in Telegram", preview=True))
     return [
         Expect(f"{BASE}/spaakfietsen", "Spaak Fietsen", "ok", [],
                "a complete channel (photo, description with phone, e-mail and website) "

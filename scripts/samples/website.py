@@ -14,6 +14,19 @@ organisation's site shows a different way of naming its profiles:
 - Velo Vlot: an h-card (name, logo, e-mail, phone, note) and links to its Mastodon
   profiles, one of which was suspended (``@velovlot_promo``, gone in the audit).
 
+Two more pages are not in the demo; the parser tests read them (issue 17, what real
+data showed):
+
+- Fietsblog Noord: a WordPress post page as WordPress 6 writes it (``#comments``,
+  ``ol.comment-list``, ``.comment-author.vcard`` with the commenter's own link, a
+  comment linking the commenter's X account, ``#respond``), an older theme's
+  ``ol.commentlist``, a Disqus box, an embedded tweet (``blockquote.twitter-tweet``), an
+  embedded Instagram post (``blockquote.instagram-media``), a YouTube ``<iframe>``, a
+  Jetpack share bar (``div.sharedaddy``) and WordPress's default tagline "Just another
+  WordPress site" as its description. Only the footer's links are the blog's own.
+- Bakkerij Kruimel: a page whose description is its title again, and one whose
+  description is "Welcome to our website" (a site builder's default).
+
 Websites are not demo profiles: ``build`` returns no expectations.
 """
 
@@ -149,8 +162,116 @@ VELO = """<!DOCTYPE html>
 """
 
 
+BLOG = """<!DOCTYPE html>
+<html lang="nl-NL">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Een bakfiets voor drie kinderen &#8211; Fietsblog Noord</title>
+<meta name="description" content="Just another WordPress site">
+<link rel="canonical" href="https://fietsblog.example/2026/10/bakfiets/">
+<meta property="og:site_name" content="Fietsblog Noord">
+<meta property="og:image" content="https://fietsblog.example/wp-content/uploads/2026/10/bakfiets.jpg">
+</head>
+<body class="post-template-default single single-post postid-212 single-format-standard has-comments">
+<div id="page" class="site">
+<header id="masthead" class="site-header"><p class="site-title"><a href="https://fietsblog.example/" rel="home">Fietsblog Noord</a></p>
+<p class="site-description">Just another WordPress site</p></header>
+<main id="main" class="site-main">
+<article id="post-212" class="post-212 post type-post status-publish format-standard hentry category-bakfietsen">
+<h1 class="entry-title">Een bakfiets voor drie kinderen</h1>
+<div class="entry-content">
+<p>Na een maand proefrijden kozen we de bakfiets met de lange bak. Een lezer tipte ons:</p>
+<blockquote class="twitter-tweet" data-dnt="true"><p lang="nl" dir="ltr">Rij hem eerst een week in de regen, dan weet je het. <a href="https://twitter.com/hashtag/bakfiets?src=hash&amp;ref_src=twsrc%5Etfw">#bakfiets</a> met dank aan <a href="https://twitter.com/fietsvriend_ams?ref_src=twsrc%5Etfw">@fietsvriend_ams</a></p>&mdash; Marieke (@marieke_rijdt) <a href="https://twitter.com/marieke_rijdt/status/1849001234567890123?ref_src=twsrc%5Etfw">October 23, 2026</a></blockquote>
+<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>
+<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/DAbCdEfGhIj/?utm_source=ig_embed&amp;utm_campaign=loading" data-instgrm-version="14"><div><a href="https://www.instagram.com/p/DAbCdEfGhIj/?utm_source=ig_embed&amp;utm_campaign=loading" target="_blank">Bekijk dit bericht op Instagram</a></div><p><a href="https://www.instagram.com/p/DAbCdEfGhIj/?utm_source=ig_embed&amp;utm_campaign=loading" target="_blank">Een bericht gedeeld door Bakfietsen Amsterdam (@bakfietsen_ams)</a></p></blockquote>
+<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube"><div class="wp-block-embed__wrapper">
+<iframe title="Proefrit" width="500" height="281" src="https://www.youtube-nocookie.com/embed/aBcDeFgHiJk?feature=oembed" allowfullscreen><a href="https://www.youtube.com/@bakfietstv">Bakfiets TV</a></iframe>
+</div></figure>
+</div>
+<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social sd-social-icon-text sd-sharing"><h3 class="sd-title">Delen:</h3><div class="sd-content"><ul>
+<li class="share-facebook"><a rel="nofollow noopener noreferrer" data-shared="sharing-facebook-212" class="share-facebook sd-button share-icon" href="https://fietsblog.example/2026/10/bakfiets/?share=facebook" target="_blank" title="Klik om te delen op Facebook"><span>Facebook</span></a></li>
+<li class="share-x"><a rel="nofollow noopener noreferrer" class="share-x sd-button share-icon" href="https://x.com/intent/post?url=https%3A%2F%2Ffietsblog.example%2F2026%2F10%2Fbakfiets%2F&amp;via=fietsblognoord" target="_blank" title="Delen via X"><span>X</span></a></li>
+<li class="share-mastodon"><a rel="nofollow noopener noreferrer" class="share-mastodon sd-button share-icon" href="https://toot.kytta.dev/?text=Een%20bakfiets%20voor%20drie%20kinderen" target="_blank"><span>Mastodon</span></a></li>
+</ul></div></div></div>
+</article>
+<div id="comments" class="comments-area default-max-width show-avatars">
+<h2 class="comments-title">2 reacties op &ldquo;Een bakfiets voor drie kinderen&rdquo;</h2>
+<ol class="comment-list">
+<li id="comment-31" class="comment even thread-even depth-1 parent">
+<article id="div-comment-31" class="comment-body">
+<footer class="comment-meta">
+<div class="comment-author vcard">
+<img alt='' src='https://secure.gravatar.com/avatar/5d1a2b3c?s=60&#038;d=mm&#038;r=g' class='avatar avatar-60 photo' height='60' width='60' loading='lazy' decoding='async'/>
+<b class="fn"><a href="https://www.facebook.com/jan.jansen.fietst" class="url" rel="ugc external nofollow">Jan Jansen</a></b> <span class="says">schreef:</span>
+</div>
+<div class="comment-metadata"><a href="https://fietsblog.example/2026/10/bakfiets/#comment-31"><time datetime="2026-10-24T09:12:44+02:00">24 oktober 2026 om 09:12</time></a></div>
+</footer>
+<div class="comment-content"><p>Mooi verhaal! Mijn ritjes staan op <a href="https://x.com/piet_fietst" rel="nofollow ugc">x.com/piet_fietst</a> en <a href="https://mastodon.example/@pietfietst" rel="nofollow ugc">Mastodon</a>.</p></div>
+<div class="reply"><a rel="nofollow" class="comment-reply-link" href="#comment-31" data-commentid="31" data-postid="212" aria-label="Reageer op Jan Jansen">Beantwoorden</a></div>
+</article>
+</li>
+</ol>
+<div id="respond" class="comment-respond"><h3 id="reply-title" class="comment-reply-title">Geef een reactie</h3>
+<form action="https://fietsblog.example/wp-comments-post.php" method="post" id="commentform" class="comment-form" novalidate>
+<p class="comment-form-url"><label for="url">Website</label> <input id="url" name="url" type="url" value="" size="30" maxlength="200"></p>
+</form></div>
+</div>
+<section class="older-comments">
+<ol class="commentlist">
+<li class="comment byuser comment-author-anna" id="li-comment-7"><div id="comment-7"><div class="comment-author vcard"><cite class="fn"><a href="https://www.instagram.com/anna.op.de.fiets/" rel="external nofollow ugc" class="url">Anna</a></cite></div>
+<p>Wij fietsen ook bakfiets! <a href="mailto:anna@mail.example">anna@mail.example</a></p></div></li>
+</ol>
+</section>
+<div id="disqus_thread"><noscript>Schakel JavaScript in voor de <a href="https://disqus.com/?ref_noscript" rel="nofollow">reacties via Disqus</a>, of volg <a href="https://www.facebook.com/disqus">Disqus</a>.</noscript></div>
+</main>
+<footer id="colophon" class="site-footer">
+<p>Fietsblog Noord · <a href="mailto:redactie@fietsblog.example">redactie@fietsblog.example</a></p>
+<ul class="wp-block-social-links">
+<li class="wp-social-link wp-social-link-mastodon"><a rel="me" href="https://mastodon.example/@fietsblognoord" class="wp-block-social-link-anchor">Mastodon</a></li>
+<li class="wp-social-link wp-social-link-instagram"><a href="https://www.instagram.com/fietsblognoord/" class="wp-block-social-link-anchor">Instagram</a></li>
+</ul>
+</footer>
+</div>
+</body>
+</html>
+"""
+
+BAKERY_TITLE = """<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>Bakkerij Kruimel | Brood en gebak in Zwolle</title>
+<meta name="description" content="Bakkerij Kruimel | Brood en gebak in Zwolle">
+<meta property="og:title" content="Bakkerij Kruimel">
+<meta property="og:description" content="Bakkerij Kruimel | Brood en gebak in Zwolle">
+</head>
+<body><h1>Bakkerij Kruimel</h1><p>Vers brood, elke ochtend vanaf zeven uur.</p>
+<p><a href="https://www.instagram.com/bakkerijkruimel/">Instagram</a></p></body>
+</html>
+"""
+
+BAKERY_WELCOME = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Home | Bakkerij Kruimel</title>
+<meta name="description" content="Welcome to our website!">
+<meta property="og:title" content="Bakkerij Kruimel">
+</head>
+<body><h1>Bakkerij Kruimel</h1><p>Fresh bread every morning.</p></body>
+</html>
+"""
+
+
 def build(out: Writer) -> list[Expect]:
     out.add("https://www.spaak.example/", 200, HTML, "website/spaak.html", SPAAK)
     out.add("https://www.ratel.example/", 200, HTML, "website/ratel.html", RATEL)
     out.add("https://www.velovlot.example/", 200, HTML, "website/velovlot.html", VELO)
+    # not in the demo: read by tests/test_platforms_website.py
+    out.add("https://fietsblog.example/2026/10/bakfiets/", 200, HTML,
+            "website/fietsblog-comments.html", BLOG)
+    out.add("https://kruimel.example/", 200, HTML, "website/kruimel-title.html", BAKERY_TITLE)
+    out.add("https://kruimel.example/en/", 200, HTML, "website/kruimel-welcome.html",
+            BAKERY_WELCOME)
     return []
