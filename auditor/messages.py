@@ -416,6 +416,25 @@ ENGLISH: Final[dict[str, Template]] = {
                                "(title, description and photo read; no posts)"),
     "detail.no_ytinitialdata": "ytInitialData not found; profile read from the page's meta tags",
     "detail.uploads_missing": "uploads feed answered {status}; activity not known",
+    # auditor/platforms/activitypub.py: fediverse servers read through ActivityPub
+    "detail.authorized_fetch": "the server only answers signed requests (authorized fetch)",
+    "detail.no_fediverse": "{host} answers neither the Mastodon API nor ActivityPub ({reasons})",
+    "detail.no_activitypub": "{host} does not answer ActivityPub ({reasons})",
+    "detail.tombstone": "the account was deleted (the server shows a Tombstone)",
+    "detail.no_outbox": "the actor names no outbox",
+    "detail.no_outbox_pages": "the outbox names no page of posts",
+    "detail.outbox_oldest_first": ("the outbox lists its oldest posts first and does not say "
+                                   "where its newest are, so its posts were not used"),
+    "detail.outbox_links_only": ("the outbox lists its posts by address only, so replies "
+                                 "cannot be told from other posts"),
+    "detail.channel_via_owner": ("the channel's outbox gives its videos no dates; they were "
+                                 "read from the outbox of {owner}"),
+    "detail.undated_outbox_items": "{n} outbox item(s) without a date, skipped",
+    "detail.unreadable_outbox_items": "{n} unreadable outbox item(s) skipped",
+    "detail.next_other_host": "next page on another host ignored: {host}",
+    "detail.outbox_loop": "the outbox leads back to a page already read",
+    "detail.posts_too_early": "{n} post(s) dated before {date}, skipped",
+    "detail.posts_too_late": "{n} post(s) dated more than a day after the fetch, skipped",
     "wall.linkedin": ("LinkedIn shows company pages only to logged-in members: check by hand "
                       "the last post date on the Posts tab, whether the About section has a "
                       "website and phone, and the logo and cover image"),

@@ -70,6 +70,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_report_browser.py": (),
     # 2,000 mutated request chains per platform (at the default and CI fuzz depth)
     "test_fuzz.py": ("test_parsers_survive_mutated_bodies",),
+    # a crawl through the CLI against a fediverse server without the Mastodon API
+    "test_platforms_activitypub.py": ("test_a_crawl_reads_a_server_without_the_mastodon_api",),
 }
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_for, platform_of, profile_url
-from auditor.platforms.base import CrawlOptions, Failure, Next, Page, Target
+from auditor.platforms.base import CrawlOptions, Failure, Fetch, Next, Page, Target
 from auditor.replay import ReplayStore
+from tests.chain import run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, page_from_file, realcase, realcase_meta
 
 ADAPTER = adapter_for("https://mastodon.social/@halcy")
@@ -161,10 +162,11 @@ def test_lookup_statuses_map_to_outcomes(status: int, outcome: str) -> None:
 
 
 def test_a_site_that_is_not_mastodon_is_unsupported_not_gone() -> None:
-    step = start("https://www.example.nl/@shop")
-    page = Page(step.fetch.url, 404, {"content-type": "text/html"}, b"<html>nope</html>", AS_OF)
-    record = ADAPTER.advance(step.state, page)
-    assert isinstance(record, ProfileRecord) and record.outcome == "unsupported"
+    # No Mastodon API, so ActivityPub is asked (WebFinger, then the address): 404 pages all.
+    def page(fetch: Fetch) -> Page:
+        return Page(fetch.url, 404, {"content-type": "text/html"}, b"<html>nope</html>", AS_OF)
+    record = run_chain(ADAPTER, "https://www.example.nl/@shop", page).record
+    assert record.outcome == "unsupported"
 
 
 @pytest.mark.parametrize("body", [b"", b"{", b"[]", b"null", b'{"id": 1}', b"\xff\xfe"])

@@ -1,9 +1,20 @@
-"""Mastodon and servers that speak its REST API (account lookup, then paged statuses)."""
+"""Mastodon and every fediverse server: its REST API where it answers, ActivityPub elsewhere.
+
+Profiles on servers that speak the Mastodon API (Mastodon, Pleroma, Akkoma, Sharkey...)
+are read through it: the account lookup, then the statuses, paged by the ``Link`` header.
+Where the lookup shows there is no such API (404 or 410 without its JSON error, an HTML
+page, anything but JSON), the profile is read through ActivityPub instead
+(:mod:`auditor.platforms.activitypub`), as are the addresses of servers known to have
+none: PeerTube accounts and channels (``/a/``, ``/accounts/``, ``/c/``,
+``/video-channels/``) and Guppe groups (``/u/``). Every fediverse profile keeps the
+platform name ``mastodon`` (the contract's list has no other name for them).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -19,10 +30,12 @@ from auditor.models import (
     Sample,
     cap_text,
 )
+from auditor.platforms.activitypub import Account, ActivityPubReader, describe
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
     DateSieve,
+    Failure,
     Fetch,
     Next,
     Page,
@@ -42,12 +55,70 @@ _PROFILE_PATH = re.compile(
 )
 #: Tabs of a profile page: a link to one is a link to the profile (``/@x/123`` is a post).
 _PROFILE_TABS = frozenset({"with_replies", "media"})
+#: Addresses of servers without the Mastodon API, read through ActivityPub only: PeerTube
+#: accounts (``/a/``, ``/accounts/``) and channels (``/c/``, ``/video-channels/``), Guppe
+#: groups (``/u/``). Only the profile itself or one of its tabs: ``/c/news/12`` (a forum
+#: category) is none.
+_ACTIVITYPUB_PATH = re.compile(
+    r"^/(?P<prefix>a|accounts|c|video-channels|u)/"
+    r"(?P<name>[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?)(?P<rest>/[^/]*)?/?$")
+_ACTIVITYPUB_TABS = frozenset({"videos", "video-channels", "video-playlists", "about",
+                               "shorts", "lives"})
+#: Each address prefix: the canonical one, the actor path on the server, and whether a
+#: link found on a website counts as a profile (``/accounts/login`` and ``/u/name`` are
+#: common on sites that are no fediverse server; ``/a/``, ``/c/`` and ``/video-channels/``
+#: are what PeerTube itself shows and links).
+_PREFIXES: Mapping[str, tuple[str, str, bool]] = {
+    "@": ("@", "@", True),
+    "users": ("@", "users/", True),
+    "a": ("a/", "accounts/", True),
+    "accounts": ("a/", "accounts/", False),
+    "c": ("c/", "video-channels/", True),
+    "video-channels": ("c/", "video-channels/", True),
+    "u": ("u/", "u/", False),
+}
 #: The account's own feeds (/@user.rss, the legacy /users/user.atom) are read as feeds.
 _FEED_SUFFIX = re.compile(r"\.(?:rss|atom|xml|json)$", re.I)
 #: Placeholder images Mastodon (``missing.png``) and Pleroma/Akkoma (``avi.png``) serve.
 _DEFAULT_AVATAR = re.compile(r"(/avatars/original/missing\.png|/images/avi\.png)(\?.*)?$")
 _DEFAULT_HEADER = re.compile(r"(/headers/original/missing\.png|/images/banner\.png)(\?.*)?$")
 _MAX_ITEMS_PER_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _Address:
+    """A fediverse profile address: its prefix (``@``, ``users``, ``a``, ``c``...), the
+    name (``user`` or ``user@remote.host``) and what follows it."""
+
+    prefix: str
+    name: str
+    rest: str
+
+    @property
+    def api(self) -> bool:
+        """Whether the Mastodon API is asked first (only ``/@`` and ``/users/`` addresses)."""
+        return self.prefix in ("@", "users")
+
+
+def _address(url: str) -> _Address | None:
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    if _FEED_SUFFIX.search(path):
+        return None
+    match = _PROFILE_PATH.match(path)
+    if match is not None:
+        prefix = "@" if match.group("at") else "users"
+        return _Address(prefix, match.group("at") or match.group("users") or "",
+                        (match.group("rest") or "").strip("/"))
+    match = _ACTIVITYPUB_PATH.match(path)
+    if match is not None:
+        rest = (match.group("rest") or "").strip("/")
+        if rest and rest.lower() not in _ACTIVITYPUB_TABS:
+            return None
+        return _Address(match.group("prefix"), match.group("name"), rest)
+    return None
 
 
 class MastodonAdapter(PlatformAdapter):
@@ -60,28 +131,35 @@ class MastodonAdapter(PlatformAdapter):
     earliest_post = datetime(2008, 1, 1, tzinfo=UTC)
 
     def claims(self, url: str) -> bool:
-        path = urlsplit(url).path
-        return _PROFILE_PATH.match(path) is not None and not _FEED_SUFFIX.search(path)
+        return _address(url) is not None
 
     def is_profile(self, url: str) -> bool:
-        path = urlsplit(url).path
-        match = _PROFILE_PATH.match(path)
-        if match is None or _FEED_SUFFIX.search(path):
+        address = _address(url)
+        if address is None or not _PREFIXES[address.prefix][2]:
             return False
-        rest = (match.group("rest") or "").strip("/").lower()
-        return not rest or rest in _PROFILE_TABS
+        rest = address.rest.lower()
+        return not rest or rest in (_PROFILE_TABS if address.api else _ACTIVITYPUB_TABS)
 
     def profile_url(self, url: str) -> str:
         parts = urlsplit(url)
-        return urlunsplit((parts.scheme, parts.netloc, f"/@{_acct(url)}", "", ""))
+        address = _address(url)
+        if address is None:
+            raise ValueError(f"not a fediverse profile URL: {url}")
+        path = f"/{_PREFIXES[address.prefix][0]}{address.name}"
+        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
     def handle(self, url: str) -> str | None:
-        acct = _acct(url)
-        if "@" in acct:
-            return f"@{acct}"
-        return f"@{acct}@{urlsplit(url).hostname}"
+        address = _address(url)
+        if address is None:
+            return None
+        if "@" in address.name:
+            return f"@{address.name}"
+        return f"@{address.name}@{urlsplit(url).hostname}"
 
     def start(self, target: Target, options: CrawlOptions) -> Step:
+        address = _address(target.url)
+        if address is not None and not address.api:
+            return self._reader.start(target, options, _account(target.url, address))
         parts = urlsplit(target.url)
         lookup = urlunsplit(
             (parts.scheme, parts.netloc, "/api/v1/accounts/lookup",
@@ -91,23 +169,40 @@ class MastodonAdapter(PlatformAdapter):
         return Next(Fetch(lookup, "lookup", {"Accept": "application/json"}), state)
 
     def advance(self, state: CrawlState, page: Page) -> Step:
+        if self._reader.owns(state.step):
+            return self._reader.advance(state, page)
         if state.step == "lookup":
             return self._after_lookup(state, page)
         return self._after_statuses(state, page)
+
+    def fail(self, state: CrawlState, failure: Failure) -> ProfileRecord:
+        if self._reader.owns(state.step):
+            return self._reader.fail(state, failure)
+        return super().fail(state, failure)
+
+    @property
+    def _reader(self) -> ActivityPubReader:
+        return ActivityPubReader(self)
+
+    def _without_api(self, state: CrawlState, page: Page) -> Step:
+        """The lookup shows the server has no Mastodon API: read the profile through
+        ActivityPub, saying what the lookup answered if that finds nothing either."""
+        address = _address(state.target.url)
+        assert address is not None
+        return self._reader.start(state.target, state.options,
+                                  _account(state.target.url, address),
+                                  tried=(f"{urlsplit(page.url).path}: {describe(page)}",),
+                                  api_tried=True)
 
     # -- steps -------------------------------------------------------------------------
 
     def _after_lookup(self, state: CrawlState, page: Page) -> Step:
         target = state.target
         api_error = _api_error(page)
-        if page.status in (404, 410) and api_error is None and not _is_json(page):
-            # Something answered, but not a Mastodon API: the URL only looked like one.
-            return self.record(
-                target, "unsupported",
-                f"{urlsplit(target.url).hostname} does not answer the Mastodon API "
-                f"(HTTP {page.status}, {page.headers.get('content-type', 'no content type')})",
-                fetched_at=page.fetched_at,
-            )
+        if _api_absent(page):
+            # Something answered, but not a Mastodon API: a fediverse server of another
+            # kind, or a site whose URL only looked like one.
+            return self._without_api(state, page)
         ended = outcome_for_status(page.status)
         if ended is not None:
             outcome, detail = ended
@@ -119,7 +214,10 @@ class MastodonAdapter(PlatformAdapter):
         try:
             account = page.json()
         except ValueError:
-            return self.record(target, *_unreadable_lookup(page), fetched_at=page.fetched_at)
+            outcome, detail = _unreadable_lookup(page)
+            if outcome == "unsupported":
+                return self._without_api(state, page)  # an HTML page, an image...
+            return self.record(target, outcome, detail, fetched_at=page.fetched_at)
         if not isinstance(account, dict) or "id" not in account or "username" not in account:
             return self.record(target, "error", "account lookup: unexpected answer",
                                fetched_at=page.fetched_at)
@@ -221,14 +319,43 @@ def _unreadable_lookup(page: Page) -> tuple[str, str]:
 
 
 def _acct(url: str) -> str:
-    match = _PROFILE_PATH.match(urlsplit(url).path)
-    if match is None:
+    address = _address(url)
+    if address is None:
         raise ValueError(f"not a Mastodon profile URL: {url}")
-    return match.group("at") or match.group("users") or ""
+    return address.name
+
+
+def _account(url: str, address: _Address) -> Account:
+    """Whom WebFinger is asked for, and the address that gives the actor without it."""
+    parts = urlsplit(url)
+    user, _, remote = address.name.partition("@")
+    direct = None
+    if not remote:
+        actor_path = _PREFIXES[address.prefix][1]
+        direct = urlunsplit((parts.scheme, parts.netloc, f"/{actor_path}{user}", "", ""))
+    return Account(user=user, domain=remote or parts.netloc, scheme=parts.scheme or "https",
+                   direct=direct)
 
 
 def _is_json(page: Page) -> bool:
     return "json" in page.headers.get("content-type", "").lower() or page.body[:1] in (b"{", b"[")
+
+
+def _api_absent(page: Page) -> bool:
+    """True when the lookup's answer says there is no Mastodon API at all: a 404 (or 400,
+    405, 410, 501) that is no JSON, or JSON without the API's ``error`` sentence (Misskey
+    answers unknown endpoints with an error object, other servers with their own shapes).
+    A 404 with the API's own ``{"error": "Record not found"}``, or a JSON answer with no
+    body, is the API speaking."""
+    if page.status not in (400, 404, 405, 410, 501):
+        return False
+    if not _is_json(page):
+        return True
+    try:
+        body = page.json()
+    except ValueError:
+        return False
+    return not (isinstance(body, dict) and isinstance(body.get("error"), str))
 
 
 def _api_error(page: Page) -> str | None:
