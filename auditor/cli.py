@@ -23,6 +23,7 @@ from auditor.config import (
 from auditor.crawl import setting_problems
 from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
+from auditor.outdir import RUN_STATE, AuditProblem, read_run_state, temporary_out
 from auditor.replay import ReplayError, ReplayStore
 from auditor.resources import sample_pages_dir
 from auditor.service import (
@@ -32,13 +33,9 @@ from auditor.service import (
     EXIT_OK,
     EXIT_USAGE,
     FORMATS,
-    RUN_STATE,
-    AuditProblem,
     AuditRequest,
     AuditRun,
-    read_run_state,
     run_audit,
-    temporary_out,
 )
 from auditor.verdicts import FLAG_CODES
 

@@ -15,13 +15,11 @@ corrupted or replaced) is closed and left out with a note, and the other sinks g
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +28,6 @@ from typing import Any, Final
 from auditor.audit import AuditResult, OrganisationResult, judge_audit
 from auditor.config import AuditConfig
 from auditor.crawl import (
-    Finished,
     crawl_command,
     crawl_plan,
     read_records,
@@ -39,6 +36,13 @@ from auditor.crawl import (
     write_plan,
 )
 from auditor.i18n import LANGUAGES
+from auditor.outdir import (
+    AuditProblem,
+    out_lock,
+    remove_stale_reports,
+    write_run_state,
+)
+from auditor.progress import print_log_tail, progress_printer
 from auditor.report.format import POSTS_SHOWN
 from auditor.spool import OrganisationSpool, RecordIndex
 
@@ -48,16 +52,8 @@ EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
 #: again without fetching anything.
 EXIT_NOT_FINISHED: Final = 4
 FORMATS: Final = ("html", "json", "csv", "md")
-#: In --out: the lock an audit holds while it writes there (see :func:`out_lock`).
-LOCK: Final = ".auditor.lock"
-#: In --out: what run the records belong to, so --resume can continue only the same one.
-RUN_STATE: Final = "run.json"
 #: In --out: the crawl plan handed to the crawl process.
 PLAN: Final = "plan.json"
-
-
-class AuditProblem(Exception):
-    """The audit cannot go on (bad input, an unusable --out or history file): one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +144,7 @@ def run_audit(request: AuditRequest, *,
         else:
             run = _crawl_and_judge(request, present=present)
         if request.formats:
-            run = replace(run, removed=_remove_stale_reports(request.out, run.written))
+            run = replace(run, removed=remove_stale_reports(request.out, run.written, FORMATS))
     return run
 
 
@@ -167,7 +163,7 @@ def _crawl_and_judge(request: AuditRequest, *,
     plan = crawl_plan(config, request.as_of, only=only)
     started_at = datetime.now(UTC)
     run_id = _begin_history(request, started_at)  # before anything is written to out
-    write_run_state(request, completed=False)
+    _run_state(request, completed=False)
     if not request.resume:
         (out / "crawl.log").write_text("", encoding="utf-8")
     _say(request, f"Auditing {len(listed)} profile(s) of {len(config.organisations)} "
@@ -188,7 +184,7 @@ def _crawl_and_judge(request: AuditRequest, *,
                                completed=completed, present=present)
     if completed and not judged.missing:
         try:
-            write_run_state(request, completed=True)
+            _run_state(request, completed=True)
         except AuditProblem as exc:  # the reports are written; only --resume would mind
             judged = replace(judged, warnings=(*judged.warnings, str(exc)))
     return replace(judged, elapsed=time.monotonic() - started, completed=completed)
@@ -225,58 +221,6 @@ def _begin_history(request: AuditRequest, started_at: datetime) -> int | None:
                                      as_of=request.as_of)
     except HistoryError as exc:
         raise AuditProblem(f"--db: {exc} (--no-history audits without it)") from None
-
-
-# -- the lock on --out, and reports an earlier audit left there ----------------------------
-
-
-@contextmanager
-def out_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``out`` (the file :data:`LOCK` in it) while an audit
-    writes there; another audit into the same ``out`` is refused with the holder's pid.
-
-    The lock is the kernel's (``flock``): it goes with the process, so a killed audit
-    leaves no stale lock. Where there is no ``flock`` (Windows) nothing is locked."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    path = out / LOCK
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise AuditProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
-            raise AuditProblem(f"another audit is writing to {out} (pid {holder}); wait for "
-                               "it to finish, or give another --out") from None
-        with suppress(OSError):  # the pid is only for the message above
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _remove_stale_reports(out: Path, written: Sequence[Path]) -> tuple[Path, ...]:
-    """Remove the ``report.*`` an earlier audit left in ``out`` in formats this run did not
-    write (another --format, or a report that could not be written): a folder never holds
-    reports of two audits side by side. Returns what was removed."""
-    removed: list[Path] = []
-    for name in FORMATS:
-        path = out / f"report.{name}"
-        if path in written or not path.is_file():
-            continue
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
-    return tuple(removed)
 
 
 @dataclass
@@ -563,103 +507,12 @@ def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> lis
     return [out / f"report.{name}" for name in formats]
 
 
-# -- the run state that --resume relies on --------------------------------------------------
-
-
-def write_run_state(request: AuditRequest, *, completed: bool) -> None:
-    """``run.json``: which config and audit date the records in ``out`` belong to."""
-    path = request.out / RUN_STATE
-    config_path = request.config.path
-    state = {"config": str(Path(config_path).resolve()) if config_path else None,
-             "config_sha256": request.config_digest, "as_of": request.as_of.isoformat(),
-             "completed": completed}
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise AuditProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
-
-
-def read_run_state(out: Path) -> dict[str, Any] | None:
-    """The ``run.json`` an earlier audit left in ``out``; None when there is none."""
-    try:
-        state = json.loads((out / RUN_STATE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise AuditProblem(f"--resume: {out / RUN_STATE} cannot be read ({exc})") from None
-    if not isinstance(state, dict):
-        raise AuditProblem(f"--resume: {out / RUN_STATE} cannot be read")
-    return state
-
-
-# -- what the person at the terminal sees ----------------------------------------------------
-
-
 def _say(request: AuditRequest, line: str) -> None:
     if request.progress:
         print(line, file=sys.stderr)
 
 
-def progress_printer(listed: Sequence[str]) -> Callable[[list[Finished]], None]:
-    """Progress on stderr: profiles done out of total, and how many did not read as ok.
-
-    One updating line on a terminal; otherwise a plain line per 10% of the profiles.
-    Records of anything not listed (an organisation's website) are not counted.
-    """
-    interactive = sys.stderr.isatty()
-    wanted = set(listed)
-    total = len(wanted)
-    done: set[str] = set()
-    not_ok: dict[str, str] = {}
-    shown = {"step": -1}
-
-    def line() -> str:
-        text = f"{len(done)}/{total} profiles done"
-        if not_ok:
-            counts = Counter(not_ok.values())
-            text += f", {len(not_ok)} not ok (" + ", ".join(
-                f"{count} {outcome}" for outcome, count in sorted(counts.items())) + ")"
-        return text
-
-    def show(finished: list[Finished]) -> None:
-        for record in finished:
-            if record.url not in wanted:
-                continue
-            done.add(record.url)
-            if record.outcome == "ok":
-                not_ok.pop(record.url, None)
-            else:
-                not_ok[record.url] = record.outcome
-        if interactive:
-            print(f"\r\033[K  {line()}", end="", file=sys.stderr, flush=True)
-            if len(done) >= total:
-                print(file=sys.stderr)
-            return
-        step = len(done) * 10 // max(total, 1)
-        if step > shown["step"]:
-            shown["step"] = step
-            print(f"  {line()}", file=sys.stderr, flush=True)
-
-    return show
-
-
-def print_log_tail(log: Path, lines: int = 15) -> None:
-    """The end of the crawl's log, so a failed crawl is not a silent one."""
-    try:
-        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
-    except OSError:
-        return
-    print("auditor: the crawl failed; the end of its log:", file=sys.stderr)
-    for line in tail:
-        print(f"  {line}", file=sys.stderr)
-
-
-@contextmanager
-def temporary_out(prefix: str = "auditor-check-") -> Iterator[Path]:
-    """A folder for an audit whose files nobody keeps (``auditor check``)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
-        yield Path(folder)
+def _run_state(request: AuditRequest, *, completed: bool) -> None:
+    write_run_state(request.out, config_path=request.config.path,
+                    config_digest=request.config_digest, as_of=request.as_of,
+                    completed=completed)

@@ -26,7 +26,8 @@ import pytest
 from auditor.cli import main
 from auditor.config import load_config
 from auditor.crawl import CrawlPlan, Finished, RecordTail, crawl_plan, trim_torn_tail
-from auditor.service import RUN_STATE, progress_printer
+from auditor.outdir import RUN_STATE
+from auditor.progress import progress_printer
 from tests.conftest import REPO, SAMPLE_PAGES
 from tests.servers import ReplayServers, _Handler
 

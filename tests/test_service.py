@@ -20,7 +20,7 @@ import pytest
 from auditor import history, history_cli
 from auditor.cli import main
 from auditor.history import HistoryStore
-from auditor.service import LOCK
+from auditor.outdir import LOCK
 from tests.conftest import SAMPLE_PAGES, make_items, make_record
 
 SPAAK = "https://mastodon.example/@spaak"
