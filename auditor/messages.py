@@ -389,6 +389,10 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.feed_named": "feed named by the page: {url}",
     "detail.feeds_named": "the page names {n} feeds; the first was read",
     "detail.feed_entities": "the feed declares its own XML entities; they were ignored",
+    "detail.feed_long_words": ("an author or e-mail field of the feed held a word of over {n} "
+                               "characters; it was broken up before reading"),
+    "detail.parse_budget": ("reading {url} took longer than {seconds} s; the page was given "
+                            "up"),
     "detail.first_entries": "only the first {max} of {total} entries were read",
     "detail.unreadable_entries": "{n} entries unreadable, skipped",
     "detail.unreadable_entry": "{n} entry unreadable, skipped",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,9 @@ from scrapy.exceptions import (
     UsageError,
 )
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
+from twisted.internet.defer import Deferred
 from twisted.internet.error import (
     ConnectError,
     ConnectionRefusedError,
@@ -31,6 +35,7 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import CrawlPlan, crawl_plan
+from auditor.messages import msg
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
 from auditor.platforms.base import (
@@ -52,6 +57,9 @@ logger = logging.getLogger(__name__)
 #: Statuses handed to the adapter instead of being dropped: it maps each to an outcome.
 #: Redirects (3xx) are not listed, so Scrapy still follows them.
 HANDLED_STATUSES = [*range(400, 600), 999]
+#: Seconds one page may take to read (AUDITOR_PARSE_SECONDS); a normal page takes
+#: milliseconds, the largest a few seconds.
+PARSE_SECONDS = 30.0
 #: An avatar larger than this is not fetched for hashing.
 _AVATAR_MAX = 2 * 1024 * 1024
 
@@ -110,6 +118,8 @@ class ProfilesSpider(scrapy.Spider):
         #: Profiles whose record has not been yielded yet: none may be lost.
         self.pending: dict[str, Target] = {}
         self.fetch_avatars = True
+        #: Longest time one page may be read before its profile is recorded as an error.
+        self.parse_seconds = PARSE_SECONDS
         #: Avatar URL -> SHA-256 (None when it could not be fetched); records waiting for one.
         self.avatar_hashes: dict[str, str | None] = {}
         self.avatar_waiting: dict[str, list[ProfileRecord]] = {}
@@ -119,6 +129,8 @@ class ProfilesSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProfilesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.fetch_avatars = crawler.settings.getbool("AUDITOR_FETCH_AVATARS", True)
+        spider.parse_seconds = crawler.settings.getfloat("AUDITOR_PARSE_SECONDS",
+                                                         PARSE_SECONDS)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -163,7 +175,7 @@ class ProfilesSpider(scrapy.Spider):
         else:
             yield from self._finish(step)
 
-    def on_response(self, response: Response) -> Iterator[Any]:
+    async def on_response(self, response: Response) -> AsyncIterator[Any]:
         state: CrawlState = response.meta["auditor_state"]
         adapter = adapter_named(state.target.platform)
         assert adapter is not None
@@ -175,7 +187,26 @@ class ProfilesSpider(scrapy.Spider):
             body=response.body,
             fetched_at=datetime.now(UTC),
         )
-        yield from self._follow(adapter, state.target, lambda: adapter.advance(state, page))
+        # The page is read in a thread of its own, so that a slow read holds up no other
+        # profile's downloads; past the parse budget the profile is given up as an error.
+        # A thread is pre-empted only between Python steps: one long call in C that holds
+        # the GIL (a regular expression) still stalls the crawl, which is why the parsers
+        # cap what they read (auditor.platforms.feedcap, tests/test_fuzz.py).
+        read: Step | Exception
+        try:
+            read = await maybe_deferred_to_future(
+                _in_thread(adapter.advance, state, page, timeout=self.parse_seconds))
+        except defer.TimeoutError:
+            logger.error("reading %s took longer than %g s; %s recorded as an error (the "
+                         "read goes on in its thread)", page.url, self.parse_seconds,
+                         state.target.url)
+            read = adapter.record(state.target, "error", str(msg(
+                "detail.parse_budget", url=page.url, seconds=f"{self.parse_seconds:g}")),
+                fetched_at=page.fetched_at)
+        except Exception as exc:  # raised by the adapter: _follow records it
+            read = exc
+        for output in self._follow(adapter, state.target, lambda: _result(read)):
+            yield output
 
     def on_failure(self, failure: TwistedFailure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -249,6 +280,43 @@ class ProfilesSpider(scrapy.Spider):
             if adapter is not None:
                 yield self._emit(adapter.record(target, "error",
                                                 "the request was dropped before an answer"))
+
+
+def _in_thread(function: Callable[..., Step], *args: Any, timeout: float) -> Deferred[Step]:
+    """``function(*args)`` in a daemon thread of its own; the Deferred fails with
+    twisted's TimeoutError after ``timeout`` seconds, and a later result is dropped.
+
+    A daemon thread, not the reactor's pool: a read past its budget cannot be stopped, and
+    it must not hold the pool's threads or the end of the process.
+    """
+    from twisted.internet import reactor
+
+    done: Deferred[Step] = Deferred()
+
+    def settle(outcome: Step | TwistedFailure) -> None:
+        if not done.called:  # else it timed out: too late
+            if isinstance(outcome, TwistedFailure):
+                done.errback(outcome)
+            else:
+                done.callback(outcome)
+
+    def run() -> None:
+        try:
+            outcome: Step | TwistedFailure = function(*args)
+        except Exception:
+            outcome = TwistedFailure()
+        reactor.callFromThread(settle, outcome)
+
+    threading.Thread(target=run, name="auditor-parse", daemon=True).start()
+    done.addTimeout(timeout, reactor)
+    return done
+
+
+def _result(read: Step | Exception) -> Step:
+    """The step an adapter returned, or what it raised raised again (for _follow)."""
+    if isinstance(read, Exception):
+        raise read
+    return read
 
 
 def _with_avatar_hash(record: ProfileRecord, digest: str | None) -> ProfileRecord:

@@ -91,6 +91,8 @@ AUDITOR_RECORD_DIR = None  # write every response into this replay directory
 AUDITOR_RECORDS_FILE = None  # stream one JSON record per profile to this file
 AUDITOR_RETRY_AFTER_MAX = 60  # longest Retry-After (seconds) waited for; longer: give up
 AUDITOR_RETRY_AFTER_TIMES = 2  # Retry-After waits per request before giving up
+# Seconds one page may take to read (off the crawl's thread); past it: outcome error.
+AUDITOR_PARSE_SECONDS = 30
 # robots.txt (RFC 9309): asked once per host, never retried; no answer within this many
 # seconds (or 5xx/429, or a broken connection) and nothing on that host is fetched
 AUDITOR_ROBOTSTXT_TIMEOUT = 10

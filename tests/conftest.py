@@ -69,7 +69,12 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # headless Chromium
     "test_report_browser.py": (),
     # 2,000 mutated request chains per platform (at the default and CI fuzz depth)
-    "test_fuzz.py": ("test_parsers_survive_mutated_bodies",),
+    "test_fuzz.py": ("test_parsers_survive_mutated_bodies",
+                     # 7 parsers x 6 kinds of field x 15 fillers of 100,000 characters
+                     "test_overlong_fields_are_read_within_the_budget"),
+    # crawls over loopback HTTP holding pages to the parse budget (one child blocked on
+    # purpose until its budget runs out)
+    "test_parse_budget.py": (),
     # a crawl through the CLI against a fediverse server without the Mastodon API
     "test_platforms_activitypub.py": ("test_a_crawl_reads_a_server_without_the_mastodon_api",),
 }

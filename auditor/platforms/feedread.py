@@ -42,6 +42,13 @@ from auditor.models import (
     cap_text,
 )
 from auditor.platforms.base import EARLIEST_POST, plausible_time
+from auditor.platforms.feedcap import (
+    MAX_RUN,
+    as_ascii_compatible,
+    cap_person_fields,
+    drop_prolog_entities,
+    tidy_prolog,
+)
 from auditor.platforms.feedfast import fast_read
 from auditor.platforms.feedmarkup import Markup, Unsure
 from auditor.urls import is_http_url
@@ -51,10 +58,13 @@ MAX_FEED_BYTES = 5 * 1024 * 1024
 #: Entries read from one feed at most.
 MAX_ENTRIES = 1000
 
+_ENTITIES_NOTE = "the feed declares its own XML entities; they were ignored"
+_LONG_WORDS_NOTE = (f"an author or e-mail field of the feed held a word of over {MAX_RUN} "
+                    "characters; it was broken up before reading")
+
 _BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
 _CHANNEL_HEAD_BYTES = 64 * 1024
 _RSS_CONTACT = re.compile(r"<(managingEditor|webMaster)\s*>(.{0,400}?)</\1\s*>", re.S)
-_DTD_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
 _FEED_ROOT = re.compile(rb"<(?:[a-z0-9_]+:)?(?:rss|feed|rdf:rdf|rdf)[\s>/]", re.I)
 _HTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
 #: XHTML text constructs: feedparser serialises them while it reads, so its pass runs there.
@@ -132,11 +142,14 @@ def read_feed(body: bytes, *, url: str, content_type: str = "", fetched_at: date
                                notes=notes)
     if sniff(body, content_type) == "html":
         return NotFeed("not a feed: the server answered with an HTML page")
-    if b"<!ENTITY" in body[:_CHANNEL_HEAD_BYTES].upper():
-        # Feeds never need their own entities; expanding them is how XML bombs work.
-        body = _DTD_SUBSET.sub(b"", body[:_CHANNEL_HEAD_BYTES], count=1) \
-            + body[_CHANNEL_HEAD_BYTES:]
-        notes.append("the feed declares its own XML entities; they were ignored")
+    # No field may make a parser super-linear (auditor.platforms.feedcap): the caps read
+    # bytes, so the body is first made one that spells ASCII as ASCII.
+    body, content_type = as_ascii_compatible(body, content_type)
+    body = tidy_prolog(body)
+    # Feeds never need their own entities; expanding them is how XML bombs work.
+    body, dropped = drop_prolog_entities(body)
+    if dropped:
+        notes.append(_ENTITIES_NOTE)
     fast = None if reference else fast_read(body, url=url, content_type=content_type)
     if fast is not None:
         version, feed, entries = fast
@@ -150,6 +163,11 @@ def read_feed(body: bytes, *, url: str, content_type: str = "", fetched_at: date
                                       raw_contacts=raw_contacts, markup=Markup())
             except Unsure:
                 pass
+    # feedparser searches every author-like text for an e-mail address with a pattern that
+    # is quadratic on long runs of letters (the lxml reader above has no such search).
+    body, broken = cap_person_fields(body)
+    if broken:
+        notes.append(_LONG_WORDS_NOTE)
     # feedparser's own pass over the markup in each text (resolving relative URIs, then
     # sanitising, with an SGML parser written in Python) costs more than the XML parse.
     # Most texts hold plain markup where that pass changes nothing read_fragment sees, so
