@@ -95,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print report.json data instead")
     _lang(check)
     history_cli.add_commands(commands)
+
+    discover = commands.add_parser(
+        "discover", help="write a config from organisations' websites (the first is the "
+                         "client, the others competitors): the profiles their pages link")
+    discover.add_argument("urls", nargs="+", metavar="URL", help="website URLs")
+    discover.add_argument("--replay", type=Path, metavar="DIR",
+                          help="answer every request from a recorded directory; no network")
+    discover.add_argument("--format", choices=("toml", "csv"), default="toml",
+                          help="the config's format (default: toml)")
+    discover.add_argument("--out", type=Path, metavar="FILE",
+                          help="write the config to FILE (default: print it)")
     return parser
 
 
@@ -136,6 +147,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_audit(args)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "discover":
+            return cmd_discover(args)
         if args.command in history_cli.COMMANDS:
             return history_cli.run_command(args)
         return cmd_check(args)
@@ -347,6 +360,35 @@ def cmd_check(args: argparse.Namespace) -> int:
         run = run_audit(request, present=present)
     print("\n".join(printed))
     return EXIT_CUT_SHORT if run.cut_short else EXIT_OK
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """A config from the websites: stdout or --out; one line per problem on stderr."""
+    from auditor.discover import DiscoverProblem, discover, loadable, render
+
+    try:
+        found = discover(args.urls, replay=args.replay)
+    except DiscoverProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    text = render(found, args.format, sources=args.urls)
+    for site in found:
+        for problem in site.problems:
+            print(f"auditor: {problem}", file=sys.stderr)
+        for profile in site.profiles:
+            print(f"{site.name}: {profile.url} ({', '.join(profile.how)})", file=sys.stderr)
+    if not loadable(found):
+        print("auditor: no profile was found: add the profile URLs by hand before auditing",
+              file=sys.stderr)
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"--out: cannot write {args.out} ({exc.strerror or exc})") from None
+    print(f"Config written to {args.out}: {sum(len(s.profiles) for s in found)} profile(s) "
+          f"of {len(found)} organisation(s).", file=sys.stderr)
+    return EXIT_OK
 
 
 def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> list[Path]:
