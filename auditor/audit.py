@@ -17,11 +17,11 @@ from auditor.consistency import (
     related_groups,
 )
 from auditor.i18n import LANGUAGES
-from auditor.messages import Msg, known_text, msg, text
+from auditor.messages import Msg
 from auditor.metrics import Metrics, compute_metrics
 from auditor.models import ProfileRecord, pickled_by_position
 from auditor.platforms import adapter_named
-from auditor.sitelinks import SiteFinding, website_findings
+from auditor.sitelinks import website_findings
 from auditor.urls import host_of, same_site
 from auditor.verdicts import Flag, inconsistent_flag, judge
 
@@ -171,7 +171,7 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
         findings = consistency_findings(org_records, organisation.website, organisation.name)
     site_findings = website_findings(site, org_records) if site is not None else []
     # A profile on the organisation's own site (its blog's feed) needs no link to it.
-    findings += [Finding("not_linked", site_finding_message(f), (f.url,), dict(f.evidence))
+    findings += [Finding("not_linked", f.message, (f.url,), dict(f.evidence))
                  for f in site_findings if f.kind == "not_linked"
                  and not same_site(host_of(f.url), host_of(organisation.website or ""))]
     per_profile = findings_by_profile(findings)
@@ -189,7 +189,7 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
     judged = OrganisationResult(
         organisation.name, organisation.role, organisation.website, tuple(results),
         website_record=site, findings=tuple(findings),
-        website_lines=tuple(site_finding_message(f) for f in site_findings
+        website_lines=tuple(f.message for f in site_findings
                             if f.kind != "not_linked"))
     return judged, missing
 
@@ -202,22 +202,3 @@ def undeclared(config: AuditConfig, organisation: Organisation) -> bool:
     show that they belong together (:func:`auditor.consistency.related_groups`)."""
     return (config.path is None and len(config.organisations) == 1
             and organisation.role == "person" and organisation.name == config.audit.name)
-
-
-def site_finding_message(finding: SiteFinding) -> Msg:
-    """A website finding as a message."""
-    evidence = finding.evidence
-    link = evidence.get("link") or finding.url
-    messages = {
-        "linked": lambda: msg("site.linked", profile=finding.url),
-        "not_linked": lambda: msg("site.not_linked", website=evidence.get("website", "")),
-        "unlisted": lambda: msg("site.unlisted", link=link),
-        "dead_network": lambda: msg("site.dead_network", network=evidence.get("network", ""),
-                                    year=evidence.get("closed", ""), link=link),
-        "gone_profile": lambda: msg("site.gone_profile", profile=finding.url),
-        "unreadable": lambda: msg("site.unreadable",
-                                  outcome=known_text(evidence.get("detail"))
-                                  or evidence.get("outcome", "")),
-    }
-    make = messages.get(finding.kind)
-    return make() if make else text(finding.message)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from auditor.messages import Msg, known_text, msg
 from auditor.models import ProfileRecord, pickled_by_position
 from auditor.platforms import profile_url
 from auditor.platforms.website import dead_network, social_network
@@ -49,9 +50,26 @@ class SiteFinding:
     kind: str
     #: The profile or link concerned (the canonical profile URL where one is known).
     url: str
-    #: One line in English for the report.
-    message: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> Msg:
+        """What the finding says, as a message (the writers put it in words)."""
+        evidence = self.evidence
+        link = evidence.get("link") or self.url
+        if self.kind == "not_linked":
+            return msg("site.not_linked", website=evidence.get("website", ""))
+        if self.kind == "unlisted":
+            return msg("site.unlisted", link=link)
+        if self.kind == "dead_network":
+            return msg("site.dead_network", network=evidence.get("network", ""),
+                       year=evidence.get("closed", ""), link=link)
+        if self.kind == "gone_profile":
+            return msg("site.gone_profile", profile=self.url)
+        if self.kind == "unreadable":
+            return msg("site.unreadable", outcome=known_text(evidence.get("detail"))
+                       or evidence.get("outcome", ""))
+        return msg("site.linked", profile=self.url)
 
 
 def default_canonical(url: str) -> str | None:
@@ -69,11 +87,8 @@ def website_findings(website_record: ProfileRecord, profile_records: Iterable[Pr
     website = website_record.url
     profiles = [r for r in profile_records if r.platform != "website" and r.url != website]
     if website_record.outcome != "ok" or website_record.profile is None:
-        detail = website_record.outcome_detail or website_record.outcome
         return [SiteFinding(
             "unreadable", website,
-            f"The website {website} could not be read ({detail}), so its links to the "
-            "profiles are unknown.",
             {"website": website, "outcome": website_record.outcome,
              "detail": website_record.outcome_detail},
         )]
@@ -100,20 +115,15 @@ def website_findings(website_record: ProfileRecord, profile_records: Iterable[Pr
             evidence = {"website": website, "link": link, "profile": target.url,
                         "platform": target.platform, "outcome": target.outcome}
             if target.outcome in _MISSING:
-                findings.append(SiteFinding(
-                    "gone_profile", target.url,
-                    f"The website links to {target.url}, which no longer exists "
-                    f"({_outcome_words(target)}).", evidence))
+                findings.append(SiteFinding("gone_profile", target.url, evidence))
             else:
-                findings.append(SiteFinding(
-                    "linked", target.url, f"The website links to {target.url}.", evidence))
+                findings.append(SiteFinding("linked", target.url, evidence))
             continue
         dead = dead_network(key)
         if dead is not None:
             name, year = dead
             findings.append(SiteFinding(
                 "dead_network", link,
-                f"The website links to {name}, a network that closed in {year}: {link}.",
                 {"website": website, "link": link, "network": name, "closed": year}))
             continue
         network = social_network(link)
@@ -121,7 +131,6 @@ def website_findings(website_record: ProfileRecord, profile_records: Iterable[Pr
             continue  # a sameAs to an encyclopedia, a directory or a post: not a profile
         findings.append(SiteFinding(
             "unlisted", key,
-            f"The website links to {key}, which is not in the audit list.",
             {"website": website, "link": link, "platform": network}))
 
     for key, record in by_key.items():
@@ -129,7 +138,6 @@ def website_findings(website_record: ProfileRecord, profile_records: Iterable[Pr
             continue
         findings.append(SiteFinding(
             "not_linked", record.url,
-            f"The website does not link to {record.url}.",
             {"website": website, "profile": record.url, "platform": record.platform}))
     return findings
 
@@ -139,11 +147,3 @@ def _key(url: str, canonical: Callable[[str], str | None]) -> str | None:
         return canonical(url)
     except (BadURL, ValueError):
         return None
-
-
-def _outcome_words(record: ProfileRecord) -> str:
-    words = {"not_found": "no such account", "gone": "suspended, deleted or moved"}
-    text = words.get(record.outcome, record.outcome)
-    if record.outcome_detail:
-        text += f": {record.outcome_detail}"
-    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auditor.i18n import translator
 from auditor.models import ProfileFacts, ProfileRecord
 from auditor.platforms.mastodon import MastodonAdapter
 from auditor.platforms.walled import WALLED_ADAPTERS
@@ -63,14 +64,14 @@ def test_spaak_site() -> None:
         # @spaak_oud is gone and not linked: nothing to say about it
     ]
     hyves = findings[3]
-    assert hyves.message == ("The website links to Hyves, a network that closed in 2013: "
-                             "http://spaakfietsen.hyves.nl/.")
+    assert str(hyves.message) == ("the website links to Hyves, a network that closed in 2013: "
+                                  "http://spaakfietsen.hyves.nl/")
     assert hyves.evidence == {"website": "https://www.spaak.example/",
                               "link": "http://spaakfietsen.hyves.nl/", "network": "Hyves",
                               "closed": 2013}
     assert findings[2].evidence["platform"] == "instagram"
-    assert findings[4].message == ("The website does not link to "
-                                   "https://mastodon.example/@spaaknieuws.")
+    assert str(findings[4].message) == ("the organisation's website https://www.spaak.example/ "
+                                        "does not link to this profile")
     assert all(f.kind in FINDING_KINDS for f in findings)
 
 
@@ -104,8 +105,8 @@ def test_velovlot_site_links_a_gone_profile() -> None:
         ("not_linked", "https://mastodon.example/@velovlot_nl"),
     ]
     gone = findings[1]
-    assert gone.message.startswith("The website links to https://mastodon.example/@velovlot_promo,"
-                                   " which no longer exists")
+    assert str(gone.message) == ("the website links to https://mastodon.example/@velovlot_promo,"
+                                 " which no longer exists")
     assert gone.evidence["outcome"] == "gone"
 
 
@@ -114,7 +115,8 @@ def test_unreadable_website_makes_one_finding_and_no_guesses() -> None:
                             outcome="not_found", outcome_detail="HTTP 404: no such account")
     findings = website_findings(website, [profile("https://mastodon.example/@spaak")])
     assert kinds(findings) == [("unreadable", "https://www.spaak.example/")]
-    assert "HTTP 404" in findings[0].message
+    assert "HTTP 404" in str(findings[0].message)
+    assert "dit account bestaat niet" in translator("nl").msg(findings[0].message)
 
 
 def test_default_canonical_uses_the_registry() -> None:
