@@ -316,19 +316,17 @@ def automation_signals(own_items: list[Item], own_hosts: Collection[str],
     minutes = Counter(item.published_at.minute for item in timed)
     top_minute, top_count = minutes.most_common(1)[0] if minutes else (None, 0)
     counted = sum(minutes.values())
-    repeated: dict[str, object] = {}
-    if crossposted is not None:
-        repeated = {"crossposted": crossposted.posts,
-                    "crossposted_share": (round(crossposted.posts / crossposted.basis, 4)
-                                          if crossposted.basis else None),
-                    "crossposted_with": crossposted.with_profiles}
+    share = (round(crossposted.posts / crossposted.basis, 4)
+             if crossposted is not None and crossposted.basis else None)
     return Automation(
         own_link_posts=link_only,
         own_link_share=round(link_only / basis, 4) if own_hosts else None,
         top_minute=top_minute,
         same_minute_share=round(top_count / counted, 4) if counted else None,
+        crossposted=crossposted.posts if crossposted is not None else 0,
+        crossposted_share=share,
+        crossposted_with=crossposted.with_profiles if crossposted is not None else (),
         basis=basis,
-        **repeated,  # type: ignore[arg-type]
     )
 
 
