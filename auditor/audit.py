@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from auditor import __version__
-from auditor.config import AuditConfig, Organisation, ProfileEntry, Thresholds
+from auditor.branding import Branding
+from auditor.config import AuditConfig, Organisation, ProfileEntry, Thresholds, time_zone
 from auditor.consistency import (
     Finding,
     consistency_findings,
@@ -73,6 +74,10 @@ class AuditResult:
     #: What changed since the last stored audit of the same config
     #: (auditor.changes.Changes), None without history.
     since: Any = None
+    #: The IANA time zone the report shows times in (``[audit] timezone``).
+    timezone: str = "UTC"
+    #: The agency's name and logo on the reports (``[branding]``).
+    branding: Branding = field(default_factory=Branding)
 
     def profiles(self) -> Iterable[ProfileResult]:
         for organisation in self.organisations:
@@ -143,6 +148,7 @@ def judge_audit(config: AuditConfig, records: Iterable[ProfileRecord] | RecordSo
         window_days=config.audit.window_days, thresholds=config.thresholds,
         organisations=tuple(sink) if into is None else sink, missing=missing,
         role_thresholds=dict(config.role_thresholds), lang=lang,
+        timezone=config.audit.timezone, branding=config.branding,
     )
 
 
@@ -161,6 +167,7 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
     if site is not None and site.platform != "website":
         site = None  # the website is also listed as a profile and judged as one
     own_hosts = {host_of(organisation.website)} if organisation.website else set()
+    zone = time_zone(config.audit.timezone) or UTC
     repeated = crossposts(org_records)
     if undeclared(config, organisation):
         # URLs given to `auditor check`: nobody said they are one person's, so only the
@@ -180,7 +187,7 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
         thresholds = config.thresholds_for(record.role or organisation.role)
         metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
                                   thresholds=thresholds, own_hosts=own_hosts,
-                                  crossposted=repeated.get(record.url))
+                                  crossposted=repeated.get(record.url), tz=zone)
         flags = list(judge(record, metrics, thresholds))
         inconsistent = inconsistent_flag(per_profile.get(record.url, []))
         if inconsistent is not None and record.outcome == "ok":

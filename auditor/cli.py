@@ -122,6 +122,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         dest="settings",
                         help="override a Scrapy setting for this run (repeatable), "
+    discover.add_argument("--guess", action="store_true",
+                          help="also try each organisation's name as a handle on Bluesky, "
+                               "YouTube, Telegram and mastodon.social; keep only profiles "
+                               "that link back to the website")
                              "e.g. -s DOWNLOAD_DELAY=1")
 
 
@@ -367,7 +371,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from auditor.discover import DiscoverProblem, discover, loadable, render
 
     try:
-        found = discover(args.urls, replay=args.replay)
+        found = discover(args.urls, replay=args.replay, guess=args.guess)
     except DiscoverProblem as exc:
         raise UsageProblem(str(exc)) from None
     text = render(found, args.format, sources=args.urls)
@@ -386,7 +390,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageProblem(f"--out: cannot write {args.out} ({exc.strerror or exc})") from None
-    print(f"Config written to {args.out}: {sum(len(s.profiles) for s in found)} profile(s) "
+    print(f"Config written to {args.out}: "
+          f"{sum(len(s.profiles) + len(s.guessed) for s in found)} profile(s) "
           f"of {len(found)} organisation(s).", file=sys.stderr)
     return EXIT_OK
 
@@ -463,4 +468,10 @@ def _writable_folder(path: Path, option: str = "--out") -> Path:
         probe.unlink()
     except OSError as exc:
         raise UsageProblem(f"{option}: cannot write to {path} ({exc.strerror or exc})") from None
+        for guessed in site.guessed:
+            print(f"{site.name}: {guessed.url} (found by name: {guessed.evidence})",
+                  file=sys.stderr)
+        for url in site.unconfirmed:
+            print(f"auditor: {site.name}: {url} exists but does not link back to "
+                  f"{site.website}: not kept", file=sys.stderr)
     return path

@@ -9,10 +9,12 @@ import io
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from auditor.branding import Branding, read_branding
 from auditor.platforms import platform_of, profile_url
 from auditor.platforms.base import DEFAULT_ENDPOINTS
 from auditor.urls import BadURL, canonicalise
@@ -70,6 +72,9 @@ class AuditSettings:
     obey_robots: bool = True
     #: Allow requests to private, loopback and link-local addresses (tests, intranets).
     allow_private_addresses: bool = False
+    #: The IANA time zone (``Europe/Amsterdam``) the report shows post times, dates and the
+    #: hour and weekday charts in; the judgement itself counts in UTC.
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,8 @@ class AuditConfig:
     path: Path | None = None
     #: Things worth telling the user that do not stop the audit (duplicates dropped).
     warnings: tuple[str, ...] = ()
+    #: The agency's name and logo on the reports (``[branding]``).
+    branding: Branding = field(default_factory=Branding)
 
     def profiles(self) -> Iterator[ProfileEntry]:
         for organisation in self.organisations:
@@ -129,7 +136,7 @@ _AUDIT_KEYS = {f.name for f in fields(AuditSettings)}
 _THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
 _SHARE_KEYS = {name for name in _THRESHOLD_KEYS if name.startswith(("broadcast_", "automated_"))}
 _ORGANISATION_KEYS = {"name", "role", "website", "profiles"}
-_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints"}
+_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints", "branding"}
 _BOOL_AUDIT_KEYS = {"fetch_walled_networks", "obey_robots", "allow_private_addresses"}
 
 
@@ -214,6 +221,19 @@ def parse_as_of(value: Any) -> datetime:
     return in_utc
 
 
+def time_zone(name: Any) -> tzinfo | None:
+    """The IANA time zone ``name`` (``Europe/Amsterdam``), or None when there is no such
+    zone (or it is not a plain name: no paths, no empty text)."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 64:
+        return None
+    if name.strip() == "UTC":
+        return UTC  # also where the system has no time zone database
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def _shown(value: Any) -> str:
     return repr(value.isoformat() if hasattr(value, "isoformat") else value)
 
@@ -244,6 +264,7 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
         for role, table in role_tables.items()
     }
     endpoints = _read_endpoints(data.get("endpoints", {}), problem)
+    branding = read_branding(data.get("branding", {}), path.parent if path else None, problem)
 
     raw_orgs = data.get("organisation")
     organisations: list[Organisation] = []
@@ -317,7 +338,7 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
         raise ConfigError(problems)
     return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),
                        role_thresholds=role_thresholds, endpoints=endpoints, path=path,
-                       warnings=tuple(warnings))
+                       warnings=tuple(warnings), branding=branding)
 
 
 def _read_audit(raw: Any, problem: Any) -> AuditSettings:
@@ -339,6 +360,13 @@ def _read_audit(raw: Any, problem: Any) -> AuditSettings:
                 values[key] = parse_as_of(value)
             except ValueError as exc:
                 problem(location, str(exc))
+        elif key == "timezone":
+            zone = time_zone(value)
+            if zone is None:
+                problem(location, f"{_shown(value)} is not a time zone: use an IANA name such "
+                                  "as \"Europe/Amsterdam\" or \"UTC\"")
+            else:
+                values[key] = value.strip()
         elif key in _BOOL_AUDIT_KEYS:
             if not isinstance(value, bool):
                 problem(location, "must be true or false")

@@ -17,7 +17,8 @@ Scraped text and server messages are never translated: they are shown as they ca
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -37,6 +38,13 @@ Catalogue = Mapping[tuple[str | None, str], str | tuple[str, ...]]
 class Translator:
     lang: str = "en"
     catalogue: Catalogue = field(default_factory=dict)
+    #: The time zone dates and times are shown in (``[audit] timezone``), carried with the
+    #: language as a locale is: every writer that formats a date gets it (:meth:`in_zone`).
+    zone: tzinfo = UTC
+
+    def in_zone(self, zone: tzinfo) -> Translator:
+        """This translator, showing dates and times in ``zone``."""
+        return replace(self, zone=zone)
 
     def __call__(self, msgid: str, /, **params: Any) -> str:
         """A writer's label in this language, with ``{name}`` placeholders filled in."""

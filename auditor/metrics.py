@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Final
 
@@ -151,8 +151,11 @@ class Metrics:
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
                     thresholds: Thresholds, own_hosts: Collection[str] = (),
-                    crossposted: Crosspost | None = None) -> Metrics:
+                    crossposted: Crosspost | None = None, tz: tzinfo = UTC) -> Metrics:
     """All metrics of one profile at ``as_of`` over ``window_days``.
+
+    ``tz`` is the audit's time zone (``[audit] timezone``): the own posts per weekday and
+    per hour of the day are counted in it (a 9 o'clock post in Amsterdam is at 9, not 8).
 
     ``own_hosts`` are the host names of the organisation's own website: posts that are
     only a link there are a sign of automatic posting. ``crossposted`` is what the
@@ -251,8 +254,9 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     weekdays = [0] * 7
     hours = [0] * 24
     for item in own_items:
-        weekdays[item.published_at.weekday()] += 1
-        hours[item.published_at.hour] += 1
+        local = item.published_at.astimezone(tz)
+        weekdays[local.weekday()] += 1
+        hours[local.hour] += 1
 
     return Metrics(
         last_post_at=last_post_at, last_post_url=last_post_url, last_post_source=source,

@@ -63,7 +63,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_service.py": ("test_a_crash_after_a_real_crawl_keeps_its_records_for_from_records",
                         "test_the_demo_config_keeps_its_history_in_out_not_in_sample_pages"),
     "test_discover.py": ("test_discover_on_the_demo_websites_finds_demo_toml",
-                         "test_discover_with_sites_that_fail"),
+                         "test_discover_with_sites_that_fail",
+                         "test_guess_keeps_only_profiles_that_link_back"),
     # the demo audited twice and re-judged through the real command
     "test_language_free.py": (),
     # a wheel built and installed, its demo run

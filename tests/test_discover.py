@@ -11,6 +11,8 @@ import pytest
 from auditor.cli import main
 from auditor.config import load_config
 from auditor.discover import (
+    CONTACT_PAGE,
+    FEED_LINK,
     HEADER_FOOTER,
     PAGE_LINK,
     REL_ME,
@@ -32,20 +34,20 @@ from tests.conftest import SAMPLE_PAGES
 DEMO_SITES = ("https://www.spaak.example", "https://www.ratel.example",
               "https://www.velovlot.example")
 
-#: Profiles demo.toml lists that the sample websites' home pages do not link (feeds and
-#: blogs on the site's own host or with no profile adapter's claim, second accounts).
+#: Profiles demo.toml lists that the sample websites do not link (second accounts, old
+#: handles, a newsletter page).
 NOT_LINKED = {
     "Spaak Fietsen": {"https://mastodon.example/@spaaknieuws",
+                      "https://www.linkedin.com/in/joost-spaak",  # the owner, a person
                       "https://mastodon.example/@spaak_oud",
-                      "https://blog.spaak.example/feed", "https://nieuws.spaak.example"},
+                      # a newsletter page, not a feed address: the audit looks for its feed
+                      "https://nieuws.spaak.example"},
     "Ratel Tweewielers": {"https://closed.example/@ratel",
                           "https://bsky.app/profile/ratelverhuur.example",
-                          "https://www.youtube.com/@ratelwerkplaats", "https://t.me/ratelverhuur",
-                          "https://www.ratel.example/blog/atom.xml"},
+                          "https://www.youtube.com/@ratelwerkplaats", "https://t.me/ratelverhuur"},
     "Velo Vlot": {"https://mastodon.example/@velovlot_nl",
                   "https://fedi.example/@velovlot_oud",
-                  "https://bsky.app/profile/velovlotdeals.example", "https://t.me/velovlotnl",
-                  "https://www.velovlot.example/feed.json", "https://www.velovlot.example/rss"},
+                  "https://bsky.app/profile/velovlotdeals.example", "https://t.me/velovlotnl"},
 }
 #: Profiles the sample websites link that demo.toml does not list (there to show the
 #: audit's "unlisted" finding). Ratel's twitter.com link is demo.toml's x.com login-wall
@@ -71,12 +73,19 @@ def _sample_record(url: str, body: bytes) -> ProfileRecord:
 def test_read_site_says_how_each_link_was_found() -> None:
     url = "https://www.spaak.example/"
     body = (SAMPLE_PAGES / "website" / "spaak.html").read_bytes()
-    found = read_site(url, "client", _sample_record(url, body), (url, body))
+    contact_url = "https://www.spaak.example/contact/"
+    contact = (SAMPLE_PAGES / "website" / "spaak-contact.html").read_bytes()
+    found = read_site(url, "client", _sample_record(url, body), (url, body),
+                      (contact_url, contact))
     how = {p.url: p.how for p in found.profiles}
     assert found.name == "Spaak Fietsen"
-    assert how["https://mastodon.example/@spaak"] == (SAME_AS, HEADER_FOOTER)
-    assert how["https://t.me/spaakfietsen"] == (SAME_AS,)
+    assert how["https://mastodon.example/@spaak"] == (SAME_AS, HEADER_FOOTER, CONTACT_PAGE)
+    assert how["https://t.me/spaakfietsen"] == (SAME_AS, CONTACT_PAGE)
+    assert how["https://www.youtube.com/@spaakfietsen"] == (SAME_AS,)
     assert how["https://www.linkedin.com/company/spaak-fietsen"] == (HEADER_FOOTER,)
+    # the blog's feed in the footer is the shop's own; the newsletter page is no feed address
+    assert [(p.url, p.platform, p.how) for p in found.profiles if p.platform == "feed"] == [
+        ("https://blog.spaak.example/feed", "feed", (HEADER_FOOTER,))]
     # the share button is left out; the dead network is a problem, not a profile
     assert not any("facebook" in p for p in how)
     assert any("Hyves" in problem for problem in found.problems)
@@ -87,6 +96,26 @@ def test_read_site_says_how_each_link_was_found() -> None:
                                            (url, body)).profiles}
     assert how["https://fedi.example/@ratel"] == (REL_ME,)
     assert how["https://t.me/rateltweewielers"] == (PAGE_LINK,)
+    assert how["https://www.ratel.example/blog/atom.xml"] == (PAGE_LINK,)
+
+
+def test_the_sites_own_feeds_are_found_but_not_its_comments_feed() -> None:
+    url = "https://www.velovlot.example/"
+    body = (SAMPLE_PAGES / "website" / "velovlot.html").read_bytes()
+    found = read_site(url, "competitor", _sample_record(url, body), (url, body))
+    feeds = {p.url: p.how for p in found.profiles if p.platform == "feed"}
+    assert feeds == {"https://www.velovlot.example/rss": (FEED_LINK,),
+                     "https://www.velovlot.example/feed.json": (PAGE_LINK,)}
+
+
+def test_a_feed_on_another_site_is_not_the_organisations() -> None:
+    url = "https://shop.example/"
+    body = (b'<html><head><link rel="alternate" type="application/atom+xml" '
+            b'href="https://news.other.example/atom.xml"></head><body>'
+            b'<a href="https://blog.shop.example/rss.xml">blog</a>'
+            b'<a href="https://partner.example/feed">partner</a></body></html>')
+    found = read_site(url, "client", _sample_record(url, body), (url, body))
+    assert [p.url for p in found.profiles] == ["https://blog.shop.example/rss.xml"]
 
 
 def test_read_site_of_a_site_that_did_not_answer() -> None:
@@ -158,7 +187,8 @@ def test_discover_on_the_demo_websites_finds_demo_toml(tmp_path: Path,
         assert listed - found == _canonical(NOT_LINKED[mine.name]), mine.name
     err = capsys.readouterr().err
     assert "Hyves, a network that closed in 2013" in err
-    assert "Spaak Fietsen: https://t.me/spaakfietsen (schema.org sameAs)" in err
+    assert ("Spaak Fietsen: https://t.me/spaakfietsen (schema.org sameAs, link on the "
+            "contact page)") in err
 
     csv_out = tmp_path / "found.csv"
     assert main(["discover", *DEMO_SITES, "--replay", str(SAMPLE_PAGES), "--format", "csv",
@@ -210,3 +240,47 @@ def test_discover_with_sites_that_fail(tmp_path: Path,
     assert [o.name for o in config.organisations] == ["Spaak Fietsen"]
     assert tomllib.loads(text)["audit"]["name"] == "Spaak Fietsen and competitors"
     assert '# name = "Kale Bakker"' in text
+
+
+def test_guess_keeps_only_profiles_that_link_back(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The shop's name as a handle: its Telegram channel under another spelling links the
+    shop's website and is kept; a Telegram channel under the website's own name that links
+    nowhere is named, not kept; the rest do not exist (not in the replay)."""
+    replay = tmp_path / "replay"
+    for rel in ("website/spaak.html", "website/spaak-contact.html",
+                "telegram/spaakfietsen.html", "telegram/velovlot.html"):
+        (replay / rel).parent.mkdir(parents=True, exist_ok=True)
+        (replay / rel).write_bytes((SAMPLE_PAGES / rel).read_bytes())
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    (replay / "manifest.json").write_text(json.dumps({"responses": [
+        {"url": "https://www.spaak.example/", "status": 200, "headers": html,
+         "body": "website/spaak.html"},
+        {"url": "https://www.spaak.example/contact/", "status": 200, "headers": html,
+         "body": "website/spaak-contact.html"},
+        {"url": "https://t.me/s/spaak_fietsen", "status": 200, "headers": html,
+         "body": "telegram/spaakfietsen.html"},
+        {"url": "https://t.me/s/spaak", "status": 200, "headers": html,
+         "body": "telegram/velovlot.html"},
+    ]}), encoding="utf-8")
+    out = tmp_path / "found.toml"
+    assert main(["discover", "https://www.spaak.example", "--replay", str(replay), "--guess",
+                 "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    print(text)
+    err = capsys.readouterr().err
+    config = load_config(out)
+    urls = [p.url for p in config.organisations[0].profiles]
+    assert urls[-1] == "https://t.me/spaak_fietsen"  # after what the website links
+    assert "https://t.me/spaak" not in urls
+    assert ('  "https://t.me/spaak_fietsen",  # its profile links https://www.spaak.example/'
+            in text)
+    assert "#   https://t.me/spaak\n" in text  # named, not kept
+    assert ("Spaak Fietsen: https://t.me/spaak_fietsen (found by name: its profile links "
+            "https://www.spaak.example/)") in err
+    assert ("auditor: Spaak Fietsen: https://t.me/spaak exists but does not link back"
+            ) in err
+    # without --guess nothing is tried
+    assert main(["discover", "https://www.spaak.example", "--replay", str(replay),
+                 "--out", str(out)]) == 0
+    assert "spaak_fietsen" not in out.read_text(encoding="utf-8")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.models import ProfileField, ProfileRecord
-from auditor.platforms.base import CrawlOptions, Failure, Next, Page, Target
-from auditor.platforms.website import WebsiteAdapter, dead_network, social_network
+from auditor.platforms.base import CrawlOptions, Failure, Fetch, Next, Page, Target
+from auditor.messages import known_text
+from auditor.platforms.htmlmeta import HtmlMeta
+from auditor.platforms.website import (
+    WebsiteAdapter,
+    contact_page,
+    dead_network,
+    social_network,
+)
 from tests.chain import replay_answer, run_chain
 from tests.conftest import AS_OF, SAMPLE_PAGES, realcase
 from tests.fuzzdepth import fuzz_examples
@@ -17,9 +26,14 @@ ADAPTER = WebsiteAdapter()
 SITES = SAMPLE_PAGES / "website"
 
 
+#: The sample sites whose home page links a contact page (read as a second request).
+CONTACT_PAGES = {"https://www.spaak.example/": "https://www.spaak.example/contact/"}
+
+
 def read(url: str) -> ProfileRecord:
     run = run_chain(ADAPTER, url, replay_answer(SITES))
-    assert run.fetched == [url]  # one request, the home page
+    # the home page, then its contact page where it links one
+    assert run.fetched == [url, *([CONTACT_PAGES[url]] if url in CONTACT_PAGES else [])]
     return run.record
 
 
@@ -41,8 +55,14 @@ def test_spaak_json_ld_site() -> None:
     assert facts.bio == ("Fietsenwinkel en werkplaats in Utrecht sinds 1987: verkoop, reparatie "
                          "en verhuur.")
     assert facts.avatar_url == "https://www.spaak.example/wp-content/uploads/spaak-logo.png"
+    # the home page's e-mail and phone, then the contact page's others (the shop's number
+    # in another spelling is the same number, not a second one)
     assert facts.fields == (ProfileField("email", "info@spaak.example"),
-                            ProfileField("telephone", "+31 30 123 4567"))
+                            ProfileField("telephone", "+31 30 123 4567"),
+                            ProfileField("email", "werkplaats@spaak.example"),
+                            ProfileField("telephone", "+31301234599"))
+    assert record.notes == ("links and contact details also read from the contact page "
+                            "https://www.spaak.example/contact/",)
     # sameAs first, then the footer's profile links; the Facebook share button is not one
     # sameAs first, then the social links in the page; the blog and newsletter links on
     # the shop's own site are not social profiles
@@ -130,8 +150,11 @@ def test_real_organisation_site_links_its_profiles() -> None:
     url = "https://bfi.uchicago.edu/"
     step = ADAPTER.start(Target(url=url, platform="website"), CrawlOptions(as_of=AS_OF))
     assert isinstance(step, Next) and step.fetch.url == url
-    record = ADAPTER.advance(step.state, Page(url, 200, {"content-type": "text/html"}, body,
-                                              AS_OF))
+    contact = ADAPTER.advance(step.state, Page(url, 200, {"content-type": "text/html"}, body,
+                                               AS_OF))
+    # the real site's menu links its contact page: read next (here it does not answer)
+    assert isinstance(contact, Next) and contact.fetch.url == "https://bfi.uchicago.edu/contact/"
+    record = ADAPTER.fail(contact.state, Failure("not_in_replay", "no entry", contact.fetch.url))
     assert isinstance(record, ProfileRecord) and record.outcome == "ok"
     facts = record.profile
     assert facts is not None
@@ -223,6 +246,10 @@ def test_advance_never_raises(status: int, body: bytes, content_type: str) -> No
         record = ADAPTER.advance(start().state, Page("https://www.spaak.example/", status,
                                                      {"content-type": content_type},
                                                      candidate, AS_OF))
+        if isinstance(record, Next):  # the home page links its contact page: the same bytes
+            record = ADAPTER.advance(record.state, Page(record.fetch.url, status,
+                                                        {"content-type": content_type},
+                                                        candidate, AS_OF))
         assert isinstance(record, ProfileRecord)
 
 
@@ -271,3 +298,84 @@ def test_a_generic_description_is_not_the_organisations_bio(url: str, descriptio
 def test_a_real_description_stays_the_bio() -> None:
     facts = read("https://www.ratel.example/").profile
     assert facts is not None and facts.bio is not None and facts.bio.startswith("Tweewielers")
+
+
+# -- the contact page ---------------------------------------------------------------------
+
+HOME = "https://shop.example/"
+
+
+def _site(home: str, contact: Page | Failure | None = None) -> Callable[[Fetch], Page | Failure]:
+    def answer(fetch: Fetch) -> Page | Failure:
+        if fetch.url == HOME:
+            return Page(url=HOME, status=200, headers={"content-type": "text/html"},
+                        body=home.encode(), fetched_at=AS_OF)
+        assert contact is not None, f"unexpected fetch of {fetch.url}"
+        return contact
+    return answer
+
+
+_HOME_WITH_CONTACT = ('<html><head><title>Shop</title></head><body><nav>'
+                      '<a href="https://forms.example/contact">Contact form elsewhere</a>'
+                      '<a href="/nl/contact-us.html#form">Contact</a></nav>'
+                      '<footer><a href="https://mastodon.example/@shop">Mastodon</a>'
+                      '<a href="mailto:info@shop.example">mail</a></footer></body></html>')
+_CONTACT_BODY = ('<html><body><p><a href="mailto:Info@shop.example">info</a> '
+                 '<a href="mailto:sales@shop.example">sales</a> '
+                 '<a href="tel:+31201234567">bel</a></p>'
+                 '<a href="https://bsky.app/profile/shop.example">Bluesky</a>'
+                 '<a href="https://mastodon.example/@shop">Mastodon</a></body></html>')
+
+
+def test_the_contact_page_adds_its_links_and_contact_details() -> None:
+    contact_url = "https://shop.example/nl/contact-us.html"
+    page = Page(url=contact_url, status=200, headers={"content-type": "text/html"},
+                body=_CONTACT_BODY.encode(), fetched_at=AS_OF)
+    run = run_chain(ADAPTER, HOME, _site(_HOME_WITH_CONTACT, page))
+    # the contact page on the site itself, never the form on another host
+    assert run.fetched == [HOME, contact_url]
+    facts = run.record.profile
+    assert facts is not None and run.record.outcome == "ok"
+    assert facts.links == ("https://mastodon.example/@shop",
+                           "https://bsky.app/profile/shop.example")
+    assert [(f.name, f.value) for f in facts.fields] == [
+        ("email", "info@shop.example"), ("email", "sales@shop.example"),
+        ("telephone", "+31201234567")]
+    assert run.record.notes[-1] == ("links and contact details also read from the contact "
+                                    f"page {contact_url}")
+
+
+@pytest.mark.parametrize(("answer", "reason"), [
+    (Page(url="https://shop.example/nl/contact-us.html", status=404, headers={},
+          body=b"gone", fetched_at=AS_OF), "HTTP 404"),
+    (Failure("timeout", "took too long", "https://shop.example/nl/contact-us.html"), None),
+])
+def test_a_contact_page_that_cannot_be_read_leaves_the_home_page_standing(
+        answer: Page | Failure, reason: str | None) -> None:
+    run = run_chain(ADAPTER, HOME, _site(_HOME_WITH_CONTACT, answer))
+    record = run.record
+    assert record.outcome == "ok" and record.profile is not None
+    assert record.profile.links == ("https://mastodon.example/@shop",)
+    assert [f.value for f in record.profile.fields] == ["info@shop.example"]
+    note = record.notes[-1]
+    assert note.startswith("the contact page https://shop.example/nl/contact-us.html could "
+                           "not be read (")
+    if reason is not None:
+        assert f"({reason})" in note
+    assert known_text(note).id == "detail.site_contact_failed"  # translated like the rest
+
+
+@pytest.mark.parametrize(("links", "expected"), [
+    (["https://shop.example/kontakt"], "https://shop.example/kontakt"),
+    (["https://www.shop.example/contact/"], "https://www.shop.example/contact/"),
+    (["https://shop.example/over-ons/neem-contact-op.php"],
+     "https://shop.example/over-ons/neem-contact-op.php"),
+    (["https://shop.example/contactgegevens"], "https://shop.example/contactgegevens"),
+    (["https://shop.example/contacts-manager"], None),  # not a word we know: no guess
+    (["https://other.example/contact"], None),
+    (["https://shop.example/blog/contact-lenses-review"], None),
+    (["https://shop.example/"], None),
+    ([], None),
+])
+def test_which_link_is_the_contact_page(links: list[str], expected: str | None) -> None:
+    assert contact_page(HtmlMeta(links=tuple(links)), HOME) == expected

@@ -42,7 +42,9 @@ JS_URL = "javascript:alert(1)"
 TEMPLATE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
     "article", "div", "p", "span", "strong", "h1", "h2", "h3", "h4", "dl", "dt", "dd", "ul",
-    "li", "a", "table", "thead", "tbody", "tr", "th", "td", "br",
+    "li", "a", "table", "thead", "tbody", "tr", "th", "td", "br", "ol",
+    # detail folded away (evidence, the numbers behind a card, the method)
+    "details", "summary",
     # the inline SVG charts
     "figure", "figcaption", "svg", "defs", "pattern", "rect", "line", "text",
 }
@@ -127,11 +129,16 @@ def test_header_shows_dates_version_window_and_thresholds() -> None:
     header = page[page.index("<header>"):page.index("</header>")]
     assert "Presence audit, Q4" in header
     assert "2026-11-01" in header                # as of
-    assert "2026-11-01 02:05 UTC" in header      # generated at
-    assert "9.8.7" in header
     assert "90 days" in header                   # the window
-    assert "120 days without a post" in header and "45 days without a post" in header
-    assert "reply share below 15%" in header
+    assert "times in UTC" in header
+    # the rest is the method, folded away at the end (it used to open the report)
+    assert "120 days without a post" not in header
+    method = page[page.index('<details class="appendix" id="method">'):]
+    method = method[:method.index("</details>")]
+    assert "2026-11-01 02:05 UTC" in method      # generated at
+    assert "9.8.7" in method
+    assert "120 days without a post" in method and "45 days without a post" in method
+    assert "reply share below 15%" in method
 
 
 # ---------------------------------------------------------------- untrusted input
@@ -247,7 +254,7 @@ def test_no_comparison_table_for_a_single_organisation() -> None:
     assert build_report_view(result).comparison == ()
     page = render_html(result)
     assert '<table class="comparison">' not in page
-    assert 'class="client"' not in page.replace('class="org-summary client"', "")
+    assert '<tr class="client">' not in page
 
 
 def test_comparison_table_with_several_organisations_marks_the_client() -> None:
@@ -288,8 +295,13 @@ def test_summary_counts_flags_by_severity_and_lists_profiles_needing_attention()
     assert [a.anchor for a in org.attention] == ["org-1-p2", "org-1-p3"]
     page = render_html(result)
     summary = page[page.index('id="summary"'):page.index('id="org-1"')]
-    assert 'href="#org-1-p2"' in summary and 'href="#org-1-p3"' in summary
-    assert 'href="#org-1-p1"' not in summary
+    # the scoreboard links every profile, each with its state in a word
+    assert 'href="#org-1-p1"' in summary and "✓ active" in summary
+    assert 'href="#org-1-p2"' in summary and "✗ dead" in summary
+    assert 'href="#org-1-p3"' in summary and "✗ gone" in summary
+    # the client's fixes link the profiles that need them
+    fixes = summary[summary.index('<ol class="fixes">'):summary.index("</ol>")]
+    assert 'href="#org-1-p3"' in fixes and 'href="#org-1-p1"' not in fixes
 
 
 # ---------------------------------------------------------------- profile cards
@@ -298,12 +310,17 @@ def test_summary_counts_flags_by_severity_and_lists_profiles_needing_attention()
 def test_each_flag_shows_code_severity_reason_fix_and_evidence() -> None:
     page = render_html(audit(organisation("Spaak", dead_record())))
     dead = card(page, "org-1-p1")
-    assert 'class="profile-card outcome-ok"' in dead
+    # coloured by its worst flag, not by the fetch outcome (it was read fine)
+    assert 'class="profile-card state-high"' in dead
+    assert '<span class="state state-high">✗ dead</span>' in dead
     assert '<span class="code">DEAD</span>' in dead
     assert '<span class="sev sev-high">high</span>' in dead
     assert "last post 212 days ago, threshold 90" in dead
     assert "Post again and answer questions" in dead  # the fix
-    assert "2026-04-03 00:00 UTC" in dead              # evidence: the date of the last post
+    assert "Last post:</span> 2026-04-03" in dead      # evidence: the date of the last post
+    assert "Limit:</span> 90 days without a post" in dead
+    assert "Date from:</span> the newest post read" in dead
+    assert "threshold_days" not in dead and "source:" not in dead
     assert ('<a href="https://mastodon.example/@t/0" rel="noopener noreferrer nofollow">'
             "https://mastodon.example/@t/0</a>") in dead
 
@@ -322,7 +339,10 @@ def test_every_flag_of_a_profile_is_in_its_card() -> None:
         assert f"sev-{flag.severity}" in this
         assert clean_text(flag.reason, 500).replace("'", "&#39;") in this
     assert this.index("INCOMPLETE") < this.index("BROADCAST_ONLY")  # high before medium
-    assert "own posts:</span> 30" in this
+    assert "Own posts read:</span> 30 posts" in this
+    assert "Limit:</span> reply share under 10%" in this
+    evidence = " ".join(re.findall(r'<ul class="evidence">.*?</ul>', this, re.S))
+    assert "threshold" not in evidence and "0.1" not in evidence and "_" not in evidence
 
 
 def test_card_shows_profile_facts_metrics_and_checklist() -> None:
@@ -332,8 +352,8 @@ def test_card_shows_profile_facts_metrics_and_checklist() -> None:
     this = card(page, "org-1-p1")
     assert ('<a href="https://mastodon.example/@spaak" rel="noopener noreferrer nofollow">'
             in this)
-    assert "<dd>mastodon</dd>" in this and "@spaak@mastodon.example" in this
-    assert '<span class="outcome">read</span> <span class="muted">(ok)</span>' in this
+    assert "Mastodon @spaak@mastodon.example" in this
+    assert "(ok)" not in this and '<span class="outcome">' not in this
     assert "2026-10-31" in this and "1 day ago" in this
     # posts per week with its basis: window, covered days, sampled items
     assert "over 39 of the 90 window days" in this and "39 items sampled" in this
@@ -369,9 +389,10 @@ def test_unreadable_profiles_are_shown_with_their_unauditable_flag(outcome: str)
     record = make_record(url="https://mastodon.example/@walled", outcome=outcome,
                          outcome_detail="HTTP 999", profile=None)
     this = card(render_html(audit(organisation("Spaak", record))), "org-1-p1")
-    assert 'class="profile-card outcome-unread"' in this
+    assert 'class="profile-card state-unread"' in this
+    assert '<span class="state state-unread">? not read</span>' in this
     words = str(outcome_message(outcome))
-    assert f'<span class="outcome">{words}</span> <span class="muted">({outcome})</span>' in this
+    assert f"<strong>{words}</strong> — HTTP 999" in this
     assert "HTTP 999" in this
     assert '<span class="code">UNAUDITABLE</span>' in this
     assert f"could not be audited: {words} (HTTP 999)" in this
@@ -382,7 +403,7 @@ def test_unreadable_profiles_are_shown_with_their_unauditable_flag(outcome: str)
 def test_gone_profile_card() -> None:
     record = make_record(url="https://mastodon.example/@old", outcome="gone", profile=None)
     this = card(render_html(audit(organisation("Spaak", record))), "org-1-p1")
-    assert 'class="profile-card outcome-missing"' in this
+    assert 'class="profile-card state-high"' in this and "✗ gone" in this
     assert '<span class="code">GONE</span>' in this
 
 

@@ -1,11 +1,14 @@
 """The organisation's own website: who it says it is, and which social profiles it links.
 
 Never picked from a URL (``claims`` is always False): the spider hands it each
-organisation's ``website`` from the config. One request, the home page; the record has
-outcome ``ok`` and no items, and its ProfileFacts carry what the page says: the name,
-description, logo, e-mail addresses and phone numbers (as ProfileFields ``email`` and
-``telephone``) and, in ``links``, every social-profile link found: schema.org
-``sameAs``, ``rel=me`` links, and ``<a href>`` links to social profiles.
+organisation's ``website`` from the config. The home page, then its contact page when the
+home page links one on the same site (``/contact``, ``/kontakt``, ``/nl/contact-us``: see
+:func:`contact_page`), two requests at most; the record has outcome ``ok`` and no items,
+and its ProfileFacts carry what the pages say: the name, description and logo (from the
+home page), e-mail addresses and phone numbers (as ProfileFields ``email`` and
+``telephone``) and, in ``links``, every social-profile link found on either page:
+schema.org ``sameAs``, ``rel=me`` links, and ``<a href>`` links to social profiles. A
+contact page that cannot be read costs only a note: the home page's facts stand.
 :mod:`auditor.sitelinks` compares those links with the organisation's audited profiles.
 
 Which links are social profiles is not decided here: the platform adapters own that
@@ -24,19 +27,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from auditor import platforms as registry  # the package: read at call time (it imports us)
-from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, ProfileFacts, ProfileField, cap_text
+from auditor.models import (
+    MAX_BIO_CHARS,
+    MAX_NAME_CHARS,
+    ProfileFacts,
+    ProfileField,
+    ProfileRecord,
+    cap_text,
+)
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
+    Failure,
     Fetch,
     Next,
     Page,
     PlatformAdapter,
     Step,
     Target,
+    outcome_for_failure,
     outcome_for_status,
 )
 from auditor.platforms.htmlmeta import HtmlMeta, read_html_meta
@@ -61,6 +74,17 @@ CUT_NOTE = ("the page is too large to read whole: only its first part was read, 
             "further down are not known")
 #: At most this many social links are kept from one page.
 MAX_SOCIAL_LINKS = 200
+#: The last path segment of a contact page, without an extension such as ``.html``:
+#: "contact", "contact-us", "contactgegevens", "kontakt", "contacto", "contatti", the
+#: Dutch "neem-contact-op" and "contacteer-ons"; not "contact-lenses-review".
+_CONTACT_SEGMENT = re.compile(
+    r"^(?:contact(?:[-_]?(?:us|ons|opnemen|formulier|form|page|pagina|info|gegevens))?"
+    r"|kontakt(?:[-_]?(?:formular|aufnehmen|uns|os))?|contacto|contato|contatti|contattaci"
+    r"|contactez-nous|neem-contact-op|contacteer-ons)$")
+_EXTENSION = re.compile(r"\.(?:html?|php|aspx?|jsp)$")
+#: The record's note when the contact page was read too, and when it could not be.
+CONTACT_NOTE = "links and contact details also read from the contact page {url}"
+CONTACT_FAILED_NOTE = "the contact page {url} could not be read ({reason})"
 #: MySpace still runs but has no adapter: a profile is ``myspace.com/<name>``.
 _MYSPACE = re.compile(r"^/[A-Za-z0-9_.\-]{1,100}/?$")
 
@@ -122,6 +146,7 @@ _GENERIC_DESCRIPTIONS = re.compile(
     r"|just another (?:\w+ ){0,5}(?:site|blog)"
     r"|powered by (?:wordpress|joomla|drupal|wix|squarespace|shopify|ghost|jimdo|weebly)"
     r"|home|homepage|home page|welcome|welkom|index)$")
+_HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _NOT_WORDS = re.compile(r"[\W_]+")
 
 
@@ -173,6 +198,30 @@ def social_links(meta: HtmlMeta, page_url: str) -> tuple[str, ...]:
     return tuple(found.values())
 
 
+def contact_page(meta: HtmlMeta, page_url: str) -> str | None:
+    """The first link on the home page to a contact page on the same site, or None.
+
+    Same site: the page's own host, or one under the same name with or without ``www.``.
+    Only the link's address is read (its last path segment), never its text, so a
+    "Contact" button to a form on another host is not followed.
+    """
+    own = host_of(page_url).removeprefix("www.")
+    if not own:
+        return None
+    for link in meta.links:
+        try:
+            url = canonicalise(link)
+        except BadURL:
+            continue
+        parts = urlsplit(url)
+        if (parts.hostname or "").removeprefix("www.") != own or url == page_url:
+            continue
+        segments = [s for s in parts.path.casefold().split("/") if s]
+        if segments and _CONTACT_SEGMENT.match(_EXTENSION.sub("", segments[-1])):
+            return link.split("#", 1)[0]  # as the page spells it: "/contact/" keeps its slash
+    return None
+
+
 class WebsiteAdapter(PlatformAdapter):
     platform = "website"
     replies_observable = False
@@ -186,10 +235,11 @@ class WebsiteAdapter(PlatformAdapter):
 
     def start(self, target: Target, options: CrawlOptions) -> Step:
         state = CrawlState(target=target, options=options, step="page")
-        return Next(Fetch(target.url, "page",
-                          {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}), state)
+        return Next(Fetch(target.url, "page", {"Accept": _HTML_ACCEPT}), state)
 
     def advance(self, state: CrawlState, page: Page) -> Step:
+        if state.step == "contact":
+            return self._contact(state, page)
         target = state.target
         ended = outcome_for_status(page.status)
         if ended is not None:
@@ -203,6 +253,49 @@ class WebsiteAdapter(PlatformAdapter):
             return self.record(target, "error", "the page is empty",
                                fetched_at=page.fetched_at)
         meta = read_html_meta(page.body, page.url)
+        notes = self._home_notes(target, page, meta)
+        contact = contact_page(meta, page.url)
+        if contact is not None:
+            return Next(Fetch(contact, "contact", {"Accept": _HTML_ACCEPT}),
+                        state.with_data("contact", home=meta, home_url=page.url,
+                                        contact_url=contact, notes=tuple(notes),
+                                        fetched_at=page.fetched_at))
+        return self.record(target, "ok", None, fetched_at=page.fetched_at,
+                           profile=website_facts(meta, page.url), notes=tuple(notes))
+
+    def fail(self, state: CrawlState, failure: Failure) -> ProfileRecord:
+        if state.step != "contact":
+            return super().fail(state, failure)
+        return self._contact(state, None, outcome_for_failure(failure)[1])
+
+    def _contact(self, state: CrawlState, page: Page | None,
+                 failed: str | None = None) -> ProfileRecord:
+        """The home page's record with the contact page's links, e-mails and phones;
+        ``failed``: why the contact page could not be fetched (the home page stands)."""
+        data = state.data
+        home: HtmlMeta = data["home"]
+        notes = list(data["notes"])
+        reason: str | None = failed
+        if page is None:
+            reason = reason or "no answer"
+        elif page.status != 200:
+            reason = f"HTTP {page.status}"
+        elif not any(k in page.headers.get("content-type", "html").lower()
+                     for k in ("html", "xml")):
+            reason = "not an HTML page"
+        facts = website_facts(home, data["home_url"])
+        url = data["contact_url"]
+        if reason is None and page is not None:
+            contact = read_html_meta(page.body, page.url)
+            facts = merge_contact(facts, contact, page.url)
+            notes.append(CONTACT_NOTE.format(url=cap_text(url, 300)))
+        else:
+            notes.append(CONTACT_FAILED_NOTE.format(url=cap_text(url, 300),
+                                                    reason=cap_text(reason or "", 200)))
+        return self.record(state.target, "ok", None, fetched_at=data["fetched_at"],
+                           profile=facts, notes=tuple(notes))
+
+    def _home_notes(self, target: Target, page: Page, meta: HtmlMeta) -> list[str]:
         notes: list[str] = []
         if host_of(page.url) and host_of(page.url) != host_of(target.url):
             notes.append(f"the website redirected to {cap_text(page.url, 300)}")
@@ -213,8 +306,7 @@ class WebsiteAdapter(PlatformAdapter):
                           f"organisation: {cap_text(meta.description, 200)}")
         if meta.cut:
             notes.append(CUT_NOTE)
-        return self.record(target, "ok", None, fetched_at=page.fetched_at,
-                           profile=website_facts(meta, page.url), notes=tuple(notes))
+        return notes
 
 
 def website_facts(meta: HtmlMeta, page_url: str) -> ProfileFacts:
@@ -233,3 +325,28 @@ def website_facts(meta: HtmlMeta, page_url: str) -> ProfileFacts:
         links=social_links(meta, page_url),
         fields=fields,
     )
+
+
+def merge_contact(facts: ProfileFacts, contact: HtmlMeta, contact_url: str) -> ProfileFacts:
+    """The home page's facts with the contact page's social links, e-mail addresses and
+    phone numbers added (each once, within the same caps)."""
+    links = dict.fromkeys(facts.links)
+    for link in social_links(contact, contact_url):
+        if len(links) >= MAX_SOCIAL_LINKS:
+            break
+        links.setdefault(link)
+    fields = list(facts.fields)
+    for name, values in (("email", contact.emails), ("telephone", contact.phones)):
+        have = {_same_contact(name, f.value) for f in fields if f.name == name}
+        for value in values:
+            key = _same_contact(name, value)
+            if key not in have and sum(f.name == name for f in fields) < 20:
+                fields.append(ProfileField(name, value))
+                have.add(key)
+    return replace(facts, links=tuple(links), fields=tuple(fields))
+
+
+def _same_contact(kind: str, value: str) -> str:
+    """What makes two e-mail addresses or phone numbers the same: "+31 30 123 4567" is
+    "+31301234567"."""
+    return re.sub(r"[^0-9+]", "", value) if kind == "telephone" else value.casefold()

@@ -67,17 +67,37 @@ def web_url(value: object) -> str | None:
 
 
 def format_date(value: datetime | None, t: Translator = EN) -> str:
-    """A date as 2026-10-28 (UTC), or "n/a"."""
+    """A date as 2026-10-28 in the report's time zone (``t.zone``), or "n/a"."""
     if value is None:
         return t(NA)
-    return as_utc(value).date().isoformat()
+    return in_zone(value, t).date().isoformat()
 
 
 def format_datetime(value: datetime | None, t: Translator = EN) -> str:
-    """A moment as 2026-10-28 14:05 UTC, or "n/a"."""
+    """A moment as 2026-10-28 14:05 UTC (or 15:05 CET in Europe/Amsterdam), or "n/a"."""
     if value is None:
         return t(NA)
-    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
+    local = in_zone(value, t)
+    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(local)}"
+
+
+def in_zone(value: datetime, t: Translator = EN) -> datetime:
+    """``value`` in the report's time zone (a naive value is taken as UTC)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(t.zone)
+
+
+def zone_name(t: Translator = EN) -> str:
+    """The report's time zone by its IANA name ("Europe/Amsterdam", "UTC")."""
+    return str(getattr(t.zone, "key", None) or t.zone)
+
+
+def zone_abbreviation(local: datetime) -> str:
+    """CET, CEST, UTC, or the offset (+0530) where the zone has no abbreviation."""
+    name = local.tzname() or ""
+    if name and name[0] not in "+-":
+        return name
+    return local.strftime("%z") or "UTC"
 
 
 def days_ago(days: int | None, t: Translator = EN) -> str:

@@ -3,23 +3,20 @@ the posts behind the numbers, in the audit's language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
 
 from auditor.audit import ProfileResult
-from auditor.i18n import EN, Translator
+from auditor.i18n import Translator
 from auditor.messages import Msg, known_text
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Completeness, Metrics
 from auditor.models import ProfileRecord
 from auditor.report import clean_text
 from auditor.report.charts import ChartView, Column, Segment, bar_chart
+from auditor.report.evidence import check_labels, flag_view
 from auditor.report.format import (
     BIO_CHARS,
     CHECK_MARKS,
     CODE_RANK,
-    EVIDENCE_CHARS,
-    EVIDENCE_ITEMS,
     HANDLE_CHARS,
     NA,
     NAME_CHARS,
@@ -27,7 +24,6 @@ from auditor.report.format import (
     NOTES_SHOWN,
     POST_TEXT_CHARS,
     POSTS_SHOWN,
-    REASON_CHARS,
     SEVERITY_RANK,
     URL_CHARS,
     days_ago,
@@ -37,26 +33,30 @@ from auditor.report.format import (
     not_available,
     number,
     percent,
-    severity_text,
     web_url,
+    zone_name,
+)
+from auditor.report.overview import (
+    platform_name,
+    profile_state,
+    recognisable_name,
+    short_name,
 )
 from auditor.report.viewmodel import (
     CheckView,
-    EvidenceView,
-    FlagView,
     LinkView,
     MetricView,
     PostView,
     ProfileView,
 )
-from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, Flag, outcome_message
+from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, outcome_message
 
 
 def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
                   compact: bool = False) -> ProfileView:
     record, metrics = result.record, result.metrics
     facts = record.profile
-    flags = tuple(_flag_view(flag, t) for flag in sorted(
+    flags = tuple(flag_view(flag, t) for flag in sorted(
         result.flags,
         key=lambda flag: (SEVERITY_RANK.get(flag.severity, len(SEVERITIES)),
                           CODE_RANK.get(flag.code, len(FLAG_CODES)), flag.code),
@@ -71,12 +71,16 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
     completeness = metrics.completeness
     posts, posts_more = ((), "") if compact else _post_views(record, metrics, t)
     charted = outcome_class == "ok" and not compact
+    handle = clean_text(record.handle, HANDLE_CHARS)
+    display_name = clean_text(facts.display_name if facts else None, NAME_CHARS)
+    url_text = clean_text(record.url, URL_CHARS)
+    name = recognisable_name(handle, display_name, url_text)
     return ProfileView(
         anchor=anchor,
-        url=LinkView(clean_text(record.url, URL_CHARS), web_url(record.url)),
+        url=LinkView(url_text, web_url(record.url)),
         platform=clean_text(record.platform, 40),
-        handle=clean_text(record.handle, HANDLE_CHARS),
-        display_name=clean_text(facts.display_name if facts else None, NAME_CHARS),
+        handle=handle,
+        display_name=display_name,
         bio=clean_text(facts.bio if facts else None, BIO_CHARS, multiline=True),
         outcome=clean_text(record.outcome, 40),
         outcome_text=t.msg(outcome_message(record.outcome)),
@@ -99,6 +103,10 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
         hours=_hour_chart(metrics, t) if charted and metrics.own_posts else None,
         posts=posts,
         posts_more=posts_more,
+        state=profile_state([(f.code, f.severity) for f in flags], outcome_class, t),
+        platform_name=platform_name(clean_text(record.platform, 40), t),
+        name=name,
+        short_name=short_name(name),
     )
 
 
@@ -133,9 +141,12 @@ def _weekday_chart(metrics: Metrics, t: Translator) -> ChartView:
 
 
 def _hour_chart(metrics: Metrics, t: Translator) -> ChartView:
-    columns = [Column(f"{hour:02d}", (Segment("posts", count),), f"{hour:02d}:00 UTC: {count}")
+    zone = zone_name(t)
+    columns = [Column(f"{hour:02d}", (Segment("posts", count),),
+                      f"{hour:02d}:00 {zone}: {count}")
                for hour, count in enumerate(metrics.hour_profile)]
-    return bar_chart(columns, caption=t("Own posts per hour of the day (UTC)"), legend=(),
+    return bar_chart(columns, caption=t("Own posts per hour of the day ({zone})", zone=zone),
+                     legend=(),
                      height=80, column_width=12, label_every=6)
 
 
@@ -254,9 +265,7 @@ def _check_views(completeness: Completeness, t: Translator) -> tuple[CheckView, 
     views: list[CheckView] = []
     for name, value in completeness.checks.items():
         mark, state = CHECK_MARKS.get(value, CHECK_MARKS[None])
-        label = {"photo": t("Photo"), "display_name": t("Display name"), "bio": t("Bio"),
-                 "contact": t("Contact (e-mail, phone or contact link)"),
-                 "website": t("Website link"), "banner": t("Banner image")}
+        label = check_labels(t)
         views.append(CheckView(
             name=clean_text(name, 40),
             label=label.get(name, clean_text(name, 40)),
@@ -276,107 +285,3 @@ def _score_text(completeness: Completeness, t: Translator) -> str:
     notes = {t.msg(note) for note in completeness.notes.values()}
     reason = notes.pop() if len(notes) == 1 else t("no checklist item could be observed")
     return not_available(reason, t)
-
-
-def _flag_view(flag: Flag, t: Translator) -> FlagView:
-    items = list(_evidence_items(flag.evidence, t))
-    hidden = max(len(items) - EVIDENCE_ITEMS, 0)
-    return FlagView(
-        code=clean_text(flag.code, 40),
-        severity=clean_text(flag.severity, 20),
-        severity_text=severity_text(flag.severity, t),
-        reason=clean_text(t.msg(flag.reason), REASON_CHARS),
-        fix=clean_text(t.msg(flag.fix), REASON_CHARS),
-        evidence=tuple(items[:EVIDENCE_ITEMS]),
-        evidence_hidden=hidden,
-        evidence_more=t.n(hidden, "… {n} more evidence item not shown (report.json has them "
-                          "all)", "… {n} more evidence items not shown (report.json has them "
-                          "all)") if hidden else "",
-    )
-
-
-def _evidence_items(evidence: Mapping[str, Any], t: Translator) -> Iterable[EvidenceView]:
-    """One line per evidence value; lists give one line per element."""
-    labels = _evidence_labels(t)
-    for key, value in evidence.items():
-        label = labels.get(str(key)) or clean_text(str(key).replace("_", " "), 60)
-        if key == "detail" and isinstance(value, str):
-            value = known_text(value)  # an adapter's fixed text, shown in the audit's language
-        if isinstance(value, (list, tuple)):
-            if not value:
-                yield EvidenceView(label, t("none"))
-            for element in value:
-                yield _evidence_item(label, element, t)
-        else:
-            yield _evidence_item(label, value, t)
-
-
-def _evidence_labels(t: Translator) -> dict[str, str]:
-    return {
-        "outcome": t("outcome"), "detail": t("detail"), "url": t("address"),
-        "posts_total": t("posts ever"), "created_at": t("created"),
-        "last_post_at": t("last post"), "last_post_url": t("last post link"),
-        "posts": t("post"), "source": t("source"), "threshold_days": t("threshold (days)"),
-        "threshold": t("threshold"), "own_posts": t("own posts"), "replies": t("replies"),
-        "originals": t("originals"), "self_replies": t("thread replies"),
-        "reposts": t("reposts"), "covered_days": t("days covered"),
-        "automation": t("automation signs"), "missing": t("missing"), "score": t("score"),
-        "checks": t("checklist"), "findings": t("finding"),
-        "basis_posts": t("posts compared"), "own_link_posts": t("link-only posts"),
-        "own_link_share": t("share of link-only posts"), "top_minute": t("most common minute"),
-        "same_minute_share": t("share at that minute"), "crossposted": t("cross-posted posts"),
-        "crossposted_share": t("share cross-posted"), "crossposted_with": t("cross-posted with"),
-    }
-
-
-def _evidence_item(label: str, value: Any, t: Translator) -> EvidenceView:
-    if isinstance(value, Mapping):
-        url = value.get("url")
-        message = value.get("message")
-        if isinstance(message, Msg):  # a finding: its message says it all
-            text = clean_text(t.msg(message), EVIDENCE_CHARS)
-            return EvidenceView(label, text or t(NA), None)
-        # A post: {"date", "url", "kind"}; the date and kind speak for themselves.
-        labels = _evidence_labels(t)
-        parts = [kind_text(str(v), t) if k == "kind" else _evidence_text(v, t) if k == "date"
-                 else f"{labels.get(str(k), str(k))} {_evidence_text(v, t)}"
-                 for k, v in value.items() if k != "url"]
-        if isinstance(url, str) and url:
-            parts.append(url)
-        text = clean_text(" · ".join(parts), EVIDENCE_CHARS)
-        return EvidenceView(label, text or t(NA), web_url(url))
-    return EvidenceView(label, clean_text(_evidence_text(value, t), EVIDENCE_CHARS) or t(NA),
-                        web_url(value))
-
-
-def _evidence_text(value: Any, t: Translator = EN) -> str:
-    if value is None:
-        return t(NA)
-    if isinstance(value, Msg):
-        return t.msg(value)
-    if isinstance(value, bool):
-        return t("yes") if value else t("no")
-    if isinstance(value, Mapping):
-        return ", ".join(
-            f"{k} {CHECK_MARKS[v][0]}" if v is None or isinstance(v, bool)
-            else f"{k} {_evidence_text(v, t)}"
-            for k, v in value.items()
-        )
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_evidence_text(v, t) for v in value)
-    if isinstance(value, float):
-        return number(value, t)
-    if isinstance(value, str):
-        moment = _parse_moment(value)
-        return format_datetime(moment, t) if moment is not None else value
-    return str(value)
-
-
-def _parse_moment(value: str) -> datetime | None:
-    """An ISO date-time string from evidence, else None (plain text stays text)."""
-    if len(value) < 19 or not value[:4].isdigit() or value[4] != "-" or value[10] != "T":
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None

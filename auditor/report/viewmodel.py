@@ -86,6 +86,21 @@ class PostView:
 
 
 @dataclass(frozen=True, slots=True)
+class StateView:
+    """A profile's state at a glance: its worst flag in one word, with a colour class and a
+    symbol so that it reads without colour too."""
+
+    #: "dead", "broadcast-only", "active", "not read", ...
+    word: str
+    #: CSS class: high, medium, low (the worst flag's severity), unread or ok.
+    css: str
+    #: ✗ (high), ! (medium), · (low), ? (not read), ✓ (no flag).
+    symbol: str
+    #: The flag code behind the word, "" when the profile has no flag.
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileView:
     #: The card's id, for links from the summary.
     anchor: str
@@ -122,10 +137,20 @@ class ProfileView:
     #: The newest items behind the numbers, and how many more report.json has.
     posts: tuple[PostView, ...]
     posts_more: str
+    #: The profile's state from its worst flag (not from the fetch outcome).
+    state: StateView = StateView("", "ok", "")
+    #: The network as people write it ("YouTube", "Mastodon").
+    platform_name: str = ""
+    #: The name people recognise: the handle when it is one (@name), else the channel's or
+    #: feed's title (not a channel id such as UC...), else what the address shows.
+    name: str = ""
+    #: The name without the server part (@ratel, not @ratel@fedi.example), for the
+    #: scoreboard.
+    short_name: str = ""
 
     @property
     def label(self) -> str:
-        return f"{self.platform} {self.handle or self.url.text}"
+        return f"{self.platform_name or self.platform} {self.name or self.handle or self.url.text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +183,77 @@ class UnauditableView:
     outcome_text: str
     detail: str
     by_hand: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreChip:
+    """One profile in a scoreboard cell: its state and a name, linked to its card."""
+
+    anchor: str
+    state: StateView
+    name: str
+    #: The tooltip: the full name and network.
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCell:
+    chips: tuple[ScoreChip, ...]
+    #: "+3 more" when the cell holds more profiles than are shown, else "".
+    more: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    network: str
+    #: One cell per organisation, in the columns' order (no chip: none listed there).
+    cells: tuple[ScoreCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreColumn:
+    anchor: str
+    name: str
+    role_text: str
+    is_client: bool
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreboardView:
+    """Organisations (columns) by networks (rows): each profile's state as a word."""
+
+    columns: tuple[ScoreColumn, ...]
+    rows: tuple[ScoreRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineNumber:
+    count: int
+    #: "3 dead", in the report's language.
+    text: str
+    #: CSS class of the state counted (high, medium, low, unread, ok; "" for the total).
+    css: str
+
+
+@dataclass(frozen=True, slots=True)
+class FixView:
+    """One of the client's most useful fixes and the profiles it applies to."""
+
+    text: str
+    #: "Mastodon @spaak_oud@mastodon.example, YouTube @spaakfietsen"
+    profiles: str
+    severity: str
+    severity_text: str
+    #: The card of the first profile it names.
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class BrandView:
+    name: str
+    #: A data: URI, "" without a logo.
+    logo: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,3 +363,15 @@ class ReportView:
     severity_counts: tuple[SeverityCount, ...]
     #: None when there is no earlier audit to compare with.
     since: SinceView | None = None
+    #: The first screen: organisations by networks, the headline numbers, the client's
+    #: fixes and what the competitors leave open.
+    scoreboard: ScoreboardView | None = None
+    headline: tuple[HeadlineNumber, ...] = ()
+    #: The organisation the report is written for ("" when no organisation is the client).
+    client: str = ""
+    fixes: tuple[FixView, ...] = ()
+    #: About the competitors: observations and openings, never advice to them.
+    observations: tuple[str, ...] = ()
+    #: The time zone times are shown in ("Europe/Amsterdam").
+    timezone: str = "UTC"
+    branding: BrandView | None = None

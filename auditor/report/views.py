@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC
 from typing import Any, overload
 
 from auditor.audit import AuditResult, OrganisationResult
-from auditor.config import Thresholds
+from auditor.branding import Branding
+from auditor.config import Thresholds, time_zone
 from auditor.i18n import Translator, translator
 from auditor.report import clean_text
 from auditor.report.format import (
@@ -30,10 +32,13 @@ from auditor.report.format import (
     role_text,
     severity_text,
     web_url,
+    zone_name,
 )
+from auditor.report.overview import Overview
 from auditor.report.profileview import profile_view
 from auditor.report.viewmodel import (
     AttentionView,
+    BrandView,
     ComparisonRow,
     LegendEntry,
     LinkView,
@@ -59,8 +64,9 @@ def build_report_view(result: AuditResult) -> ReportView:
     heading; then once more, one organisation at a time, while the page is written
     (:class:`OrganisationViews`). A report of 10,000 profiles never holds them all.
     """
-    t = translator(result.lang)
+    t = translator(result.lang).in_zone(time_zone(result.timezone) or UTC)
     compact = result.profile_count() >= COMPACT_FROM
+    overview = Overview(t)
     summaries: list[OrganisationView] = []
     standings: list[_Standing] = []
     unauditable: list[UnauditableView] = []
@@ -70,6 +76,7 @@ def build_report_view(result: AuditResult) -> ReportView:
     for index, organisation in enumerate(result.organisations, start=1):
         view = _organisation_view(index, organisation, t, compact=compact)
         summaries.append(replace(view, profiles=()))
+        overview.add(view)
         standings.append(_standing(organisation))
         for p in view.profiles:
             anchors[p.url.text] = p.anchor
@@ -102,7 +109,8 @@ def build_report_view(result: AuditResult) -> ReportView:
         lang=t.lang,
         compact=compact,
         title=clean_text(result.name, NAME_CHARS) or t("Social presence audit"),
-        as_of=format_date(result.as_of, t),
+        # the audit date as the config gives it (a day in UTC), not moved to the zone
+        as_of=format_date(result.as_of, t.in_zone(UTC)),
         generated_at=format_datetime(result.generated_at, t),
         tool_version=clean_text(result.tool_version, 50),
         window_days=result.window_days,
@@ -120,7 +128,21 @@ def build_report_view(result: AuditResult) -> ReportView:
         summary=summary,
         severity_counts=_severity_counts(all_flags, t),
         since=_since_view(result.since, anchors, t) if result.since is not None else None,
+        scoreboard=overview.scoreboard() if profile_count else None,
+        headline=overview.headline(),
+        client=overview.client(),
+        fixes=overview.fixes(),
+        observations=tuple(clean_text(line, NOTE_CHARS) for line in overview.observations()),
+        timezone=zone_name(t),
+        branding=_brand_view(result.branding),
     )
+
+
+def _brand_view(branding: Branding) -> BrandView | None:
+    name = clean_text(branding.name, NAME_CHARS)
+    # the logo was checked when the config was read; a data: URI of an image, nothing else
+    logo = branding.logo if branding.logo.startswith("data:image/") else ""
+    return BrandView(name, logo) if name or logo else None
 
 
 class OrganisationViews(Sequence[OrganisationView]):

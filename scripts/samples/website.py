@@ -12,7 +12,9 @@ organisation's site shows a different way of naming its profiles:
 - Ratel Tweewielers: OpenGraph tags and ``rel=me`` links (``<link>`` and ``<a>``), one
   to twitter.com (the audit lists x.com), and a Google+ page from long ago.
 - Velo Vlot: an h-card (name, logo, e-mail, phone, note) and links to its Mastodon
-  profiles, one of which was suspended (``@velovlot_promo``, gone in the audit).
+  profiles, one of which was suspended (``@velovlot_promo``, gone in the audit); its head
+  names its RSS feed and, first, its comments feed (``<link rel="alternate">``), as
+  WordPress themes do.
 
 Two more pages are not in the demo; the parser tests read them (issue 17, what real
 data showed):
@@ -99,6 +101,36 @@ op Facebook</a></p>
 </html>
 """
 
+SPAAK_CONTACT = """<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>Contact – Spaak Fietsen</title>
+<meta name="description" content="Bel, mail of kom langs: Voorstraat 12, Utrecht.">
+<meta property="og:site_name" content="Spaak Fietsen">
+</head>
+<body>
+<header><a href="/"><img src="/wp-content/uploads/spaak-logo.png" alt="Spaak Fietsen"></a>
+<nav><a href="/fietsen/">Fietsen</a> <a href="/werkplaats/">Werkplaats</a>
+<a href="/contact/" aria-current="page">Contact</a></nav></header>
+<main>
+<h1>Contact</h1>
+<p>Winkel: <a href="tel:+31301234567">030 123 4567</a> ·
+<a href="mailto:info@spaak.example">info@spaak.example</a></p>
+<p>Werkplaats (reparaties, afspraken): <a href="tel:+31301234599">030 123 4599</a> ·
+<a href="mailto:werkplaats@spaak.example">werkplaats@spaak.example</a></p>
+<p>Een vraag stellen kan ook
+op <a href="https://mastodon.example/@spaak">Mastodon</a>,
+op <a href="https://bsky.app/profile/spaakfietsen.example">Bluesky</a>
+of via ons <a href="https://t.me/spaakfietsen">Telegram-kanaal</a>.</p>
+<form action="/contact/#wpcf7" method="post"><label>Uw bericht <textarea name="bericht"></textarea></label>
+<button>Verstuur</button></form>
+</main>
+<footer><p>Voorstraat 12, Utrecht</p></footer>
+</body>
+</html>
+"""
+
 RATEL = """<!DOCTYPE html>
 <html lang="nl" prefix="og: https://ogp.me/ns#">
 <head>
@@ -135,6 +167,8 @@ VELO = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>Velo Vlot – e-bikes voor woon-werkverkeer</title>
+<link rel="alternate" type="application/rss+xml" title="Velo Vlot » Reacties-feed" href="https://www.velovlot.example/comments/feed/">
+<link rel="alternate" type="application/rss+xml" title="Velo Vlot » Feed" href="https://www.velovlot.example/rss">
 </head>
 <body>
 <div class="h-card">
@@ -266,6 +300,8 @@ BAKERY_WELCOME = """<!DOCTYPE html>
 
 def build(out: Writer) -> list[Expect]:
     out.add("https://www.spaak.example/", 200, HTML, "website/spaak.html", SPAAK)
+    out.add("https://www.spaak.example/contact/", 200, HTML, "website/spaak-contact.html",
+            SPAAK_CONTACT)
     out.add("https://www.ratel.example/", 200, HTML, "website/ratel.html", RATEL)
     out.add("https://www.velovlot.example/", 200, HTML, "website/velovlot.html", VELO)
     # not in the demo: read by tests/test_platforms_website.py
