@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the config's format (default: toml)")
     discover.add_argument("--out", type=Path, metavar="FILE",
                           help="write the config to FILE (default: print it)")
+    discover.add_argument("--guess", action="store_true",
+                          help="also try each organisation's name as a handle on Bluesky, "
+                               "YouTube, Telegram and mastodon.social; keep only profiles "
+                               "that link back to the website")
     return parser
 
 
@@ -122,10 +126,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         dest="settings",
                         help="override a Scrapy setting for this run (repeatable), "
-    discover.add_argument("--guess", action="store_true",
-                          help="also try each organisation's name as a handle on Bluesky, "
-                               "YouTube, Telegram and mastodon.social; keep only profiles "
-                               "that link back to the website")
                              "e.g. -s DOWNLOAD_DELAY=1")
 
 
@@ -380,6 +380,12 @@ def cmd_discover(args: argparse.Namespace) -> int:
             print(f"auditor: {problem}", file=sys.stderr)
         for profile in site.profiles:
             print(f"{site.name}: {profile.url} ({', '.join(profile.how)})", file=sys.stderr)
+        for guessed in site.guessed:
+            print(f"{site.name}: {guessed.url} (found by name: {guessed.evidence})",
+                  file=sys.stderr)
+        for url in site.unconfirmed:
+            print(f"auditor: {site.name}: {url} exists but does not link back to "
+                  f"{site.website}: not kept", file=sys.stderr)
     if not loadable(found):
         print("auditor: no profile was found: add the profile URLs by hand before auditing",
               file=sys.stderr)
@@ -468,10 +474,4 @@ def _writable_folder(path: Path, option: str = "--out") -> Path:
         probe.unlink()
     except OSError as exc:
         raise UsageProblem(f"{option}: cannot write to {path} ({exc.strerror or exc})") from None
-        for guessed in site.guessed:
-            print(f"{site.name}: {guessed.url} (found by name: {guessed.evidence})",
-                  file=sys.stderr)
-        for url in site.unconfirmed:
-            print(f"auditor: {site.name}: {url} exists but does not link back to "
-                  f"{site.website}: not kept", file=sys.stderr)
     return path
