@@ -21,6 +21,7 @@ so that the real adapters read them. Dates count back from 2026-11-01.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -33,6 +34,7 @@ import threading
 import time
 from calendar import timegm
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -149,6 +151,34 @@ def _post_kind(kind: str, k: int) -> str:
     return "original"
 
 
+# -- "a month later": some profiles changed ------------------------------------------------
+
+#: Days since AS_OF that the server plays (``--later-days``): 0 is the first audit's data.
+#: Then every tenth profile (``changed``) has published NEW_POSTS posts since AS_OF (its
+#: Mastodon statuses and feed entries); every other profile's answers are byte for byte
+#: the same, as a month of no change gives.
+LATER_DAYS = 0
+NEW_POSTS = 12
+
+
+def changed(i: int) -> bool:
+    return LATER_DAYS > 0 and i % 10 == 3
+
+
+def _new_posts(i: int) -> int:
+    return NEW_POSTS if changed(i) else 0
+
+
+def _timeline_post(i: int, k: int, newest: int, gap: int) -> tuple[int, int]:
+    """Post ``k`` (0 = newest) of profile ``i`` now: its time and the index its kind and
+    text are drawn from. The posts of a changed profile since AS_OF come first, one a day;
+    the older ones are the first audit's, unchanged."""
+    extra = _new_posts(i)
+    if k < extra:
+        return AS_OF_TS + (extra - k) * DAY - (i * 7919 + k) % 3000, 10_000 + k
+    return _post_ts(i, k - extra, newest, gap), k - extra
+
+
 def _iso(ts: int, millis: int = 0) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{millis:03d}Z"
 
@@ -261,6 +291,9 @@ def mastodon_lookup(base: str, query: dict[str, list[str]]) -> Answer:
         return _rate_limited()
     assert i is not None
     newest, _gap, total = _schedule(kind, "mastodon")
+    total += _new_posts(i)
+    if _new_posts(i):
+        newest = -_new_posts(i) * DAY  # the newest post is that many days after AS_OF
     name = org_name(i)
     if kind == "incomplete":
         note = ""
@@ -320,27 +353,32 @@ def mastodon_statuses(base: str, account: str, query: dict[str, list[str]]) -> A
     if kind == "rate_limited":
         return _rate_limited()
     newest, gap, total = _schedule(kind, "mastodon")
+    total += _new_posts(i)
     limit = _int_arg(query, "limit", 20, 1, 40)
     start = 0
     max_id = _int_arg(query, "max_id", 0, 0, 10**19)
+    min_id = _int_arg(query, "min_id", 0, 0, 10**19)
     if max_id:
         start = max(0, total - (max_id - _ACCOUNT_BASE - (i + 1) * _STATUS_STRIDE) + 1)
     end = min(total, start + limit)
+    if min_id and not max_id:  # the posts immediately newer than min_id, newest first
+        serial = max(0, min(total, min_id - _ACCOUNT_BASE - (i + 1) * _STATUS_STRIDE))
+        start, end = total - min(serial + limit, total), total - serial
     parts = []
     account = _account_id(i)
     for k in range(start, end):
-        ts = _post_ts(i, k, newest, gap)
+        ts, drawn = _timeline_post(i, k, newest, gap)
         sid = _status_id(i, k, total)
-        post_kind = _post_kind(kind, k)
+        post_kind = _post_kind(kind, drawn)
         reply_id = reply_account = "null"
         reblog = "null"
-        content = f"<p>{_text(i, k)}</p>"
+        content = f"<p>{_text(i, drawn)}</p>"
         if post_kind == "reply":
             reply_id, reply_account = f'"{sid - 7}"', f'"{77 + k % 5}"'
         elif post_kind == "self_reply":
             reply_id, reply_account = f'"{sid + 1}"', f'"{account}"'
         elif post_kind == "repost":
-            reblog = _REBLOG.format(id=sid - 3, created=_iso(ts - 600), text=_text(-i, k))
+            reblog = _REBLOG.format(id=sid - 3, created=_iso(ts - 600), text=_text(-i, drawn))
             content = ""
         parts.append(_STATUS.format(
             id=sid, created=_iso(ts), reply_id=reply_id, reply_account=reply_account, base=base,
@@ -390,6 +428,7 @@ def rss_feed(base: str, number: str) -> Answer:
         return _rate_limited(HTML_TYPE, "<html><body>Too Many Requests</body></html>")
     assert i is not None
     newest, gap, total = _schedule(kind, "feed")
+    total += _new_posts(i)
     name = org_name(i)
     site = _site(i)
     if kind == "incomplete":
@@ -401,10 +440,10 @@ def rss_feed(base: str, number: str) -> Answer:
         editor = f"<managingEditor>blog@fietsen{i // ORG_SIZE}.example (Redactie)</managingEditor>"
     items = []
     for k in range(min(FEED_ENTRIES, total)):
-        ts = _post_ts(i, k, newest, gap)
+        ts, drawn = _timeline_post(i, k, newest, gap)
         items.append(_RSS_ITEM.format(
-            title=_text(i, k)[:-1], link=f"{base}/blog{i}/{ts}/", date=formatdate(ts),
-            text=_text(i, k + 1000), more=_text(i, k + 2000), comments=k % 5))
+            title=_text(i, drawn)[:-1], link=f"{base}/blog{i}/{ts}/", date=formatdate(ts),
+            text=_text(i, drawn + 1000), more=_text(i, drawn + 2000), comments=drawn % 5))
     body = (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
@@ -414,7 +453,7 @@ def rss_feed(base: str, number: str) -> Answer:
         f"<title>{name}</title>"
         f'<atom:link href="{base}/blog{i}/feed" rel="self" type="application/rss+xml" />'
         f"<link>{site}</link><description>{description}</description>"
-        f"<lastBuildDate>{formatdate(_post_ts(i, 0, newest, gap))}</lastBuildDate>"
+        f"<lastBuildDate>{formatdate(_timeline_post(i, 0, newest, gap)[0])}</lastBuildDate>"
         f"<language>nl-NL</language>{editor}{image}\n" + "".join(items)
         + "</channel></rss>\n"
     )
@@ -856,6 +895,129 @@ def route(role: str, base: str, path: str, query_string: str, *, robots: bool) -
     return _NOT_FOUND
 
 
+# -- rate limits as the platforms publish them ------------------------------------------------
+
+#: The published limits: requests per window (seconds), and how each platform says so.
+#: Mastodon: 300 API calls per 5 minutes per address logged out, 300 per 15 minutes for
+#: paged calls (max_id/min_id/since_id), fixed windows (rack-attack), X-RateLimit-* with an
+#: ISO 8601 reset on every API answer, 429 without Retry-After. Bluesky's public API: 3000
+#: per 5 minutes per address, RateLimit-* with the reset in epoch seconds and a
+#: RateLimit-Policy. "ietf" is the IETF draft (reset in seconds from now), "x" X's
+#: x-rate-limit-* (epoch seconds).
+PUBLISHED_LIMITS = {"mastodon": (300, 300.0), "bluesky": (3000, 300.0)}
+MASTODON_PAGED = (300, 900.0)
+LIMIT_STYLES = ("mastodon", "bluesky", "ietf", "x")
+_PAGED = re.compile(r"(?:^|&)(?:max_id|min_id|since_id)=")
+
+
+class RateLimiter:
+    """Fixed windows aligned to the epoch, as rack-attack counts them: every request to a
+    limited path counts (refused ones too); past the limit the answer is 429 without
+    Retry-After. Counts what it answered per window, for the benchmark to read back."""
+
+    def __init__(self, style: str, limit: int, window: float, *,
+                 paged: tuple[int, float] | None = None,
+                 clock: Callable[[], float] = time.time, origin: float = 0.0):
+        if style not in LIMIT_STYLES:
+            raise ValueError(f"unknown rate-limit style {style!r}")
+        self.style = style
+        self.limit = limit
+        self.window = window
+        self.paged = paged
+        self.clock = clock
+        #: Windows start at multiples of their length from here (rack-attack: the epoch).
+        self.origin = origin
+        self._counts: dict[tuple[str, int], int] = {}
+        self._lock = threading.Lock()
+        #: (budget, window index) -> [requests answered, 429s answered]
+        self.per_window: dict[tuple[str, int], list[int]] = {}
+
+    def limited(self, path: str) -> bool:
+        if self.style == "mastodon":
+            return path.startswith("/api/")
+        return path != "/robots.txt"
+
+    def check(self, path: str, query: str) -> tuple[bool, list[tuple[str, str]]]:
+        """Count one request; whether it may be served, and the headers to send."""
+        if not self.limited(path):
+            return True, []
+        now = self.clock() - self.origin
+        budgets = [("api", self.limit, self.window)]
+        if self.paged is not None and _PAGED.search(query):
+            budgets.append(("paged", *self.paged))
+        shown: tuple[int, int, float] | None = None
+        allowed = True
+        with self._lock:
+            for name, limit, window in budgets:
+                index = int(now // window)
+                count = self._counts.get((name, index), 0) + 1
+                self._counts[(name, index)] = count
+                if count > limit:
+                    allowed = False
+                remaining = max(0, limit - count)
+                reset = (index + 1) * window
+                # Mastodon shows the most limited of the budgets a request counts against
+                if shown is None or remaining < shown[1]:
+                    shown = (limit, remaining, reset)
+            main = self.per_window.setdefault(("api", int(now // self.window)), [0, 0])
+            main[0] += 1
+            main[1] += 0 if allowed else 1
+        assert shown is not None
+        limit, remaining, reset = shown
+        return allowed, self.headers(limit, remaining, reset + self.origin,
+                                     now=now + self.origin)
+
+    def headers(self, limit: int, remaining: int, reset: float, *,
+                now: float) -> list[tuple[str, str]]:
+        if self.style == "mastodon":
+            iso = datetime.fromtimestamp(reset, UTC).isoformat(
+                timespec="microseconds").replace("+00:00", "Z")  # as Mastodon's iso8601(6)
+            return [("X-RateLimit-Limit", str(limit)), ("X-RateLimit-Remaining", str(remaining)),
+                    ("X-RateLimit-Reset", iso)]
+        if self.style == "x":
+            return [("x-rate-limit-limit", str(limit)), ("x-rate-limit-remaining",
+                                                         str(remaining)),
+                    ("x-rate-limit-reset", str(math.ceil(reset)))]
+        shown = str(math.ceil(reset)) if self.style == "bluesky" else \
+            str(max(0, math.ceil(reset - now)))
+        return [("RateLimit-Limit", str(limit)), ("RateLimit-Remaining", str(remaining)),
+                ("RateLimit-Reset", shown),
+                ("RateLimit-Policy", f"{limit};w={self.window:g}")]
+
+    def refusal(self, headers: list[tuple[str, str]]) -> Answer:
+        if self.style == "bluesky":
+            return _answer(429, '{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}',
+                           JSON_TYPE, headers)
+        return _answer(429, '{"error":"Too many requests"}', JSON_TYPE, headers)
+
+    def summary(self) -> dict[str, Any]:
+        with self._lock:
+            windows = sorted(self.per_window.items())
+        return {"style": self.style, "limit": self.limit, "window": self.window,
+                "windows": [{"index": index, "start": self.origin + index * self.window,
+                             "requests": counts[0],
+                             "refused": counts[1]} for (_name, index), counts in windows]}
+
+
+# -- conditional requests ------------------------------------------------------------------
+
+_NO_ETAG = ("/api/", "/xrpc/", "/media/", "/robots.txt")
+
+
+def conditional(path: str, status: int, headers: list[tuple[str, str]], body: bytes,
+                if_none_match: str | None) -> Answer:
+    """Pages (feeds, YouTube, Telegram, websites) carry an ETag of their bytes, and a
+    request that names it gets ``304 Not Modified`` with no body, as web servers and
+    CDNs answer; API answers (whose counters change daily on the real platforms) carry
+    none."""
+    if status != 200 or path.startswith(_NO_ETAG):
+        return status, headers, body
+    etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+    if if_none_match and etag in (tag.strip() for tag in if_none_match.split(",")):
+        return 304, [("ETag", etag)], b""
+    return status, [*headers, ("ETag", etag)], body
+
+
 # -- the servers ---------------------------------------------------------------------------
 
 
@@ -918,12 +1080,25 @@ class FakeHandler(BaseHTTPRequestHandler):
         if server.latency > 0:
             time.sleep(server.latency)
         raw_path, _, query = self.path.partition("?")
+        limiter = server.limiter
         try:
-            status, headers, body = route(server.role, server.base, unquote(raw_path), query,
-                                          robots=server.robots)
+            if raw_path == "/__limits" and limiter is not None:
+                status, headers, body = _answer(200, json.dumps(limiter.summary()))
+            else:
+                allowed, limit_headers = (limiter.check(unquote(raw_path), query)
+                                          if limiter is not None else (True, []))
+                if allowed:
+                    status, headers, body = route(server.role, server.base, unquote(raw_path),
+                                                  query, robots=server.robots)
+                    headers = [*headers, *limit_headers]
+                else:
+                    assert limiter is not None
+                    status, headers, body = limiter.refusal(limit_headers)
         except Exception as exc:  # a bug in a template must not take the server down
             status, headers, body = 500, [("Content-Type", "text/plain")], \
                 f"internal error: {type(exc).__name__}\n".encode()
+        status, headers, body = conditional(raw_path, status, headers, body,
+                                            self.headers.get("If-None-Match"))
         # One write for the whole answer: headers and body in separate small writes meet
         # Nagle's algorithm and delayed ACKs, a 40 ms stall per answer on Linux loopback.
         self.send_response_only(status)
@@ -948,9 +1123,10 @@ class FakeServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: str, role: str, *, latency: float, request_log: RequestLog,
-                 robots: bool = False):
+                 robots: bool = False, limiter: RateLimiter | None = None):
         super().__init__((address, 0), FakeHandler)
         self.role = role
+        self.limiter = limiter
         self.latency = latency
         self.request_log = request_log
         self.robots = robots
@@ -983,7 +1159,8 @@ def loopback(n: int) -> str:
 class Platforms:
     """All the fake servers of one run, each serving on a thread of its own."""
 
-    def __init__(self, hosts: int, latency: float, log_path: Path | None = None):
+    def __init__(self, hosts: int, latency: float, log_path: Path | None = None, *,
+                 rate_scale: float = 0.0, rate_limit: int | None = None):
         if hosts < 1:
             raise ValueError("at least one host")
         self.request_log = RequestLog(log_path)
@@ -993,15 +1170,29 @@ class Platforms:
         self.fixed = {name: FakeServer(loopback(hosts + index), name, latency=latency,
                                        request_log=self.request_log)
                       for index, name in enumerate(FIXED_PLATFORMS)}
+        #: With rate_scale > 0: a Mastodon host and a Bluesky API host that enforce the
+        #: published limits, their windows multiplied by rate_scale (1: as published).
+        self.limited: dict[str, FakeServer] = {}
+        if rate_scale > 0:
+            roles = {"mastodon": "spread", "bluesky": "bluesky"}
+            for index, (platform, (limit, window)) in enumerate(PUBLISHED_LIMITS.items()):
+                paged = ((rate_limit or MASTODON_PAGED[0], MASTODON_PAGED[1] * rate_scale)
+                         if platform == "mastodon" else None)
+                limiter = RateLimiter(platform, rate_limit or limit, window * rate_scale,
+                                      paged=paged)
+                self.limited[platform] = FakeServer(
+                    loopback(hosts + len(FIXED_PLATFORMS) + index), roles[platform],
+                    latency=latency, request_log=self.request_log, limiter=limiter)
         self._threads: list[threading.Thread] = []
 
     @property
     def servers(self) -> list[FakeServer]:
-        return [*self.spread, *self.fixed.values()]
+        return [*self.spread, *self.fixed.values(), *self.limited.values()]
 
     def info(self) -> dict[str, Any]:
         return {"hosts": [server.base for server in self.spread],
                 "endpoints": {name: server.base for name, server in self.fixed.items()},
+                "limited": {name: server.base for name, server in self.limited.items()},
                 "pid": os.getpid()}
 
     def start(self) -> None:
@@ -1098,6 +1289,15 @@ def main(argv: list[str] | None = None,
                         help="write the hosts and endpoints here (JSON) once listening")
     parser.add_argument("--log", type=Path, default=None,
                         help="append every requested absolute URL to this file")
+    parser.add_argument("--later-days", type=int, default=0,
+                        help="serve the data this many days after the first audit: every "
+                             "tenth profile has new posts (default 0: the first audit's data)")
+    parser.add_argument("--rate-scale", type=float, default=0.0,
+                        help="also serve a Mastodon host and a Bluesky API host enforcing the "
+                             "published rate limits, their windows times this (1: as "
+                             "published, 0.1: Mastodon's 300 per 5 min as 300 per 30 s)")
+    parser.add_argument("--rate-limit", type=int, default=None,
+                        help="requests per window on those hosts (default: as published)")
     args = parser.parse_args(argv)
     if not 1 <= args.hosts <= 5000:
         parser.error("--hosts must be from 1 to 5000")
@@ -1110,7 +1310,10 @@ def main(argv: list[str] | None = None,
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    platforms = Platforms(args.hosts, args.latency, args.log)
+    global LATER_DAYS
+    LATER_DAYS = max(0, args.later_days)
+    platforms = Platforms(args.hosts, args.latency, args.log, rate_scale=args.rate_scale,
+                          rate_limit=args.rate_limit)
     platforms.start()
     info = platforms.info()
     write_ready(args.ready, info)

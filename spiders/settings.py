@@ -58,6 +58,10 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.manners.RobotsTxtMiddleware": 100,
     # Retry-After on 429/503 (scrapy#3849), next to RetryMiddleware (550).
     "spiders.manners.RetryAfterMiddleware": 560,
+    # Pacing from the rate-limit headers (X-RateLimit-*, RateLimit-*, x-rate-limit-*): each
+    # host's budget never overspent, a spent one waited out; answers pass here before
+    # RedirectMiddleware (600) and RetryAfterMiddleware (560) make new requests of them.
+    "spiders.pacing.RateLimitMiddleware": 700,
     # Just below RedirectMiddleware (600): redirects to file:/data:, to overlong addresses or
     # with control characters are refused with a sentence.
     "spiders.manners.RedirectGuardMiddleware": 610,
@@ -75,6 +79,8 @@ DOWNLOADER_MIDDLEWARES = {
 # for the record; Scrapy's UrlLengthMiddleware would drop them in silence.
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # A profile given up to a rate limit says when its host takes requests again.
+    "spiders.pacing.RetryTimeMiddleware": 800,
 }
 
 # Names resolving to private, loopback or link-local addresses are refused (IP literals
@@ -91,6 +97,12 @@ AUDITOR_RECORD_DIR = None  # write every response into this replay directory
 AUDITOR_RECORDS_FILE = None  # stream one JSON record per profile to this file
 AUDITOR_RETRY_AFTER_MAX = 60  # longest Retry-After (seconds) waited for; longer: give up
 AUDITOR_RETRY_AFTER_TIMES = 2  # Retry-After waits per request before giving up
+# Rate limits (spiders/pacing.py): the longest wait (seconds) for a host's window to reset;
+# a longer one leaves its profiles rate_limited, with the time to try again (--resume).
+# Mastodon's windows are 5 minutes (15 for paged calls), X's 15.
+AUDITOR_RATE_LIMIT_MAX_WAIT = 900
+AUDITOR_RATE_LIMIT_RETRIES = 3  # 429s without Retry-After waited out per request
+AUDITOR_RATE_LIMIT_MARGIN = 1.0  # seconds waited past a reset, for clocks a little apart
 # Seconds one page may take to read (off the crawl's thread); past it: outcome error.
 AUDITOR_PARSE_SECONDS = 30
 # robots.txt (RFC 9309): asked once per host, never retried; no answer within this many

@@ -1,0 +1,594 @@
+"""Pacing from the rate-limit headers servers send, so that no profile is lost to a limit.
+
+Mastodon answers a logged-out client 300 API calls per 5 minutes per address (and 300 per
+15 minutes for paged calls with ``max_id``/``min_id``/``since_id``), in fixed windows, and
+says how much is left on every answer: ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``
+and ``X-RateLimit-Reset`` (an ISO 8601 time). Past the limit it answers 429 *without*
+``Retry-After``. Bluesky sends the IETF draft's ``RateLimit-Limit/-Remaining/-Reset``
+(Reset in epoch seconds; the draft says seconds from now) and ``RateLimit-Policy``; X sends
+``x-rate-limit-*`` (Reset in epoch seconds). :func:`read_rate_limit` reads all of them, and
+the newer draft's single ``RateLimit: "name";r=N;t=S`` field too.
+
+:class:`RateLimitMiddleware` keeps one budget per host (and one more per Mastodon host for
+paged calls), learnt from those headers:
+
+- every request takes one unit of its budget before it goes on to the host's download
+  slot; the answer's headers correct the estimate (what the server says is left, less the
+  requests still on their way), so the budget is never overspent;
+- when it is spent, the host's further requests wait here, asynchronously, until the
+  window resets (and a margin, ``AUDITOR_RATE_LIMIT_MARGIN``), then go in order: other
+  hosts are not held up. Requests waiting here do not count against Scrapy's
+  ``CONCURRENT_REQUESTS`` (see :meth:`RateLimitMiddleware._discount_waiting`), else a few
+  dozen of them would stop every other host;
+- a 429 without ``Retry-After`` waits for the reset its headers name, then asks again
+  (``AUDITOR_RATE_LIMIT_RETRIES`` times); a 429 with ``Retry-After`` is left to
+  :class:`spiders.manners.RetryAfterMiddleware`, the budget only learns from it;
+- a wait longer than ``AUDITOR_RATE_LIMIT_MAX_WAIT`` seconds is not made: the request is
+  not sent (or the 429 goes through) and its profile ends ``rate_limited``, its detail
+  saying when the host allows more requests (:class:`RetryTimeMiddleware`); ``auditor
+  audit --resume`` reads those profiles again.
+
+The middleware also writes the crawl's status beside the records file every second
+(``crawl-status.json``, read by :mod:`auditor.crawlstatus`): the profiles in flight, the
+hosts being waited for and until when, the answers received and the requests that failed
+before any answer, so the ``auditor`` process can show a progress line and tell a run where
+nothing could be fetched (offline) from one where servers answered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from time import monotonic, time
+from typing import Any, Self
+from urllib.parse import parse_qsl
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+)
+from scrapy.http import Request, Response
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.error import (
+    ConnectError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+
+from auditor.crawlstatus import STATUS_FILE
+from spiders.manners import ROBOTS_KEY
+from spiders.middlewares import auditor_option
+
+logger = logging.getLogger(__name__)
+
+#: Request meta: the budgets a request took a unit of (released when it is answered).
+TAKEN_KEY = "auditor_rate_budgets"
+#: Request meta: the 429 waits already made for a request.
+WAITS_KEY = "auditor_rate_limit_waits"
+#: Request meta: when (epoch seconds) the host allows more requests, for a request given up.
+RETRY_AT_KEY = "auditor_retry_at"
+#: Response flag of an answer made here for a request not sent (the wait was too long).
+NOT_ASKED = "auditor_rate_limit_not_asked"
+#: A reset value above this is a point in time (epoch seconds), below it seconds from now.
+_EPOCH_FROM = 10 ** 9
+#: Clocks further apart than this (the server's Date against ours) are corrected for;
+#: closer, Date's one-second resolution would only add noise.
+_SKEW_TOLERANCE = 2.0
+_PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
+_NUMBER = re.compile(r"^\s*(\d{1,15})(?:\.\d+)?\s*$")
+_DRAFT_ITEM = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*(\d{1,15})", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """What one answer said about its budget."""
+
+    limit: int | None
+    remaining: int | None
+    #: Seconds from the answer until the window resets (None: not said).
+    reset_in: float | None
+    #: The window's length in seconds, when a policy names it.
+    window: float | None = None
+
+
+def _header(headers: Mapping[str, str], *names: str) -> str | None:
+    for name in names:
+        value = headers.get(name)
+        if value is not None and value.strip():
+            return value.split(",")[0].strip()
+    return None
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    match = _NUMBER.match(value)
+    return int(match.group(1)) if match else None
+
+
+def reset_seconds(value: str | None, *, now: float) -> float | None:
+    """Seconds until a reset given as ``value``: an ISO 8601 time (Mastodon), epoch seconds
+    (X, Bluesky; milliseconds too) or seconds from now (the IETF draft). ``now`` is the
+    server's time in epoch seconds. None when unreadable; never negative."""
+    if value is None:
+        return None
+    text = value.strip()
+    number = _NUMBER.match(text)
+    if number:
+        amount = float(text)
+        if amount >= _EPOCH_FROM * 1000:  # epoch milliseconds
+            amount /= 1000
+        if amount >= _EPOCH_FROM:
+            return max(0.0, amount - now)
+        return amount
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def read_rate_limit(headers: Mapping[str, str], *, now: float) -> RateLimit | None:
+    """The budget an answer's headers (names in lower case) describe, or None.
+
+    ``now`` is the server's time (epoch seconds) the answer was made at."""
+    for prefix in ("x-ratelimit-", "x-rate-limit-", "ratelimit-"):
+        limit = _int(_header(headers, prefix + "limit"))
+        remaining = _int(_header(headers, prefix + "remaining"))
+        if limit is None and remaining is None:
+            continue
+        reset_in = reset_seconds(_header(headers, prefix + "reset"), now=now)
+        window = None
+        policy = headers.get("ratelimit-policy") if prefix == "ratelimit-" else None
+        if policy:
+            found = dict((k.lower(), int(v)) for k, v in _DRAFT_ITEM.findall(policy))
+            window = float(found["w"]) if "w" in found else None
+        return RateLimit(limit, remaining, reset_in, window)
+    combined = headers.get("ratelimit")
+    if combined:  # draft-ietf-httpapi-ratelimit-headers-08 and later: "name";r=50;t=30
+        found = dict((k.lower(), int(v)) for k, v in _DRAFT_ITEM.findall(combined))
+        if "r" in found:
+            named = dict((k.lower(), int(v)) for k, v in
+                         _DRAFT_ITEM.findall(headers.get("ratelimit-policy", "")))
+            return RateLimit(named.get("q"), found["r"],
+                             float(found["t"]) if "t" in found else None,
+                             float(named["w"]) if "w" in named else None)
+    return None
+
+
+def server_time(headers: Mapping[str, str], *, local: float) -> float:
+    """The server's time from its ``Date`` header when its clock is more than a couple of
+    seconds off ours; else ours (finer than Date's whole seconds)."""
+    value = headers.get("date")
+    if not value:
+        return local
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return local
+    if when is None or when.tzinfo is None:
+        return local
+    server = when.timestamp()
+    return server if abs(server - local) > _SKEW_TOLERANCE else local
+
+
+def budget_keys(request: Request) -> tuple[str, ...]:
+    """The budgets a request draws on: its host's, and for a Mastodon API call paged with
+    ``max_id``/``min_id``/``since_id`` also the host's budget for paged calls."""
+    parts = urlparse_cached(request)
+    host = (parts.hostname or "").lower()
+    if parts.path.startswith("/api/") and parts.query and any(
+            name in _PAGED_PARAMETERS for name, _ in parse_qsl(parts.query)):
+        return host, host + " paged"
+    return (host,)
+
+
+class Budget:
+    """One host's (or API's) budget as far as its answers told: a fixed window of
+    ``limit`` requests that resets at ``reset_at`` (monotonic)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.limit: int | None = None
+        #: Requests the server will still take in this window, less those on their way.
+        self.remaining: int | None = None
+        self.reset_at: float | None = None
+        self.window: float | None = None
+        #: Requests that took a unit and have no answer yet.
+        self.in_flight = 0
+        #: Requests waiting here for the window to reset.
+        self.waiting = 0
+        #: Whether the host's answers carry rate-limit headers; None until the first one
+        #: comes back (until then one request at a time, so that a limit of a few calls is
+        #: not overspent before it is known).
+        self.known: bool | None = None
+
+    def learn(self, said: RateLimit, *, now: float) -> None:
+        """Take what an answer said (the answer's own unit already given back)."""
+        self.known = True
+        if said.window:
+            self.window = said.window
+        if said.limit is not None:
+            self.limit = said.limit
+        if said.reset_in is not None:
+            self.reset_at = now + said.reset_in
+        if said.remaining is not None:
+            self.remaining = max(0, said.remaining - self.in_flight)
+
+    def roll_over(self, now: float) -> None:
+        """The window has reset: the full limit again, less what is on its way."""
+        if self.reset_at is None or now < self.reset_at:
+            return
+        self.remaining = (self.limit - self.in_flight) if self.limit is not None else None
+        # The next reset is not guessed (a window learnt from whole seconds may be a second
+        # off): the next answer says it.
+        self.reset_at = None
+
+
+def _retry_after_present(response: Response) -> bool:
+    return bool((response.headers.get(b"Retry-After") or b"").strip())
+
+
+def _lower_headers(response: Response) -> dict[str, str]:
+    return {name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+            for name, values in response.headers.items()}
+
+
+#: Failures before any answer that say the network (or the host) could not be reached.
+_UNREACHABLE: tuple[tuple[str, tuple[type[BaseException], ...]], ...] = (
+    ("dns", (DNSLookupError, CannotResolveHostError)),
+    ("connection", (DownloadConnectionRefusedError, ConnectError)),
+    ("timeout", (TimeoutError, TCPTimedOutError, DownloadTimeoutError)),
+)
+
+
+def unreachable_kind(exception: BaseException) -> str | None:
+    """"dns", "connection", "timeout" or "tls" for a failure that reached no server."""
+    for kind, types in _UNREACHABLE:
+        if isinstance(exception, types):
+            return kind
+    text = f"{type(exception).__name__} {exception}".lower()
+    if "ssl" in text or "tls" in text or "certificate" in text:
+        return "tls"
+    return None
+
+
+class RateLimitMiddleware:
+    """Paces every host by the rate-limit headers it sends (see the module's docstring).
+
+    Sits at 700: its answers pass here before RedirectMiddleware (600) and
+    RetryAfterMiddleware (560) see them, so each request's unit is given back before a
+    redirect or a retry is made of it; with ``--replay`` nothing is paced."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.max_wait = settings.getfloat("AUDITOR_RATE_LIMIT_MAX_WAIT", 900.0)
+        self.retries = settings.getint("AUDITOR_RATE_LIMIT_RETRIES", 3)
+        self.margin = settings.getfloat("AUDITOR_RATE_LIMIT_MARGIN", 1.0)
+        self.budgets: dict[str, Budget] = {}
+        self.replaying = False
+        #: Requests waiting here, which Scrapy's concurrency limit must not count.
+        self.parked: set[Request] = set()
+        #: Host -> (the latest time it allows requests again, requests given up).
+        self.given_up: dict[str, tuple[float, int]] = {}
+        self.responses = 0
+        self.unreachable: dict[str, int] = {}
+        self.status_path: Path | None = None
+        self._status_loop: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    # -- the crawl's life -------------------------------------------------------------------
+
+    def spider_opened(self) -> None:
+        self.replaying = bool(auditor_option(self.crawler, "replay"))
+        self._discount_waiting()
+        records = getattr(self.crawler.spider, "records", None) or \
+            self.crawler.settings.get("AUDITOR_RECORDS_FILE")
+        if records:
+            self.status_path = Path(records).with_name(STATUS_FILE)
+            from scrapy.utils.asyncio import create_looping_call
+
+            self._status_loop = create_looping_call(self.write_status)
+            self._status_loop.start(1.0, now=True)
+
+    def spider_closed(self) -> None:
+        if self._status_loop is not None:
+            self._status_loop.stop()
+            self._status_loop = None
+        self.write_status(final=True)
+
+    def _discount_waiting(self) -> None:
+        """Scrapy stops taking requests from its scheduler once ``CONCURRENT_REQUESTS`` are
+        in its downloader, waiting ones included: 32 requests waiting minutes for one host
+        would stop every other host. The downloader's count leaves out the requests waiting
+        here (they stay in its ``active`` set, so the crawl is not taken for idle)."""
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        if downloader is None or not hasattr(downloader, "total_concurrency"):
+            return  # pragma: no cover - other Scrapy internals: waiting still works
+        parked = self.parked
+
+        def needs_backout() -> bool:
+            total = downloader.total_concurrency
+            return 0 < total <= len(downloader.active) - len(parked)
+
+        downloader.needs_backout = needs_backout
+
+    def _wake_engine(self) -> None:
+        """Ask the engine to take more requests now (one just began to wait here)."""
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    async def process_request(self, request: Request) -> Response | None:
+        if (self.replaying or request.meta.get(TAKEN_KEY) is not None
+                or request.meta.get(ROBOTS_KEY)):
+            return None  # robots.txt: never held back (it has a timeout of its own)
+        if urlparse_cached(request).scheme not in ("http", "https"):
+            return None
+        keys = budget_keys(request)
+        while True:
+            now = monotonic()
+            wait = 0.0
+            for key in keys:
+                budget = self.budgets.get(key)
+                if budget is None:
+                    continue
+                budget.roll_over(now)
+                if budget.known is None and budget.in_flight:
+                    wait = max(wait, 0.05)  # the first answer will say whether it is limited
+                    continue
+                if budget.remaining is None or budget.remaining > 0:
+                    continue
+                if budget.reset_at is not None:
+                    wait = max(wait, budget.reset_at - now + self.margin)
+                elif budget.in_flight:
+                    wait = max(wait, 0.5)  # an answer on its way will say when
+            if wait <= 0:
+                break
+            if wait > self.max_wait:
+                return self._not_asked(request, keys, wait)
+            if wait < 0.1:
+                await sleep(wait)  # the first answer, or an answer on its way: no hold
+                continue
+            await self._wait(request, keys, wait)
+        for key in keys:
+            budget = self.budgets.setdefault(key, Budget(key))
+            budget.in_flight += 1
+            if budget.remaining is not None:
+                budget.remaining -= 1
+        request.meta[TAKEN_KEY] = keys
+        return None
+
+    async def _wait(self, request: Request, keys: tuple[str, ...], seconds: float) -> None:
+        host = keys[0]
+        if seconds >= 1.0 and not request.meta.get("_auditor_logged_wait"):
+            logger.info("waiting %.0f s for %s's rate limit: %s", seconds, host, request.url)
+            request.meta["_auditor_logged_wait"] = True
+        stats = self.crawler.stats
+        if stats:
+            stats.inc_value("rate_limit/waits")
+        budgets = [self.budgets[key] for key in keys if key in self.budgets]
+        for budget in budgets:
+            budget.waiting += 1
+        self.parked.add(request)
+        self._wake_engine()
+        try:
+            await sleep(seconds)
+        finally:
+            self.parked.discard(request)
+            for budget in budgets:
+                budget.waiting -= 1
+
+    def _not_asked(self, request: Request, keys: tuple[str, ...], wait: float) -> Response:
+        """The answer for a request not sent: the wait for its host's window is longer than
+        allowed. A 429, as the host would answer, flagged as never asked."""
+        retry_at = time() + wait
+        self._gave_up(request, keys[0], retry_at)
+        logger.info("not asking %s: %s's rate limit allows more requests in %.0f s, more "
+                    "than the %.0f s allowed (AUDITOR_RATE_LIMIT_MAX_WAIT)", request.url,
+                    keys[0], wait, self.max_wait)
+        return Response(request.url, status=429, request=request, flags=[NOT_ASKED],
+                        headers={"Content-Type": "application/json"}, body=b"{}")
+
+    def _gave_up(self, request: Request, host: str, retry_at: float) -> None:
+        request.meta[RETRY_AT_KEY] = retry_at
+        latest, count = self.given_up.get(host, (0.0, 0))
+        self.given_up[host] = (max(latest, retry_at), count + 1)
+        if self.crawler.stats:
+            self.crawler.stats.inc_value("rate_limit/gave_up")
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def _give_back(self, request: Request) -> tuple[str, ...]:
+        keys: tuple[str, ...] = request.meta.pop(TAKEN_KEY, None) or ()
+        for key in keys:
+            budget = self.budgets.get(key)
+            if budget is not None and budget.in_flight > 0:
+                budget.in_flight -= 1
+        return keys
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if NOT_ASKED in response.flags:
+            return response
+        self.responses += 1
+        if "replay" in response.flags:
+            return response
+        taken = self._give_back(request)
+        keys = taken or budget_keys(request)
+        local = time()
+        headers = _lower_headers(response)
+        said = read_rate_limit(headers, now=server_time(headers, local=local))
+        now = monotonic()
+        key = keys[-1]  # a paged call's headers are the paged budget's
+        budget = self.budgets.get(key)
+        if said is not None:
+            if budget is None:
+                budget = self.budgets[key] = Budget(key)
+            budget.learn(said, now=now)
+        elif taken and budget is not None and budget.known is None:
+            budget.known = False  # no limit said: paced by the slot alone
+        if response.status != 429 or request.meta.get("dont_retry"):
+            return response
+        if budget is not None:
+            budget.remaining = 0
+        if _retry_after_present(response):
+            return response  # RetryAfterMiddleware waits as it asks
+        stats = self.crawler.stats
+        if stats:
+            stats.inc_value("rate_limit/429")
+        if budget is None or budget.reset_at is None:
+            return response  # nothing says when to ask again
+        wait = max(0.0, budget.reset_at - now) + self.margin
+        waits = int(request.meta.get(WAITS_KEY, 0))
+        if wait > self.max_wait or waits >= self.retries:
+            self._gave_up(request, keys[0], local + wait)
+            logger.info("HTTP 429 for %s: %s allows more requests in %.0f s; giving up "
+                        "(wait %d of %d allowed, at most %.0f s)", request.url, keys[0], wait,
+                        waits, self.retries, self.max_wait)
+            return response
+        logger.info("HTTP 429 for %s without Retry-After: asking again after %s's reset, in "
+                    "%.0f s", request.url, keys[0], wait)
+        retry = request.copy()
+        retry.meta[WAITS_KEY] = waits + 1
+        retry.meta.pop(TAKEN_KEY, None)
+        retry.dont_filter = True
+        return retry
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._give_back(request)
+        kind = unreachable_kind(exception)
+        if kind is not None:
+            self.unreachable[kind] = self.unreachable.get(kind, 0) + 1
+
+    # -- the status the auditor process reads -----------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        now, wall = monotonic(), time()
+        waiting = []
+        for budget in self.budgets.values():
+            if budget.waiting and budget.reset_at is not None:
+                waiting.append({"host": budget.key.removesuffix(" paged"),
+                                "until": round(wall + max(0.0, budget.reset_at - now), 1),
+                                "requests": budget.waiting})
+        return {
+            "written_at": round(wall, 1),
+            "in_flight": sorted(self._profiles_in_flight())[:1000],
+            "waiting": waiting,
+            "given_up": [{"host": host, "retry_at": round(at, 1), "requests": count}
+                         for host, (at, count) in sorted(self.given_up.items())],
+            "responses": self.responses,
+            "unreachable": dict(sorted(self.unreachable.items())),
+        }
+
+    def _profiles_in_flight(self) -> set[str]:
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        active: Iterable[Request] = getattr(downloader, "active", ()) or ()
+        found: set[str] = set()
+        for request in list(active):
+            state = request.meta.get("auditor_state")
+            target = getattr(state, "target", None)
+            url = getattr(target, "url", None)
+            if isinstance(url, str):
+                found.add(url)
+        return found
+
+    def write_status(self, final: bool = False) -> None:
+        if self.status_path is None:
+            return
+        data = self.status()
+        data["final"] = final
+        temporary = self.status_path.with_name(self.status_path.name + ".tmp")
+        try:
+            temporary.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(temporary, self.status_path)
+        except OSError as exc:  # the progress line is lost, not the crawl
+            logger.warning("cannot write %s: %s", self.status_path, exc)
+
+
+def retry_time_text(epoch: float) -> str:
+    """When a host allows requests again, to the next minute, as a record says it."""
+    minute = math.ceil(epoch / 60) * 60
+    return datetime.fromtimestamp(minute, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+#: The end of a rate-limited profile's detail (``detail.rate_limit_until``).
+RETRY_DETAIL = "{host} allows more requests from {time}"
+
+
+class RetryTimeMiddleware:
+    """A spider middleware: the record of a profile given up to a rate limit says when its
+    host allows more requests ("HTTP 429: rate limited: mastodon.social allows more requests
+    from 2026-11-30 21:34 UTC"); a request never sent does not claim an HTTP 429."""
+
+    def __init__(self) -> None:
+        #: Profile URL -> (host, epoch seconds), from the answers given up.
+        self.retry_at: dict[str, tuple[str, float]] = {}
+        #: Profiles whose request was never sent.
+        self.not_asked: set[str] = set()
+
+    def _note(self, response: Response) -> None:
+        try:
+            meta = response.meta
+        except AttributeError:  # a response without its request
+            return
+        at = meta.get(RETRY_AT_KEY)
+        url = getattr(getattr(meta.get("auditor_state"), "target", None), "url", None)
+        if not isinstance(at, (int, float)) or not isinstance(url, str):
+            return
+        self.retry_at[url] = ((urlparse_cached(response).hostname or "").lower(), float(at))
+        if NOT_ASKED in response.flags:
+            self.not_asked.add(url)
+        else:
+            self.not_asked.discard(url)
+
+    def _amend(self, item: Any) -> Any:
+        if not isinstance(item, dict) or item.get("outcome") != "rate_limited":
+            return item
+        url = item.get("url")
+        found = self.retry_at.pop(url, None) if isinstance(url, str) else None
+        if found is None:
+            return item
+        detail = str(item.get("outcome_detail") or "rate limited")
+        if url in self.not_asked:
+            self.not_asked.discard(url)
+            detail = detail.replace("HTTP 429: rate limited", "rate limited", 1)
+        host, at = found
+        item["outcome_detail"] = detail + ": " + RETRY_DETAIL.format(
+            host=host, time=retry_time_text(at))
+        return item
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        self._note(response)
+        for item in result:
+            yield self._amend(item)
+
+    async def process_spider_output_async(self, response: Response,
+                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        self._note(response)
+        async for item in result:
+            yield self._amend(item)
