@@ -51,7 +51,7 @@ EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
 #: could not be written (a full disk). The records are kept: ``--from-records`` judges them
 #: again without fetching anything.
 EXIT_NOT_FINISHED: Final = 4
-FORMATS: Final = ("html", "json", "csv", "md")
+FORMATS: Final = ("html", "json", "csv", "md", "xlsx")
 #: In --out: the crawl plan handed to the crawl process.
 PLAN: Final = "plan.json"
 
@@ -444,9 +444,9 @@ def problem_text(error: BaseException) -> str:
 def _write_pages_guarded(result: AuditResult, out: Path, formats: Sequence[str], *,
                          spool_error: BaseException | None,
                          ) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """report.html and report.md, each on its own: one that cannot be written (a full
-    disk) does not keep the other from being written."""
-    pages = [name for name in ("html", "md") if name in formats]
+    """report.html, report.md and report.xlsx, each on its own: one that cannot be written
+    (a full disk) does not keep the others from being written."""
+    pages = [name for name in ("html", "md", "xlsx") if name in formats]
     written: list[Path] = []
     failed: list[tuple[Path, str]] = []
     if not pages:
@@ -466,6 +466,9 @@ def _write_pages_guarded(result: AuditResult, out: Path, formats: Sequence[str],
             if name == "html":
                 from auditor.report.html import write_html
                 write_html(result, path, view=view)
+            elif name == "xlsx":
+                from auditor.report.xlsx_report import write_xlsx
+                write_xlsx(result, path, view=view)
             else:
                 from auditor.report.brief import render_brief
                 write_atomic(path, render_brief(result, view=view) + "\n")
@@ -477,9 +480,9 @@ def _write_pages_guarded(result: AuditResult, out: Path, formats: Sequence[str],
 
 
 def _write_pages(result: AuditResult, out: Path, formats: Sequence[str]) -> None:
-    """report.html and report.md from one view of the audit: its totals and ranking read
-    once, then each writer reads the organisations once more as it writes."""
-    if "html" not in formats and "md" not in formats:
+    """report.html, report.md and report.xlsx from one view of the audit: its totals and
+    ranking read once, then each writer reads the organisations once more as it writes."""
+    if not {"html", "md", "xlsx"} & set(formats):
         return
     from auditor.report import write_atomic
     from auditor.report.views import build_report_view
@@ -491,6 +494,9 @@ def _write_pages(result: AuditResult, out: Path, formats: Sequence[str]) -> None
     if "md" in formats:
         from auditor.report.brief import render_brief
         write_atomic(out / "report.md", render_brief(result, view=view) + "\n")
+    if "xlsx" in formats:
+        from auditor.report.xlsx_report import write_xlsx
+        write_xlsx(result, out / "report.xlsx", view=view)
 
 
 def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> list[Path]:

@@ -53,7 +53,7 @@ def test_brief_lists_every_profile_with_its_numbers_and_flags() -> None:
     profile_lines = [line for line in lines if line.startswith("- ")]
     assert len(profile_lines) == 3
     assert "https://mastodon.example/@jan>" in profile_lines[0]
-    assert profile_lines[0].startswith("- mastodon @spaak@mastodon.example")
+    assert profile_lines[0].startswith("- Mastodon @spaak@mastodon.example")
     assert lines[lines.index(profile_lines[0]) + 1] == (
         "  last post 2026-10-28 (4 days ago) · 6.64 posts/week · replies 32.1% · "
         "profile 100/100")
@@ -104,7 +104,7 @@ def test_scraped_strings_cannot_inject_terminal_escapes() -> None:
         assert bad not in text, repr(bad)
     assert "[31m" not in text and "[2J" not in text and "pwned" not in text
     assert all(ch == "\n" or ch.isprintable() for ch in text)
-    assert "- mastodon @evil " in text
+    assert "- Mastodon @evil " in text
     assert "boom second line third" in text          # a detail cannot start a line of its own
     assert "the account moved to @new@x.example" in text
 
@@ -174,8 +174,9 @@ def test_three_most_useful_fixes_most_severe_first_each_once() -> None:
     fixes = top_fixes(organisation, EN)
     assert len(fixes) == 3
     # GONE and DEAD are high; GONE comes first in the flag order, DEAD names both profiles
-    assert fixes[0].startswith("Remove the link") and fixes[0].endswith("(@d)")
-    assert fixes[1].startswith("Post again") and fixes[1].endswith("(@a, @b)")
+    # the platform beside every handle: @ratelwerkplaats can be a Mastodon and a YouTube name
+    assert fixes[0].startswith("Remove the link") and fixes[0].endswith("(Mastodon @d)")
+    assert fixes[1].startswith("Post again") and fixes[1].endswith("(Mastodon @a, Mastodon @b)")
     assert fixes[2].startswith("Plan regular posts")  # STALE: medium, before INCOMPLETE
     text = render_brief(check(organisations=(organisation,)))
     assert "Most useful fixes:\n1. Remove the link" in text
@@ -215,9 +216,15 @@ def hostile_markdown() -> AuditResult:
 def test_scraped_text_cannot_become_markdown_links_images_or_html() -> None:
     text = render_brief(hostile_markdown())
     # no link, image, HTML, emphasis, code, table cell or strike-through can form ...
+    assert "\n## Side by side\n" in text
     for line in text.splitlines():
-        if line.startswith("- mastodon "):  # the brief's own autolink: <https://…>
+        if line.startswith("- Mastodon "):  # the brief's own autolink: <https://…>
             line = re.sub(r" <https://mastodon\.example/@\w+>:", " :", line)
+        if re.fullmatch(r"\|[-:|]+\|", line):  # the side-by-side table's own rule
+            continue
+        if line.startswith("| ") and line.endswith(" |"):  # its own cell borders
+            line = re.sub(r"(?<!\\) \| ", " ", line[2:-2])
+            line = line.replace(" **", " ").replace("** ", " ")  # the client's row in bold
         assert not _unescaped(line, "[]<>`*|~$&"), line
         assert not re.search(r"(?<!\\)_(?![A-Za-z0-9])|(?<![A-Za-z0-9\\])_", line), line
         # ... and no bare URL that GitHub would make a link of

@@ -295,7 +295,7 @@ def test_reports_of_an_earlier_audit_in_other_formats_are_removed(
     assert judge(audit, "--format", "md") == 0
     assert sorted(p.name for p in audit["out"].glob("report.*")) == ["report.md"]
     lines = auditor_lines(capsys.readouterr().err)
-    assert lines == [f"auditor: removed report.html, report.json, report.csv from "
+    assert lines == [f"auditor: removed report.html, report.json, report.csv, report.xlsx from "
                      f"{audit['out']}: an earlier audit's reports, in formats this run did "
                      "not write"]
 

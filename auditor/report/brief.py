@@ -25,7 +25,8 @@ from auditor.audit import AuditResult, OrganisationResult
 from auditor.i18n import Translator, translator
 from auditor.report import clean_text
 from auditor.report.format import NA
-from auditor.report.viewmodel import OrganisationView, ProfileView, ReportView
+from auditor.report.overview import platform_name, recognisable_name
+from auditor.report.viewmodel import OrganisationView, ProfileView, RankedValue, ReportView
 from auditor.report.views import build_report_view
 from auditor.verdicts import FLAG_CODES, SEVERITIES
 
@@ -58,6 +59,11 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None,
         for changed in view.since.profiles:
             lines.append(f"- {_md(changed.label)}")
             lines += [f"  - {_md(line)}" for line in changed.lines]
+    if view.comparison:
+        lines += ["", f"## {t('Side by side')}", "", *_comparison_table(view, t, _md)]
+    if view.observations:
+        lines += ["", f"## {t('The competitors: observations and openings')}", ""]
+        lines += [f"- {_md(line)}" for line in view.observations]
     headed = len(view.organisations) > 1
     for organisation, judged in view.organisations.with_results():
         lines.append("")
@@ -65,7 +71,8 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None,
             lines += [_organisation_heading(organisation, _md), ""]
         if organisation.profiles:
             lines.append(_md(organisation.verdict))
-            fixes = top_fixes(judged, t)
+            # a competitor's accounts are not the reader's to fix: no advice addressed to them
+            fixes = top_fixes(judged, t) if organisation.role != "competitor" else []
             if fixes:
                 lines += ["", t("Most useful fixes:")]
                 lines += [f"{number}. {_md(fix)}" for number, fix in enumerate(fixes, start=1)]
@@ -88,7 +95,11 @@ def top_fixes(organisation: OrganisationResult, t: Translator) -> list[str]:
     order = {code: index for index, code in enumerate(FLAG_CODES)}
     grouped: dict[tuple[str, str], tuple[tuple[int, int], str, list[str]]] = {}
     for profile in organisation.profiles:
-        label = clean_text(profile.record.handle or profile.record.url, HANDLE_CHARS)
+        record = profile.record
+        name = recognisable_name(record.handle or "",
+                                 (record.profile.display_name or "") if record.profile else "",
+                                 record.url)
+        label = clean_text(f"{platform_name(record.platform, t)} {name}", HANDLE_CHARS)
         for flag in profile.flags:
             if not flag.fix:
                 continue
@@ -99,6 +110,25 @@ def top_fixes(organisation: OrganisationResult, t: Translator) -> list[str]:
     chosen = sorted(grouped.values(), key=lambda entry: (entry[0], -len(entry[2])))
     return [f"{fix} ({', '.join(dict.fromkeys(labels))})"
             for _, fix, labels in chosen[:TOP_FIXES]]
+
+
+def _comparison_table(view: ReportView, t: Translator,
+                      _md: Callable[[str], str]) -> list[str]:
+    """The organisations side by side, as a Markdown table (the client's row in bold)."""
+    head = ["#", t("Organisation"), t("Role"), t("Profiles"), t("Posts per week"),
+            t("Reply share"), t("Completeness"), t("Last post"), t("Flags")]
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---:" if i in (0, 3, 4, 5, 6, 8) else "---"
+                            for i in range(len(head))) + "|"]
+    for row in view.comparison:
+        def ranked(value: RankedValue) -> str:
+            return f"{_md(value.text)} ({value.rank})" if value.rank else _md(value.text)
+        name = _md(row.name)
+        cells = [str(row.position), f"**{name}**" if row.is_client else name, _md(row.role),
+                 str(row.profiles), ranked(row.posts_per_week), ranked(row.reply_share),
+                 ranked(row.completeness), ranked(row.days_since), str(row.flags)]
+        lines.append("| " + " | ".join(cells) + " |")  # every text escaped by _md
+    return lines
 
 
 def _organisation_heading(organisation: OrganisationView, _md: Callable[[str], str]) -> str:
@@ -162,12 +192,12 @@ def _profile_lines(profile: ProfileView, t: Translator,
     if href and len(href) <= URL_CHARS and not any(ch in href for ch in "<> \\"):
         # only ever an http(s) URL: a Markdown autolink, shown as it is on a terminal
         url = f"<{href}>" if _md is markdown_text else href
-    handle = _md(clean_text(profile.handle, HANDLE_CHARS))
+    handle = _md(clean_text(profile.name or profile.handle, HANDLE_CHARS))
     who = f"{handle} {url}" if handle else url
     outcome = _md(profile.outcome_text)
     if profile.outcome_detail:
         outcome += f" ({_md(clean_text(profile.outcome_detail, DETAIL_CHARS))})"
-    lines = [f"- {_md(profile.platform)} {who}: {outcome}"]
+    lines = [f"- {_md(profile.platform_name or profile.platform)} {who}: {outcome}"]
     if profile.outcome_class == "ok":
         na = t(NA)
         last = profile.last_post

@@ -234,10 +234,13 @@ class Overview:
             lines.append(line)
         for competitor in competitors:
             flat = [s for states in competitor.states.values() for s in states]
-            if flat and not any(_active(s) for s in flat) and any(
-                    s.code in SILENT_CODES for s in flat):
-                lines.append(t("{name} has no active profile: {verdict}",
-                               name=competitor.view.name, verdict=competitor.view.verdict))
+            silent = sum(1 for s in flat if s.code in SILENT_CODES)
+            if flat and silent and not any(_active(s) for s in flat):
+                lines.append(t.n(len(flat), "{name} has no active profile: {silent} of its {n} "
+                                 "profile is gone, dead, stale or never used.",
+                                 "{name} has no active profile: {silent} of its {n} "
+                                 "profiles are gone, dead, stale or never used.",
+                                 name=competitor.view.name, silent=silent))
         if client is not None:
             for network in self._networks:
                 if _status(client.states.get(network, ())) in ("active", "unknown"):

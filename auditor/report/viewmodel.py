@@ -3,8 +3,8 @@ terminal) reads; templates only loop, branch and escape."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from auditor.audit import OrganisationResult
@@ -275,6 +275,11 @@ class OrganisationView:
     #: What the organisation's profiles and website say together (consistency, links).
     findings: tuple[str, ...]
     profiles: tuple[ProfileView, ...]
+    #: The ranked numbers over the profiles read (posts_per_week, reply_share as a share,
+    #: completeness, days_since), None where unknown; for report.xlsx.
+    numbers: Mapping[str, float | None] = field(default_factory=dict)
+    #: Profiles read and without a flag.
+    clean_profiles: int = 0
 
 
 @dataclass(frozen=True, slots=True)

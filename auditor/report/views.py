@@ -343,6 +343,8 @@ def _organisation_view(index: int, organisation: OrganisationResult,
         ),
         findings=tuple(findings),
         profiles=profiles,
+        numbers=_org_numbers(organisation),
+        clean_profiles=_standing(organisation).ok_profiles,
     )
 
 
