@@ -21,6 +21,7 @@ from auditor.config import (
     parse_as_of,
 )
 from auditor.crawl import setting_problems
+from auditor.failon import FailOnProblem, FailRule, parse_fail_on, triggered
 from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
 from auditor.outdir import RUN_STATE, AuditProblem, read_run_state, temporary_out
@@ -67,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also write every response into DIR, replayable with --replay")
     audit.add_argument("--format", default=",".join(FORMATS),
                        help=f"reports to write, comma-separated (default: {','.join(FORMATS)})")
-    audit.add_argument("--fail-on", default="", metavar="CODE,...",
+    audit.add_argument("--fail-on", default="", metavar="CODE[@WHERE],...",
                        help="exit with code 1 when any of these flags is raised "
-                            f"({', '.join(FLAG_CODES)})")
+                            f"({', '.join(FLAG_CODES)}); CODE@client, CODE@competitor or "
+                            "CODE@NAME (an organisation) only there")
     audit.add_argument("--resume", action="store_true",
                        help="continue an interrupted audit of the same config in --out: keep "
                             "its finished profiles and crawl only the missing ones")
@@ -226,7 +228,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     _print_warnings(config)
     formats = _formats(args.format)
-    fail_on = _fail_on(args.fail_on)
+    fail_on = _fail_on(args.fail_on, config)
     settings = _settings(args.settings)
     _check_replay(args.replay)
     digest = _config_digest(args.config)
@@ -256,7 +258,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                    config_arg=args.config)
 
 
-def _finish(request: AuditRequest, run: AuditRun, fail_on: set[str], *,
+def _finish(request: AuditRequest, run: AuditRun, fail_on: tuple[FailRule, ...], *,
             resume_hint: str, config_arg: Path | str) -> int:
     """The closing lines on stderr, and the exit code."""
     for warning in run.warnings:
@@ -284,9 +286,10 @@ def _finish(request: AuditRequest, run: AuditRun, fail_on: set[str], *,
               f"see {request.out / 'crawl.log'}); rerun with --resume to crawl only those: "
               f"{resume_hint}", file=sys.stderr)
         return EXIT_CUT_SHORT
-    if run.raised & fail_on:
-        print("auditor: flags raised that --fail-on names: "
-              f"{', '.join(sorted(run.raised & fail_on))}", file=sys.stderr)
+    failed = triggered(fail_on, run.raised_where)
+    if failed:
+        print(f"auditor: flags raised that --fail-on names: {', '.join(failed)}",
+              file=sys.stderr)
         return EXIT_FLAGGED
     return EXIT_OK
 
@@ -336,7 +339,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     request = AuditRequest(config=config, out=out, as_of=_as_of(None, config),
                            lang=args.lang, replay=samples,
                            db=history_cli.resolve_db_path(None, config, out=out))
-    return _finish(request, _run_audit(request, config_arg=samples / "demo.toml"), set(),
+    return _finish(request, _run_audit(request, config_arg=samples / "demo.toml"), (),
                    resume_hint="auditor demo", config_arg=samples / "demo.toml")
 
 
@@ -432,13 +435,11 @@ def _formats(value: str) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def _fail_on(value: str) -> set[str]:
-    codes = {part.strip().upper() for part in value.split(",") if part.strip()}
-    unknown = sorted(codes - set(FLAG_CODES))
-    if unknown:
-        raise UsageProblem(f"--fail-on: unknown flag code {', '.join(unknown)} "
-                           f"(known: {', '.join(FLAG_CODES)})")
-    return codes
+def _fail_on(value: str, config: AuditConfig) -> tuple[FailRule, ...]:
+    try:
+        return parse_fail_on(value, organisations=[o.name for o in config.organisations])
+    except FailOnProblem as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def _as_of(value: str | None, config: AuditConfig) -> datetime:

@@ -94,6 +94,8 @@ class AuditRun:
     missing: int
     completed: bool
     elapsed: float
+    #: Each raised flag with where: (code, role, organisation), for ``--fail-on CODE@WHERE``.
+    raised_where: frozenset[tuple[str, str | None, str]] = frozenset()
     #: The run's id in the history; None when it was not stored.
     run_id: int | None = None
     #: Reports that could not be written, each with why (one line, e.g. "the disk is full").
@@ -230,12 +232,15 @@ class _Tally:
     profiles: int = 0
     flagged: int = 0
     raised: set[str] = field(default_factory=set)
+    raised_where: set[tuple[str, str | None, str]] = field(default_factory=set)
 
     def append(self, organisation: OrganisationResult) -> None:
         for profile in organisation.profiles:
             self.profiles += 1
             self.flagged += bool(profile.flags)
             self.raised.update(flag.code for flag in profile.flags)
+            self.raised_where.update((flag.code, organisation.role, organisation.name)
+                                     for flag in profile.flags)
 
 
 @dataclass
@@ -412,7 +417,8 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
     order = {f"report.{name}": index for index, name in enumerate(formats)}
     return AuditRun(written=tuple(sorted(written, key=lambda p: order.get(p.name, 0))),
                     profiles=tally.profiles, flagged=tally.flagged,
-                    raised=frozenset(tally.raised), missing=result.missing,
+                    raised=frozenset(tally.raised),
+                    raised_where=frozenset(tally.raised_where), missing=result.missing,
                     completed=completed, elapsed=0.0, run_id=stored,
                     not_written=tuple(not_written), warnings=tuple(warnings),
                     records=records)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditor.messages import known_text
 from auditor.models import ProfileField, ProfileRecord
 from auditor.platforms.base import CrawlOptions, Failure, Fetch, Next, Page, Target
-from auditor.messages import known_text
 from auditor.platforms.htmlmeta import HtmlMeta
 from auditor.platforms.website import (
     WebsiteAdapter,
