@@ -197,6 +197,8 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.counters": "channel counters: {counters}",
     "detail.unreadable_messages": "{n} unreadable message(s) skipped",
     "detail.site_redirected": "the website redirected to {url}",
+    "detail.site_contact_read": "links and contact details also read from the contact page {url}",
+    "detail.site_contact_failed": "the contact page {url} could not be read ({reason})",
     "detail.no_site_markup": "no JSON-LD, OpenGraph, h-card or rel=me on the page",
     "detail.site_cut": ("the page is too large to read whole: only its first part was read, so "
                         "links further down are not known"),
@@ -208,8 +210,6 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.no_ytinitialdata": "ytInitialData not found; profile read from the page's meta tags",
     "detail.uploads_missing": "uploads feed answered {status}; activity not known",
     # auditor/platforms/activitypub.py: fediverse servers read through ActivityPub
-    "detail.site_contact_read": "links and contact details also read from the contact page {url}",
-    "detail.site_contact_failed": "the contact page {url} could not be read ({reason})",
     "detail.authorized_fetch": "the server only answers signed requests (authorized fetch)",
     "detail.no_fediverse": "{host} answers neither the Mastodon API nor ActivityPub ({reasons})",
     "detail.no_activitypub": "{host} does not answer ActivityPub ({reasons})",
