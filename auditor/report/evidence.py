@@ -107,23 +107,22 @@ def _labels(t: Translator) -> dict[str, str]:
     }
 
 
-def _count(value: Any, t: Translator, singular: str, plural: str) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return t.n(value, singular, plural)
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _worded(key: str, label: str, value: Any, t: Translator) -> EvidenceView:
     """A single value with its unit."""
     text: str | None = None
-    if key in ("own_posts", "originals", "basis_posts", "posts_total"):
-        text = _count(value, t, "{n} post", "{n} posts")
-    elif key == "replies" or key == "self_replies":
-        text = _count(value, t, "{n} reply", "{n} replies")
-    elif key == "reposts":
-        text = _count(value, t, "{n} repost", "{n} reposts")
-    elif key == "threshold_days":
-        text = _count(value, t, "{n} day without a post", "{n} days without a post")
+    count = _whole(value)
+    if count is not None and key in ("own_posts", "originals", "basis_posts", "posts_total"):
+        text = t.n(count, "{n} post", "{n} posts")
+    elif count is not None and key in ("replies", "self_replies"):
+        text = t.n(count, "{n} reply", "{n} replies")
+    elif count is not None and key == "reposts":
+        text = t.n(count, "{n} repost", "{n} reposts")
+    elif count is not None and key == "threshold_days":
+        text = t.n(count, "{n} day without a post", "{n} days without a post")
     elif key == "covered_days" and isinstance(value, (int, float)) \
             and not isinstance(value, bool):
         text = t("the last {days} days", days=number(float(value), t))
@@ -153,7 +152,9 @@ def _pair(key: str, value: Any, share: Any, label: str, t: Translator) -> Eviden
             else "--"
         text = t("{share} at minute {minute} past the hour", share=share_text, minute=minute)
     else:
-        posts = _count(value, t, "{n} post", "{n} posts") or _evidence_text(value, t)
+        count = _whole(value)
+        posts = t.n(count, "{n} post", "{n} posts") if count is not None \
+            else _evidence_text(value, t)
         text = f"{posts} ({share_text})"
     return EvidenceView(label, clean_text(text, EVIDENCE_CHARS))
 

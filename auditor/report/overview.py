@@ -216,18 +216,19 @@ class Overview:
             if any(s in ("active", "unknown") for s in status):
                 continue
             mine = _status(client.states.get(network, ())) if client else "absent"
-            if all(s == "absent" for s in status):
-                line = t.n(len(competitors), "The competitor has no profile on {network}.",
-                           "No competitor has a profile on {network}.", network=network)
-                if len(competitors) == 2:
-                    line = t("Neither competitor has a profile on {network}.", network=network)
+            absent = all(s == "absent" for s in status)
+            if len(competitors) == 1:
+                line = (t("The competitor has no profile on {network}.", network=network)
+                        if absent else t("The competitor is silent on {network}.",
+                                         network=network))
+            elif len(competitors) == 2:
+                line = (t("Neither competitor has a profile on {network}.", network=network)
+                        if absent else t("Both competitors are silent on or absent from "
+                                         "{network}.", network=network))
             else:
-                line = t.n(len(competitors), "The competitor is silent on {network}.",
-                           "All {n} competitors are silent on or absent from {network}.",
-                           network=network)
-                if len(competitors) == 2:
-                    line = t("Both competitors are silent on or absent from {network}.",
-                             network=network)
+                line = (t("No competitor has a profile on {network}.", network=network)
+                        if absent else t("All {n} competitors are silent on or absent from "
+                                         "{network}.", n=len(competitors), network=network))
             if client is not None and mine == "active":
                 line += " " + t("{client} is active there: an open field.",
                                 client=client.view.name)
