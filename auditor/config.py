@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from auditor.apicost import XSettings, read_x_settings
 from auditor.branding import Branding, read_branding
 from auditor.platforms import platform_of, profile_url
 from auditor.platforms.base import DEFAULT_ENDPOINTS
@@ -109,6 +110,8 @@ class AuditConfig:
     warnings: tuple[str, ...] = ()
     #: The agency's name and logo on the reports (``[branding]``).
     branding: Branding = field(default_factory=Branding)
+    #: How deep X profiles are read through X's paid API and what a run may cost (``[x]``).
+    x: XSettings = field(default_factory=XSettings)
 
     def profiles(self) -> Iterator[ProfileEntry]:
         for organisation in self.organisations:
@@ -136,7 +139,7 @@ _AUDIT_KEYS = {f.name for f in fields(AuditSettings)}
 _THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
 _SHARE_KEYS = {name for name in _THRESHOLD_KEYS if name.startswith(("broadcast_", "automated_"))}
 _ORGANISATION_KEYS = {"name", "role", "website", "profiles"}
-_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints", "branding"}
+_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints", "branding", "x"}
 _BOOL_AUDIT_KEYS = {"fetch_walled_networks", "obey_robots", "allow_private_addresses"}
 
 
@@ -265,6 +268,7 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
     }
     endpoints = _read_endpoints(data.get("endpoints", {}), problem)
     branding = read_branding(data.get("branding", {}), path.parent if path else None, problem)
+    x_settings = read_x_settings(data.get("x", {}), problem)
 
     raw_orgs = data.get("organisation")
     organisations: list[Organisation] = []
@@ -338,7 +342,7 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
         raise ConfigError(problems)
     return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),
                        role_thresholds=role_thresholds, endpoints=endpoints, path=path,
-                       warnings=tuple(warnings), branding=branding)
+                       warnings=tuple(warnings), branding=branding, x=x_settings)
 
 
 def _read_audit(raw: Any, problem: Any) -> AuditSettings:

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
+from auditor.apicost import XSettings
 from auditor.config import AuditConfig, config_from_urls
 from auditor.models import ProfileRecord
 from auditor.platforms.base import CrawlOptions, Target
@@ -82,7 +83,10 @@ class CrawlPlan:
             "options": {"as_of": options.as_of.isoformat(), "window_days": options.window_days,
                         "max_pages": options.max_pages, "page_size": options.page_size,
                         "endpoints": dict(options.endpoints),
-                        "fetch_walled": options.fetch_walled},
+                        "fetch_walled": options.fetch_walled,
+                        # [x] and the X profiles' count; never the credentials, which the
+                        # crawl reads itself (auditor.credentials)
+                        "x": options.x.to_json(), "x_profiles": options.x_profiles},
             "targets": [{"url": t.url, "platform": t.platform, "organisation": t.organisation,
                          "role": t.role, "source_url": t.source_url} for t in self.targets],
         }, ensure_ascii=False)
@@ -95,7 +99,8 @@ class CrawlPlan:
             as_of=datetime.fromisoformat(raw["as_of"]), window_days=int(raw["window_days"]),
             max_pages=int(raw["max_pages"]), page_size=int(raw["page_size"]),
             endpoints=dict(raw.get("endpoints") or {}),
-            fetch_walled=bool(raw.get("fetch_walled")))
+            fetch_walled=bool(raw.get("fetch_walled")),
+            x=XSettings.from_json(raw.get("x")), x_profiles=int(raw.get("x_profiles") or 0))
         targets = tuple(Target(url=t["url"], platform=t["platform"],
                                organisation=t.get("organisation"), role=t.get("role"),
                                source_url=t.get("source_url")) for t in data["targets"])
@@ -118,9 +123,25 @@ def crawl_plan(config: AuditConfig, as_of: datetime,
     options = CrawlOptions(as_of=as_of, window_days=audit.window_days,
                            max_pages=audit.max_pages, page_size=audit.page_size,
                            endpoints=dict(config.endpoints),
-                           fetch_walled=audit.fetch_walled_networks)
+                           fetch_walled=audit.fetch_walled_networks,
+                           x=config.x,
+                           x_profiles=sum(1 for e in config.profiles() if e.platform == "x"))
     return CrawlPlan(targets, options, obey_robots=audit.obey_robots,
                      allow_private_addresses=audit.allow_private_addresses)
+
+
+def api_notice(plan: CrawlPlan, *, replay: bool) -> str | None:
+    """What reading X through its API may cost this run, shown before the first request
+    (auditor.apicost); None without X profiles. Only whether a token exists is looked at."""
+    from auditor.apicost import x_notice
+    from auditor.credentials import load_credentials
+
+    options = plan.options
+    if options.x_profiles == 0:
+        return None
+    token = load_credentials(replay=replay).x_bearer is not None
+    return x_notice(options.x_profiles, options.x, max_pages=options.max_pages,
+                    page_size=options.page_size, token=token, replay=replay)
 
 
 def write_plan(plan: CrawlPlan, path: Path) -> Path:

@@ -90,6 +90,26 @@ ENGLISH: Final[dict[str, Template]] = {
     "null.few_own_posts": "only {posts} own posts in the window; at least {minimum} needed",
     "null.few_items": "only {items} items in the window; at least {minimum} needed",
     "null.gap_needs_two": "{posts} own post(s) in the span; a gap needs two",
+    # auditor/engagement.py: audience and engagement
+    "null.followers_hidden": "{platform} does not show a follower count for this profile",
+    "null.no_originals": "no original post in the window",
+    "null.no_counts": "{platform} shows no interaction counts for these posts",
+    "null.no_views": "{platform} does not count views of these posts",
+    "null.no_followers": "the profile has no followers to compare with",
+    "null.few_counted": ("only {posts} original posts with interaction counts; at least "
+                         "{minimum} needed"),
+    "null.slots_thin": "no weekday or hour has {minimum} or more counted posts",
+    # auditor/observed.py: profiles observed by hand (the observation sheet)
+    "null.observed_missing": "left empty on the observation sheet: {what} ({provenance})",
+    "null.observed_not_asked": "the observation sheet does not ask for {what}",
+    "observed.last_post": "the last post date",
+    "observed.posts": "the number of posts",
+    "observed.replies": "how many posts answer someone else",
+    "observed.reposts": "reposts",
+    "observed.gaps": "the gaps between posts",
+    "note.not_on_sheet": "the observation sheet does not ask for it",
+    "note.not_observed": "left empty on the observation sheet (unknown)",
+    "flag.observed": "{reason}; {provenance}",
     # auditor/metrics.py: checklist notes
     "note.not_read": "profile not read",
     "note.default_avatar": "the platform's default avatar",
@@ -123,6 +143,8 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.refuses_logged_out": "the server refuses logged-out access",
     "detail.http_451": "HTTP 451: unavailable for legal reasons",
     "detail.rate_limited": "rate limited",
+    # spiders/pacing.py: a profile given up to a rate limit, and when to try again
+    "detail.rate_limit_until": "try again from {time}, when {host} allows more requests",
     "detail.not_crawled": "not crawled logged out",
     "detail.cut_short": "not fetched: the crawl was cut short",
     "detail.no_such_account": "no such account",
@@ -226,6 +248,36 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.unreadable_outbox_items": "{n} unreadable outbox item(s) skipped",
     "detail.next_other_host": "next page on another host ignored: {host}",
     "detail.outbox_loop": "the outbox leads back to a page already read",
+    # X through its API (auditor.platforms.xapi; issue 14)
+    "detail.x_no_token": ("not read, as there is no X API token (set AUDITOR_X_BEARER_TOKEN or "
+                          "add it to the credentials file, see docs/platforms.md)"),
+    "detail.x_token_unusable": "not read, as the X API token cannot be used ({problem})",
+    "detail.x_over_ceiling": ("not read through the X API, as this run could cost up to "
+                              "{cost}, over the ceiling of {ceiling} (raise [x] max_cost_usd "
+                              "in the config to read X profiles)"),
+    "detail.x_bad_token": ("the X API refused the token (HTTP 401) as mistyped, revoked or "
+                           "regenerated; set AUDITOR_X_BEARER_TOKEN to the app's current "
+                           "bearer token"),
+    "detail.x_not_enrolled": ("the X API refused the app (HTTP 403, {reason}); attach the app "
+                              "to a project in the X developer console and give it API "
+                              "access"),
+    "detail.x_no_credits": ("the X API refused the request (HTTP 402) as the developer "
+                            "account has no credits left; add credits in the X developer "
+                            "console"),
+    "detail.x_rate_limited": ("HTTP 429: X's rate limit is reached; it allows more requests "
+                              "at {time}"),
+    "detail.x_protected": ("the account protects its posts: only followers it approved can "
+                           "read them"),
+    "detail.x_suspended": "the account is suspended",
+    "detail.x_unexpected_user": "X API user lookup: unexpected answer",
+    "detail.x_unexpected_posts": "X API posts: unexpected answer",
+    "detail.x_reads": "X API: {users} user read(s) and {posts} post read(s), {cost}",
+    "detail.x_depth_profile": ("X API depth profile: posts not read (the last post is dated "
+                               "from the account's most_recent_tweet_id; [x] depth = "
+                               "\"posts\" reads them)"),
+    "detail.x_posts_not_needed": ("X API: posts not read: the account's newest post is dated "
+                                  "{date}, before the audit window, so the verdict needs no "
+                                  "more"),
     "detail.posts_too_early": "{n} post(s) dated before {date}, skipped",
     "detail.posts_too_late": "{n} post(s) dated more than a day after the fetch, skipped",
     "wall.linkedin": ("LinkedIn shows company pages only to logged-in members: check by hand "
@@ -250,6 +302,11 @@ ENGLISH: Final[dict[str, Template]] = {
     "wall.reddit": ("Reddit blocks logged-out crawlers: check by hand the date of the newest "
                     "post or comment, whether the account answers in its threads, and the "
                     "profile's description and avatar"),
+    "wall.linkedin_person": ("LinkedIn shows a person's profile only to logged-in members: "
+                             "check by hand the photo, the headline, the About section and "
+                             "recent activity (the date of the newest post or comment, and "
+                             "whether they answer people)"),
+    "detail.observed": "observed by hand by {observer} on {date}",
     "unobservable.walled_contact": "a logged-out reader sees no contact details",
     "unobservable.walled_website": "a logged-out reader sees no website link",
     "unobservable.walled_banner": "a logged-out reader sees no cover image",

@@ -28,6 +28,7 @@ from typing import Any, Final
 from auditor.audit import AuditResult, OrganisationResult, judge_audit
 from auditor.config import AuditConfig
 from auditor.crawl import (
+    api_notice,
     crawl_command,
     crawl_plan,
     read_records,
@@ -170,6 +171,8 @@ def _crawl_and_judge(request: AuditRequest, *,
         (out / "crawl.log").write_text("", encoding="utf-8")
     _say(request, f"Auditing {len(listed)} profile(s) of {len(config.organisations)} "
                   f"organisation(s) as of {request.as_of.date().isoformat()}…")
+    if (notice := api_notice(plan, replay=request.replay is not None)) is not None:
+        _say(request, notice)  # what X may cost, before the first request
     started = time.monotonic()
     completed = True
     if plan.targets:

@@ -10,6 +10,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
+from auditor.credentials import ACCESS_TOKEN_PARAM, redact
 from auditor.replay import ReplayRecorder, ReplayStore
 
 
@@ -92,12 +93,32 @@ class RecordMiddleware:
         for index, url in enumerate(hops):
             status = reasons[index] if index < len(reasons) and isinstance(reasons[index], int) \
                 else 302
-            self.recorder.add(url, status, {"Location": chain[index + 1]}, b"")
+            self.recorder.add(_redacted(url), status, {"Location": _redacted(chain[index + 1])},
+                              b"")
+        # Only these answer headers are kept; the request's (its Authorization) never are.
         headers = {}
         for name in (b"Content-Type", b"Link", b"Retry-After", b"Location"):
             value = response.headers.get(name)
             if value is not None:
-                headers[name.decode()] = value.decode("latin-1")
-        self.recorder.add(response.url, response.status, headers, response.body)
+                headers[name.decode()] = _redacted(value.decode("latin-1"))
+        body = response.body
+        text = body.decode("latin-1")
+        secrets = _secrets(self.crawler)
+        if ACCESS_TOKEN_PARAM.search(text) or any(secret in text for secret in secrets):
+            # Graph API paging links carry the token (``next``: ...&access_token=...)
+            body = redact(text, secrets).encode("latin-1")
+        self.recorder.add(_redacted(response.url), response.status, headers, body)
         self.recorder.save()
         return response
+
+
+def _redacted(text: str) -> str:
+    """``text`` without any ``access_token=`` value (recordings are shared; tokens are not)."""
+    return redact(text, ())
+
+
+def _secrets(crawler: Crawler) -> tuple[str, ...]:
+    """The tokens the crawl holds (auditor.credentials), to keep out of recordings."""
+    options = getattr(crawler.spider, "options", None)
+    credentials = getattr(options, "credentials", None)
+    return credentials.secrets() if credentials is not None else ()

@@ -35,6 +35,7 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import CrawlPlan, crawl_plan
+from auditor.credentials import load_credentials
 from auditor.messages import msg
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
@@ -110,7 +111,11 @@ class ProfilesSpider(scrapy.Spider):
             except ValueError as exc:
                 raise UsageError(f"as_of: {exc}") from None
             self.plan = crawl_plan(parsed, when)
-        self.options: CrawlOptions = self.plan.options
+        # The user's API tokens are read here, in the crawl process, and kept in memory
+        # only: plan.json never holds them (auditor.credentials). A replay sends nothing,
+        # so it gets placeholders and never reads the real ones.
+        self.options: CrawlOptions = replace(
+            self.plan.options, credentials=load_credentials(replay=bool(replay)))
         self.as_of = self.options.as_of
         self.records = records
         self.replay = replay
@@ -129,6 +134,8 @@ class ProfilesSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProfilesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.fetch_avatars = crawler.settings.getbool("AUDITOR_FETCH_AVATARS", True)
+        if crawler.settings.get("AUDITOR_REPLAY_DIR") and not spider.replay:
+            spider.options = replace(spider.options, credentials=load_credentials(replay=True))
         spider.parse_seconds = crawler.settings.getfloat("AUDITOR_PARSE_SECONDS",
                                                          PARSE_SECONDS)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
@@ -164,13 +171,20 @@ class ProfilesSpider(scrapy.Spider):
             logger.exception("adapter %s failed on %s", adapter.platform, target.url)
             step = adapter.record(target, "error", f"parser failed: {type(exc).__name__}: {exc}")
         if isinstance(step, Next):
+            meta = {"auditor_state": step.state, "handle_httpstatus_list": HANDLED_STATUSES}
+            if step.fetch.api:
+                # A documented API read with the user's credentials: its owner's terms
+                # govern it, not robots.txt, which is for crawlers (graph.facebook.com's
+                # forbids everything to everyone).
+                meta["dont_obey_robotstxt"] = True
+                meta["dont_redirect"] = True  # the token goes to the API host, nowhere else
             yield scrapy.Request(
                 step.fetch.url,
                 headers=dict(step.fetch.headers),
                 callback=self.on_response,
                 errback=self.on_failure,
                 dont_filter=True,
-                meta={"auditor_state": step.state, "handle_httpstatus_list": HANDLED_STATUSES},
+                meta=meta,
             )
         else:
             yield from self._finish(step)

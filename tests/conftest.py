@@ -38,6 +38,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_bench_fakeplatforms.py": (),
     # crawls through the CLI over loopback HTTP, several per test or waiting out timeouts
     "test_e2e.py": (),
+    # issue 15: sheet -> filled in -> audit --observations, crawls through the CLI
+    "test_sheet_e2e.py": (),
     "test_faults.py": (),
     "test_faults_platforms.py": (),
     "test_fetch_details.py": (),
@@ -59,6 +61,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_user_agent_names_the_tool_and_its_home",
     ),
     "test_resume.py": ("test_a_stopped_crawl_resumes_with_only_the_missing_profiles",),
+    # crawls through the CLI against a rate-limited server, waiting out its windows
+    "test_pacing.py": ("test_no_profile_is_lost_and_the_budget_is_never_overspent",
+                       "test_a_429_without_retry_after_waits_for_the_reset_its_headers_name",
+                       "test_a_wait_past_the_maximum_leaves_rate_limited_and_resume_reads_them",
+                       "test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports"),
     # a replayed crawl through the CLI each
     "test_service.py": ("test_a_crash_after_a_real_crawl_keeps_its_records_for_from_records",
                         "test_the_demo_config_keeps_its_history_in_out_not_in_sample_pages"),
@@ -67,6 +74,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_discover.py": ("test_discover_on_the_demo_websites_finds_demo_toml",
                          "test_discover_with_sites_that_fail",
                          "test_guess_keeps_only_profiles_that_link_back"),
+    # issue 14: crawls through the CLI against a fake X API on loopback
+    "test_platforms_xapi.py": (
+        "test_x_profiles_are_read_through_the_api_and_the_token_is_written_nowhere",
+        "test_a_revoked_token_is_one_line_naming_the_fix_and_the_rest_goes_on",
+        "test_over_the_ceiling_no_request_is_made"),
     # the demo audited twice and re-judged through the real command
     "test_language_free.py": (),
     # a wheel built and installed, its demo run

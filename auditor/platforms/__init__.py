@@ -11,6 +11,7 @@ from auditor.platforms.mastodon import MastodonAdapter
 from auditor.platforms.telegram import TelegramAdapter
 from auditor.platforms.walled import WALLED_ADAPTERS
 from auditor.platforms.website import WebsiteAdapter
+from auditor.platforms.xapi import XApiAdapter
 from auditor.platforms.youtube import YouTubeAdapter
 from auditor.urls import BadURL, canonicalise, host_of
 
@@ -19,8 +20,12 @@ from auditor.urls import BadURL, canonicalise, host_of
 #: YouTube before Mastodon (whose /@user pattern matches any host); FeedAdapter after every
 #: platform with feed-like paths of its own (Mastodon's /@user.rss, YouTube's
 #: /feeds/videos.xml); DiscoveryAdapter claims whatever is left and looks for a feed.
+#: The walled networks whose owners offer an API read with the user's own credentials
+#: (auditor.credentials) take the walled route themselves when there are none.
+_API_ADAPTERS: dict[str, PlatformAdapter] = {"x": XApiAdapter()}
+
 ADAPTERS: tuple[PlatformAdapter, ...] = (
-    *WALLED_ADAPTERS,
+    *(_API_ADAPTERS.get(adapter.platform, adapter) for adapter in WALLED_ADAPTERS),
     BlueskyAdapter(),
     YouTubeAdapter(),
     MastodonAdapter(),

@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor.apicost import XSettings
+from auditor.credentials import ApiCredentials
 from auditor.i18n import N_
 from auditor.models import ProfileRecord, cap_text
 
@@ -65,6 +67,9 @@ DEFAULT_ENDPOINTS: Mapping[str, str] = {
     "threads": "https://www.threads.net",
     "tiktok": "https://www.tiktok.com",
     "reddit": "https://www.reddit.com",
+    #: The owners' APIs, read with the user's own credentials (auditor.credentials).
+    "x_api": "https://api.x.com",
+    "meta_graph": "https://graph.facebook.com/v23.0",
 }
 
 
@@ -81,6 +86,13 @@ class CrawlOptions:
     #: Fetch the public HTML of walled networks (LinkedIn, X, ...) instead of only naming
     #: them login_wall. Off by default: they forbid it and show little to logged-out readers.
     fetch_walled: bool = False
+    #: The user's API tokens (X, Meta): filled in by the crawl process itself when it
+    #: starts, never written into plan.json (auditor.credentials). None: there are none.
+    credentials: ApiCredentials | None = None
+    #: How deep X is read and what it may cost (``[x]``), and how many X profiles the
+    #: plan holds (the run's maximum cost is worked out from it: auditor.apicost).
+    x: XSettings = field(default_factory=XSettings)
+    x_profiles: int = 0
 
     @property
     def window_start(self) -> datetime:
@@ -100,6 +112,9 @@ class Fetch:
     #: Adapter-defined name of the step this answer feeds ("lookup", "statuses", ...).
     step: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: A documented API read with the user's own credentials (X, Meta's Graph API): its
+    #: owner's terms govern it, not robots.txt (which is for crawlers), so it is not checked.
+    api: bool = False
 
 
 @dataclass(frozen=True, slots=True)
