@@ -197,9 +197,10 @@ class XApiAdapter(XAdapter):
         last = facts.last_post_reported_at
         if facts.posts_total == 0 and user.get("most_recent_tweet_id") is None:
             return self._profile_only(state, None, exhausted=True)
-        before = options.lookup_enough_before
+        # (read with getattr: the two options are newer than this adapter in some trees)
+        before = getattr(options, "lookup_enough_before", None)
         if before is not None and last is not None and last < before \
-                and (facts.posts_total or 0) > options.never_used_max_posts:
+                and (facts.posts_total or 0) > getattr(options, "never_used_max_posts", 2):
             return self._profile_only(state, POSTS_NOT_NEEDED.format(date=f"{last:%Y-%m-%d}"))
         return Next(self._tweets_fetch(state, None), state.with_data("tweets"))
 
