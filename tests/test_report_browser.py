@@ -71,6 +71,26 @@ document.getElementById("frame").addEventListener("load", () => {{
       const card = el.closest("section[id]");
       return name(el) + (card ? " in #" + card.id : "");
     }};
+    // Where the first screen ends: the scoreboard and the client's fixes, folded as it opens.
+    const rect = (selector) => {{
+      const el = doc.querySelector(selector);
+      if (!el || el.getClientRects().length === 0) return null;
+      const box = el.getBoundingClientRect();
+      return {{top: Math.round(box.top), bottom: Math.round(box.bottom)}};
+    }};
+    const first = {{board: rect("table.scoreboard"), narrow: rect(".board-narrow .org-board"),
+                   fixes: rect("ol.fixes"), title: rect("header h1")}};
+    // Then every fold opened: the worst case for width (post tables, checklists).
+    for (const fold of doc.querySelectorAll("details")) fold.open = true;
+    // A box that scrolls sideways: its content is wider than the screen.
+    const scrollers = [];
+    for (const el of doc.body.querySelectorAll("*")) {{
+      const style = doc.defaultView.getComputedStyle(el);
+      // (a 1 px box is a heading for screen readers only, clipped on purpose)
+      if (style.overflowX === "visible" || el.clientWidth <= 1) continue;
+      if (el.scrollWidth > el.clientWidth + 1) scrollers.push(
+        name(el) + ": " + el.scrollWidth + " px in " + el.clientWidth + " px");
+    }}
     const overflowing = [];
     for (const el of doc.body.querySelectorAll("*")) {{
       const style = doc.defaultView.getComputedStyle(el);
@@ -88,6 +108,7 @@ document.getElementById("frame").addEventListener("load", () => {{
     const ctx = document.createElement("canvas").getContext("2d");
     const squeezed = [];
     for (const cell of doc.querySelectorAll("td, th")) {{
+      if (cell.getClientRects().length === 0) continue;  // not shown at this width
       const style = doc.defaultView.getComputedStyle(cell);
       const inner = cell.clientWidth - parseFloat(style.paddingLeft)
                     - parseFloat(style.paddingRight);
@@ -108,7 +129,7 @@ document.getElementById("frame").addEventListener("load", () => {{
       }}
     }}
     out.textContent = JSON.stringify({{
-      client_width: root.clientWidth, scroll_width: root.scrollWidth,
+      client_width: root.clientWidth, scroll_width: root.scrollWidth, first, scrollers,
       overflowing: overflowing.slice(0, 20), squeezed: squeezed.slice(0, 20),
       squeezed_count: squeezed.length}});
   }} catch (error) {{
@@ -185,7 +206,7 @@ def keep_screenshot(path: Path, name: str) -> None:
 
 def probe(browser: Browser, folder: Path, page: str, width: int) -> dict[str, Any]:
     """Measure ``folder/page`` at ``width`` px with the wrapper page; the result as a dict."""
-    wrapper = folder / f"probe-{width}.html"
+    wrapper = folder / f"probe-{width}-{Path(page).stem}.html"
     wrapper.write_text(PROBE.format(src=page, width=width), encoding="utf-8")
     dom, _ = browser.dump_dom(wrapper.as_uri(), width=1280, height=1000,
                               extra=("--allow-file-access-from-files",))
@@ -245,9 +266,10 @@ def profiles(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def card_url(card: Tag) -> str:
-    heading = card.find("h3")
-    assert isinstance(heading, Tag), f"a profile card without a heading: {card.get('id')}"
-    return heading.get_text(strip=True)
+    """The profile's address, the first link under the card's heading."""
+    link = card.select_one("p.card-sub a")
+    assert isinstance(link, Tag), f"a profile card without its address: {card.get('id')}"
+    return link.get_text(strip=True)
 
 
 # --- the checks themselves work -------------------------------------------------------------
@@ -399,3 +421,72 @@ def test_phone_width_keeps_table_cells_readable(rendered: Rendered,
         f"[{rendered.lang}] at {PHONE_WIDTH} px {data['squeezed_count']} table cells are "
         "narrower than a word in them, so their text breaks into a column of letters:\n"
         + "\n".join(data["squeezed"]))
+
+
+# --- a report the client reads in five minutes (issue 18) -----------------------------------
+
+DESKTOP = (1366, 768)
+PHONE_SCREEN = 844
+#: The demo printed (A4, the report's print CSS) stays a short document.
+MAX_PDF_PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def desktop(rendered: Rendered, browser: Browser) -> dict[str, Any]:
+    """The report measured at a laptop's width (once per language)."""
+    return probe(browser, rendered.folder, "report.html", DESKTOP[0])
+
+
+def test_the_first_desktop_screen_holds_the_scoreboard_and_the_clients_fixes(
+        rendered: Rendered, desktop: dict[str, Any]) -> None:
+    first = desktop["first"]
+    assert first["board"] is not None, f"[{rendered.lang}] no scoreboard: {first}"
+    assert first["narrow"] is None  # the phone's layout is hidden on a laptop
+    # the whole scoreboard and the list of fixes end above the fold of a 1366x768 screen
+    assert first["board"]["bottom"] <= DESKTOP[1], (rendered.lang, first)
+    assert first["fixes"] is not None and first["fixes"]["bottom"] <= DESKTOP[1], first
+    board = rendered.dom.select_one("table.scoreboard")
+    assert board is not None
+    chips = board.select("a.chip .state")
+    assert len(chips) == len(profiles(rendered.report))  # every profile, in words
+    words = {chip.get_text(" ", strip=True).split(" ", 1)[1] for chip in chips}
+    expected = {"en": {"dead", "gone", "broadcast-only", "incomplete", "active", "not read"},
+                "nl": {"dood", "verdwenen", "alleen zenden", "onvolledig", "actief"}}
+    assert expected[rendered.lang] <= words, words
+
+
+def test_the_first_phone_screen_starts_the_scoreboard(rendered: Rendered,
+                                                      phone: dict[str, Any]) -> None:
+    first = phone["first"]
+    assert first["board"] is None  # the wide table is replaced by one block per organisation
+    assert first["narrow"] is not None and first["narrow"]["top"] < PHONE_SCREEN, first
+
+
+def test_nothing_at_phone_width_needs_a_sideways_scroller(rendered: Rendered,
+                                                          phone: dict[str, Any]) -> None:
+    # with every fold opened: the side-by-side table, post tables and checklists fit
+    assert phone["scrollers"] == [], (
+        f"[{rendered.lang}] at {PHONE_WIDTH} px these boxes scroll sideways:\n"
+        + "\n".join(phone["scrollers"]))
+
+
+def pdf_pages(path: Path) -> int:
+    """Pages in a PDF Chromium printed (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+def test_pdf_page_counter_counts_pages(browser: Browser, tmp_path: Path) -> None:
+    page = tmp_path / "three.html"
+    page.write_text("<!DOCTYPE html><body>" + "<p style=\"break-after:page\">x</p>" * 3,
+                    encoding="utf-8")
+    pdf = tmp_path / "three.pdf"
+    browser.run("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert pdf_pages(pdf) == 3
+
+
+def test_the_demo_prints_to_a_short_pdf(rendered: Rendered, browser: Browser) -> None:
+    pdf = rendered.folder / "report.pdf"
+    browser.run("--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                (rendered.folder / "report.html").as_uri())
+    pages = pdf_pages(pdf)
+    assert 2 <= pages <= MAX_PDF_PAGES, f"[{rendered.lang}] the demo prints to {pages} pages"

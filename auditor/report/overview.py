@@ -145,7 +145,8 @@ class Overview:
     def scoreboard(self) -> ScoreboardView:
         t = self._t
         columns = tuple(ScoreColumn(c.view.anchor, c.view.name, c.view.role_text,
-                                    c.view.is_client, c.view.verdict) for c in self._columns)
+                                    c.view.is_client, c.view.verdict, c.view.short_verdict)
+                        for c in self._columns)
         rows = []
         for network in self._networks:
             cells = []

@@ -217,6 +217,7 @@ class ScoreColumn:
     role_text: str
     is_client: bool
     verdict: str
+    short_verdict: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +281,8 @@ class OrganisationView:
     numbers: Mapping[str, float | None] = field(default_factory=dict)
     #: Profiles read and without a flag.
     clean_profiles: int = 0
+    #: "3 of 9 need attention" (the scoreboard shows which).
+    short_verdict: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -334,6 +334,7 @@ def _organisation_view(index: int, organisation: OrganisationResult,
         summary=(t.n(len(profiles), "{n} profile", "{n} profiles") + ", "
                  + t.n(len(flags), "{n} flag", "{n} flags")),
         verdict=_verdict(organisation, t),
+        short_verdict=_short_verdict(organisation, t),
         severity_counts=_severity_counts(flags, t),
         attention=tuple(
             AttentionView(profile.anchor, profile.label, profile.worst_severity,
@@ -346,6 +347,15 @@ def _organisation_view(index: int, organisation: OrganisationResult,
         numbers=_org_numbers(organisation),
         clean_profiles=_standing(organisation).ok_profiles,
     )
+
+
+def _short_verdict(organisation: OrganisationResult, t: Translator) -> str:
+    """The verdict without its breakdown (the scoreboard shows it profile by profile)."""
+    flagged = sum(1 for p in organisation.profiles if p.flags)
+    if not organisation.profiles or not flagged:
+        return _verdict(organisation, t)
+    return t("{flagged} of {total} need attention", flagged=flagged,
+             total=len(organisation.profiles))
 
 
 def _verdict(organisation: OrganisationResult, t: Translator) -> str:
