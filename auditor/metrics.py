@@ -17,6 +17,7 @@ from typing import Final
 
 from auditor.config import Thresholds
 from auditor.contacts import find_contacts
+from auditor.engagement import Engagement, compute_engagement
 from auditor.messages import Msg, known_text, msg, text
 from auditor.models import (
     OWN_POST_KINDS,
@@ -147,6 +148,8 @@ class Metrics:
     #: Weekly counts over the window, oldest week first.
     weekly: tuple[WeekBucket, ...] = ()
     automation: Automation = field(default_factory=Automation)
+    #: Audience, engagement and content mix (auditor.engagement).
+    engagement: Engagement = field(default_factory=Engagement)
 
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
@@ -177,6 +180,7 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
             originals=0, replies=0, self_replies=0, reposts=0, page_cap_cut_sample=False,
             reply_share=None, repost_share=None, posts_total=posts_total,
             completeness=completeness, null_reasons=reasons,
+            engagement=compute_engagement(record, (), min_posts=thresholds.min_posts_for_ratio),
         )
 
     window_start = as_of - timedelta(days=window_days)
@@ -270,6 +274,9 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
         weekday_profile=tuple(weekdays), hour_profile=tuple(hours),
         weekly=weekly_buckets(in_span, as_of, window_days, covered_from=span_start),
         automation=automation_signals(own_items, own_hosts, crossposted),
+        engagement=compute_engagement(
+            record, [item for item in own_items if item.kind == "original"],
+            min_posts=thresholds.min_posts_for_ratio, tz=tz),
     )
 
 

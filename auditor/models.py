@@ -106,8 +106,18 @@ class Item:
     links: tuple[str, ...] = ()
     #: What kind of upload it is where the platform distinguishes ("video", "short").
     format: str | None = None
-    #: Comments the platform counts for the item (feeds' slash:comments, thr:total).
+    #: Comments (replies) the platform counts for the item (Mastodon's replies_count,
+    #: Bluesky's replyCount, feeds' slash:comments and thr:total).
     comments: int | None = None
+    #: The public interaction counts the platform shows for the item; None where it shows
+    #: none (never 0 for unknown): likes (favourites), shares (boosts, reposts), quotes.
+    likes: int | None = None
+    shares: int | None = None
+    quotes: int | None = None
+    #: Views (YouTube, Telegram), where the platform counts them.
+    views: int | None = None
+    #: Media attached (images, video, audio): how many; None where not known.
+    media: int | None = None
 
 
 @pickled_by_position
@@ -250,6 +260,11 @@ def _item_from_dict(data: Mapping[str, Any]) -> Item:
         links=tuple(data.get("links") or ()),
         format=data.get("format"),
         comments=data.get("comments"),
+        likes=data.get("likes"),
+        shares=data.get("shares"),
+        quotes=data.get("quotes"),
+        views=data.get("views"),
+        media=data.get("media"),
     )
 
 

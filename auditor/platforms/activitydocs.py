@@ -23,7 +23,7 @@ comes from):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -37,6 +37,7 @@ from auditor.models import (
     cap_text,
 )
 from auditor.platforms.base import DateSieve, parse_iso_time
+from auditor.platforms.counts import count
 from auditor.urls import is_http_url
 
 #: Actor types: who can have a profile.
@@ -338,10 +339,35 @@ def _post(obj: Mapping[str, Any], entry: Mapping[str, Any], dates: DateSieve) ->
     return Post(
         Item(id=identifier, published_at=published, kind="original",
              url=page_url(obj.get("url")) or (identifier if is_http_url(identifier) else None),
-             text=text, links=links, format=kind),
+             text=text, links=links, format=kind,
+             likes=_total(obj.get("likes")), shares=_total(obj.get("shares")),
+             comments=_total(obj.get("replies")), views=count(obj.get("views")),
+             media=_media(obj.get("attachment"))),
         reply_to=reply_to, reply_author=reply_author,
         attributed_to=tuple(refs(obj.get("attributedTo"))),
     )
+
+
+def _total(collection: Any) -> int | None:
+    """A collection's ``totalItems`` where the object embeds it (Mastodon's likes and
+    shares); a bare link to the collection says nothing (None), and PeerTube's numbers
+    are counts already."""
+    if isinstance(collection, Mapping):
+        return collection_total(collection)
+    return count(collection)
+
+
+def _media(attachment: Any) -> int | None:
+    """The attachments that are media (images, video, audio), not links or property
+    values; None when the object has no attachment list."""
+    if attachment is None:
+        return 0
+    items = attachment if isinstance(attachment, list) else [attachment]
+    return min(sum(1 for a in items if isinstance(a, Mapping)
+                   and types_of(a) & _MEDIA_TYPES), 1000)
+
+
+_MEDIA_TYPES = frozenset({"Document", "Image", "Video", "Audio"})
 
 
 def _post_text(obj: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
@@ -385,10 +411,7 @@ def classify(posts: Iterable[Post], own: frozenset[str]) -> list[Item]:
                 mine = post.reply_author.rstrip("/") in own
             else:
                 mine = target in own_posts or target.startswith(prefixes)
-            item = Item(id=item.id, published_at=item.published_at,
-                        kind="self_reply" if mine else "reply", url=item.url,
-                        pinned=item.pinned, text=item.text, links=item.links,
-                        format=item.format, comments=item.comments)
+            item = replace(item, kind="self_reply" if mine else "reply")
         items.append(item)
     return items
 

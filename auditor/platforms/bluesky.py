@@ -62,6 +62,7 @@ from auditor.platforms.base import (
     outcome_for_status,
     parse_iso_time,
 )
+from auditor.platforms.counts import attached, count
 from auditor.urls import is_http_url
 
 PUBLIC_HOST = "bsky.app"
@@ -363,8 +364,8 @@ def profile_facts(view: Mapping[str, Any]) -> ProfileFacts:
         banner_is_default=False,
         links=tuple(links[:_MAX_LINKS]),
         created_at=parse_time(view.get("createdAt")),
-        posts_total=_count(view.get("postsCount")),
-        followers=_count(view.get("followersCount")),
+        posts_total=count(view.get("postsCount")),
+        followers=count(view.get("followersCount")),
     )
 
 
@@ -452,6 +453,11 @@ def feed_item(entry: Any, did: str) -> Item | None:
         pinned=reason_type == _PIN,
         text=cap_text(text) or "",
         links=tuple(post_links(record)),
+        likes=count(post.get("likeCount")),
+        shares=count(post.get("repostCount")),
+        quotes=count(post.get("quoteCount")),
+        comments=count(post.get("replyCount")),
+        media=_media(post.get("embed")),
     )
 
 
@@ -541,10 +547,21 @@ def _iso_time(value: Any) -> datetime | None:
     return parse_iso_time(value) if isinstance(value, str) and len(value) >= 10 else None
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
 def _http(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and len(value) <= 2048 \
         and is_http_url(value) else None
+
+
+def _media(embed: Any) -> int | None:
+    """How many images or videos a post view's embed shows (0 for a link card or a quote
+    without media, or no embed at all: the post view always says)."""
+    if not isinstance(embed, dict):
+        return 0
+    kind = embed.get("$type")
+    if kind == "app.bsky.embed.recordWithMedia#view":
+        return _media(embed.get("media"))
+    if kind == "app.bsky.embed.images#view":
+        return attached(embed.get("images"))
+    if kind == "app.bsky.embed.video#view":
+        return 1
+    return 0

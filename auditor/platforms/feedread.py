@@ -42,6 +42,7 @@ from auditor.models import (
     cap_text,
 )
 from auditor.platforms.base import EARLIEST_POST, plausible_time
+from auditor.platforms.counts import count_text
 from auditor.platforms.feedcap import (
     MAX_RUN,
     as_ascii_compatible,
@@ -480,22 +481,14 @@ def _item(*, entry_id: Any, when: datetime, url: str | None, title: str, html: s
 
 def _comments(entry: Mapping[str, Any]) -> int | None:
     for key in ("slash_comments", "thr_total"):
-        count = _count(entry.get(key))
+        count = count_text(entry.get(key))
         if count is not None:
             return count
     for link in entry.get("links") or ():
         if isinstance(link, Mapping) and link.get("rel") == "replies":
-            count = _count(link.get("thr:count") or link.get("count"))
+            count = count_text(link.get("thr:count") or link.get("count"))
             if count is not None:
                 return count
-    return None
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
-        return int(value.strip())
     return None
 
 

@@ -46,6 +46,7 @@ from auditor.platforms.base import (
     parse_iso_time,
     parse_link_header,
 )
+from auditor.platforms.counts import attached, count
 from auditor.urls import host_of
 
 #: ``/@user``, ``/@user@remote.host`` and ``/users/user`` (optionally followed by more path).
@@ -451,6 +452,9 @@ def _items(statuses: list[Any], account_id: str,
         content = read_fragment(status.get("content") if isinstance(status.get("content"), str)
                                 else "")
         url = _str_or_none(status.get("url")) or _str_or_none(status.get("uri"))
+        # a boost's counts are the boosted post's, someone else's: not the account's
+        likes, shares, comments, media = ((None, None, None, None) if kind == "repost"
+                                          else _interactions(status))
         items.append(Item(
             id=str(status["id"]),
             published_at=published,
@@ -459,5 +463,13 @@ def _items(statuses: list[Any], account_id: str,
             pinned=status.get("pinned") is True,
             text=cap_text(content.text) or "",
             links=content.links[:20],
+            likes=likes, shares=shares, comments=comments, media=media,
         ))
     return items, skipped
+
+
+def _interactions(status: Mapping[str, Any]
+                  ) -> tuple[int | None, int | None, int | None, int | None]:
+    """The status's public counts (favourites, boosts, replies) and how many media."""
+    return (count(status.get("favourites_count")), count(status.get("reblogs_count")),
+            count(status.get("replies_count")), attached(status.get("media_attachments")))

@@ -333,6 +333,9 @@ def _items(messages: tuple[Message, ...], profile_url: str) -> list[Item]:
             url=f"{profile_url}/{message.id}",
             text=message.text,
             links=message.links,
+            # a forward's views are the message's in this channel: still its reach here
+            views=message.views,
+            media=message.media,
         ))
     return items
 

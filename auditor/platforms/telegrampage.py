@@ -72,6 +72,10 @@ class Message:
     forwarded: bool
     text: str
     links: tuple[str, ...]
+    #: The views the message shows ("1.2K" -> 1200); None when it shows none.
+    views: int | None = None
+    #: Photos, videos, round videos and documents attached.
+    media: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +364,8 @@ def _message(tag: Element) -> Message | None:
     forwarded = False
     date_time: Element | None = None
     meta_time: Element | None = None
+    views: int | None = None
+    media = 0
     for element in _descendants(tag):
         names = element.get("class")
         if names and "tgme_widget_message_" in names:
@@ -368,6 +374,9 @@ def _message(tag: Element) -> Message | None:
                 text_tag = element
             if "tgme_widget_message_forwarded_from" in split:
                 forwarded = True
+            if views is None and "tgme_widget_message_views" in split:
+                views = parse_count(_text_of(element))
+            media += any(name in _MEDIA_CLASSES for name in split)
         if element.tag == "time" and date_time is None and element.get("datetime") is not None:
             for ancestor in element.iterancestors():
                 above = _classes(ancestor)
@@ -389,7 +398,15 @@ def _message(tag: Element) -> Message | None:
         forwarded=forwarded,
         text=cap_text(fragment.text) or "",
         links=fragment.links[:20],
+        views=views,
+        media=min(media, 100),
     )
+
+
+#: The classes of a message's attachments: one element each.
+_MEDIA_CLASSES = frozenset({"tgme_widget_message_photo_wrap", "tgme_widget_message_video_player",
+                            "tgme_widget_message_roundvideo_player",
+                            "tgme_widget_message_document_wrap"})
 
 
 def parse_count(text: str | None) -> int | None:

@@ -60,6 +60,7 @@ from auditor.platforms.base import (
     outcome_for_status,
     parse_iso_time,
 )
+from auditor.platforms.counts import count_text
 from auditor.platforms.youtubepage import (
     CHANNEL_ID,
     URL_IN_TEXT,
@@ -290,7 +291,16 @@ def _item(entry: ET.Element) -> Item | None:
         text=cap_text(text) or "",
         links=tuple(links),
         format="short" if path.startswith("/shorts/") else "video",
+        views=_attribute_count(entry, "media:group/media:community/media:statistics", "views"),
+        # the feed's star rating counts likes (YouTube no longer shows dislikes)
+        likes=_attribute_count(entry, "media:group/media:community/media:starRating", "count"),
+        media=1,  # an upload is a video
     )
+
+
+def _attribute_count(entry: ET.Element, path: str, name: str) -> int | None:
+    element = entry.find(path, _NS)
+    return count_text(element.get(name)) if element is not None else None
 
 
 # -- the adapter -----------------------------------------------------------------------

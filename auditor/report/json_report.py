@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
+from auditor.engagement import Engagement
 from auditor.messages import Msg, known_text
 from auditor.models import to_jsonable
 from auditor.report import open_atomic
@@ -107,6 +108,7 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
             "hour_profile_utc": list(metrics.hour_profile),
             "weekly": to_jsonable(metrics.weekly),
             "automation": to_jsonable(metrics.automation),
+            "engagement": engagement_data(metrics.engagement),
         },
         "flags": [
             {"code": flag.code, "severity": flag.severity,
@@ -116,6 +118,16 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
         ],
         "notes": list(record.notes),
     }
+
+
+def engagement_data(engagement: Engagement) -> dict[str, Any]:
+    """Audience and engagement as report.json gives them: numbers, and the null reasons in
+    English with their ids (like the other metrics)."""
+    data = to_jsonable(engagement)
+    data["null_reasons"] = english(engagement.null_reasons)
+    data["null_reason_ids"] = to_jsonable(engagement.null_reasons)
+    data["hashtags"] = [{"tag": tag, "posts": n} for tag, n in engagement.hashtags]
+    return data
 
 
 def message_fields(name: str, message: Msg | None) -> dict[str, Any]:
