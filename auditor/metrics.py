@@ -145,6 +145,10 @@ class Metrics:
     #: Own posts per weekday (Monday first) and per hour (UTC) over the span.
     weekday_profile: tuple[int, ...] = (0,) * 7
     hour_profile: tuple[int, ...] = (0,) * 24
+    #: The same per weekday and per hour in the audit's time zone (``[audit] timezone``),
+    #: which the report charts; None when that zone is UTC (the two above then).
+    local_weekday_profile: tuple[int, ...] | None = None
+    local_hour_profile: tuple[int, ...] | None = None
     #: Weekly counts over the window, oldest week first.
     weekly: tuple[WeekBucket, ...] = ()
     automation: Automation = field(default_factory=Automation)
@@ -158,7 +162,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     """All metrics of one profile at ``as_of`` over ``window_days``.
 
     ``tz`` is the audit's time zone (``[audit] timezone``): the own posts per weekday and
-    per hour of the day are counted in it (a 9 o'clock post in Amsterdam is at 9, not 8).
+    per hour of the day are counted in it too (``local_*_profile``: a post at 9 o'clock in
+    Amsterdam is at 9 there, at 8 in the UTC profile that report.json keeps).
 
     ``own_hosts`` are the host names of the organisation's own website: posts that are
     only a link there are a sign of automatic posting. ``crossposted`` is what the
@@ -257,10 +262,15 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
             "null.gap_needs_two", posts=len(own_items))
     weekdays = [0] * 7
     hours = [0] * 24
+    local_weekdays = [0] * 7
+    local_hours = [0] * 24
     for item in own_items:
+        weekdays[item.published_at.weekday()] += 1
+        hours[item.published_at.hour] += 1
         local = item.published_at.astimezone(tz)
-        weekdays[local.weekday()] += 1
-        hours[local.hour] += 1
+        local_weekdays[local.weekday()] += 1
+        local_hours[local.hour] += 1
+    in_utc = tz is UTC or str(tz) == "UTC"
 
     return Metrics(
         last_post_at=last_post_at, last_post_url=last_post_url, last_post_source=source,
@@ -272,6 +282,8 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
         posts_total=posts_total, completeness=completeness, null_reasons=reasons,
         median_gap_days=median_gap, longest_gap_days=longest_gap,
         weekday_profile=tuple(weekdays), hour_profile=tuple(hours),
+        local_weekday_profile=None if in_utc else tuple(local_weekdays),
+        local_hour_profile=None if in_utc else tuple(local_hours),
         weekly=weekly_buckets(in_span, as_of, window_days, covered_from=span_start),
         automation=automation_signals(own_items, own_hosts, crossposted),
         engagement=compute_engagement(

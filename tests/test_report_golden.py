@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,13 @@ def golden_path(lang: str, fmt: str) -> Path:
     return GOLDEN / f"demo{suffix}.report.{fmt}"
 
 
-def scrub(text: str, *, generated_at: datetime, tool_version: str) -> str:
-    """Replace the run's own moment and the tool version by placeholders."""
-    moment = generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def scrub(text: str, *, generated_at: datetime, tool_version: str,
+          timezone: str = "UTC") -> str:
+    """Replace the run's own moment (shown in the audit's time zone) and the tool version
+    by placeholders."""
+    local = generated_at.astimezone(UTC if timezone == "UTC" else ZoneInfo(timezone))
+    zone = "UTC" if timezone == "UTC" else local.tzname()
+    moment = f"{local:%Y-%m-%d %H:%M} {zone}"
     text = text.replace(moment, GENERATED)
     return text.replace(f"social presence auditor {tool_version}",
                         f"social presence auditor {VERSION}")
@@ -70,7 +75,8 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     generated_at = datetime.fromisoformat(audit["generated_at"])
     # Bytes decoded as they are: the CSV's line endings are part of what is compared.
     texts = {fmt: scrub((out / f"report.{fmt}").read_bytes().decode("utf-8"),
-                        generated_at=generated_at, tool_version=audit["tool_version"])
+                        generated_at=generated_at, tool_version=audit["tool_version"],
+                        timezone=audit.get("timezone", "UTC"))
              for fmt in FORMATS}
     return lang, texts
 
@@ -82,6 +88,10 @@ def test_scrub_replaces_only_the_volatile_parts() -> None:
                      tool_version="0.1.0")
     assert scrubbed == (f"Generated {GENERATED} by social presence auditor {VERSION}; window.\n"
                         "last post 2026-10-31 12:00 UTC\n")
+    amsterdam = scrub("Generated 2026-11-27 07:04 CET by social presence auditor 0.1.0",
+                      generated_at=datetime(2026, 11, 27, 6, 4, 59, tzinfo=UTC),
+                      tool_version="0.1.0", timezone="Europe/Amsterdam")
+    assert amsterdam == f"Generated {GENERATED} by social presence auditor {VERSION}"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -250,13 +250,15 @@ def test_hour_chart_and_post_times_are_in_the_audit_time_zone() -> None:
     result = judge_audit(config, [spaak], as_of=AS_OF, generated_at=AS_OF)
     assert result.timezone == "Europe/Amsterdam"
     metrics = result.organisations[0].profiles[0].metrics
-    assert metrics.hour_profile[10] == 1 and metrics.hour_profile[9] == 0
+    assert metrics.local_hour_profile is not None
+    assert metrics.local_hour_profile[10] == 1 and metrics.local_hour_profile[9] == 0
+    assert metrics.hour_profile[9] == 1  # report.json's hour_profile_utc stays UTC
     page = render_html(result)
     assert "Own posts per hour of the day (Europe/Amsterdam)" in page
     assert "2026-10-30 10:00 CET" in page and "times in Europe/Amsterdam" in page
     # the default stays UTC
     utc = compute_metrics(spaak, AS_OF, window_days=90, thresholds=config.thresholds)
-    assert utc.hour_profile[9] == 1
+    assert utc.hour_profile[9] == 1 and utc.local_hour_profile is None
     assert judge(spaak, utc, config.thresholds) == judge(spaak, metrics, config.thresholds)
 
 

@@ -34,6 +34,10 @@ def report_data(result: AuditResult) -> dict[str, Any]:
     }
 
 
+def _listed(values: tuple[int, ...] | None) -> list[int] | None:
+    return None if values is None else list(values)
+
+
 def audit_data(result: AuditResult) -> dict[str, Any]:
     """The ``audit`` part of the report: what was audited, when, with which thresholds."""
     return {
@@ -46,6 +50,8 @@ def audit_data(result: AuditResult) -> dict[str, Any]:
             "thresholds_by_role": to_jsonable(result.role_thresholds),
             "lang": result.lang,
             "profiles_not_finished": result.missing,
+            # the zone of the *_local profiles and of the times report.html shows
+            "timezone": result.timezone,
     }
 
 
@@ -106,6 +112,9 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
             "longest_gap_days": metrics.longest_gap_days,
             "weekday_profile": list(metrics.weekday_profile),
             "hour_profile_utc": list(metrics.hour_profile),
+            # in the audit's time zone; null when that is UTC (the two above then)
+            "weekday_profile_local": _listed(metrics.local_weekday_profile),
+            "hour_profile_local": _listed(metrics.local_hour_profile),
             "weekly": to_jsonable(metrics.weekly),
             "automation": to_jsonable(metrics.automation),
             "engagement": engagement_data(metrics.engagement),

@@ -136,7 +136,8 @@ def _timeline(metrics: Metrics, replies_shown: bool, t: Translator) -> ChartView
 def _weekday_chart(metrics: Metrics, t: Translator) -> ChartView:
     names = [t("Mon"), t("Tue"), t("Wed"), t("Thu"), t("Fri"), t("Sat"), t("Sun")]
     columns = [Column(name, (Segment("posts", count),), f"{name}: {count}")
-               for name, count in zip(names, metrics.weekday_profile, strict=True)]
+               for name, count in zip(names, metrics.local_weekday_profile
+                                      or metrics.weekday_profile, strict=True)]
     return bar_chart(columns, caption=t("Own posts per weekday"), legend=(), height=80)
 
 
@@ -144,7 +145,8 @@ def _hour_chart(metrics: Metrics, t: Translator) -> ChartView:
     zone = zone_name(t)
     columns = [Column(f"{hour:02d}", (Segment("posts", count),),
                       f"{hour:02d}:00 {zone}: {count}")
-               for hour, count in enumerate(metrics.hour_profile)]
+               for hour, count in enumerate(metrics.local_hour_profile
+                                            or metrics.hour_profile)]
     return bar_chart(columns, caption=t("Own posts per hour of the day ({zone})", zone=zone),
                      legend=(),
                      height=80, column_width=12, label_every=6)
