@@ -20,6 +20,7 @@ import argparse
 import json
 import sqlite3
 import sys
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -45,8 +46,10 @@ from auditor.history import (
     store_result,
 )
 from auditor.i18n import EN, LANGUAGES, Translator, translator
+from auditor.models import to_jsonable
 from auditor.report import clean_text
-from auditor.snapshots import RunInfo, config_hash, config_path_key, default_db_path
+from auditor.snapshots import RunInfo, RunSnapshot, config_hash, config_path_key, default_db_path
+from auditor.trends import Trend, monthly_runs, trends
 
 __all__ = ["COMMANDS", "add_commands", "add_db_option", "begin_run", "default_db_path",
            "resolve_db_path", "run_command", "store_run"]
@@ -139,6 +142,9 @@ def add_commands(subparsers: Any) -> None:
     history.add_argument("config", type=Path, help="the audit config")
     add_db_option(history)
     history.add_argument("--json", action="store_true", help="print JSON instead")
+    history.add_argument("--trend", action="store_true",
+                         help="month by month per organisation and network: posts per week, "
+                              "followers, interactions per post, reply share and flags")
 
     diff = subparsers.add_parser("diff", help="what changed between two stored audit runs "
                                               "(default: the last two complete ones)")
@@ -181,9 +187,22 @@ def run_command(args: argparse.Namespace, *, out: TextIO | None = None,
 def _history(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextIO,
              err: TextIO) -> int:
     runs: list[RunInfo] = []
+    months: list[RunSnapshot] = []
     if db.is_file():
         with HistoryStore(db) as store:
             runs = store.runs(config_path=config_path_key(config.path), name=config.audit.name)
+            if getattr(args, "trend", False):
+                months = monthly_runs(store.load_run(run.id, items=False) for run in runs
+                                      if run.completed and run.id is not None)
+    if getattr(args, "trend", False):
+        found = trends(months)
+        if args.json:
+            print(json.dumps({"db": str(db), "name": config.audit.name,
+                              "trends": to_jsonable(found)}, ensure_ascii=False, indent=2),
+                  file=out)
+        else:
+            print(render_trends(found, name=config.audit.name), file=out)
+        return EXIT_OK
     if args.json:
         data = {"db": str(db), "config": str(args.config), "name": config.audit.name,
                 "schema_version": SCHEMA_VERSION, "runs": [_run_data(run) for run in runs]}
@@ -239,6 +258,48 @@ def _diff(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextIO,
     else:
         print(render_changes(changes, translator(getattr(args, "lang", "en"))), file=out)
     return EXIT_OK
+
+
+#: The trend table's rows: (label, TrendPoint field, how a value is written).
+_TREND_ROWS = (("posts/week", "posts_per_week", "{:.2f}"), ("followers", "followers", "{:,}"),
+               ("interactions/post", "interactions", "{:.1f}"),
+               ("reply share", "reply_share", "{:.0%}"), ("flags", "flags", "{}"))
+
+
+def render_trends(found: Sequence[Trend], *, name: str) -> str:
+    """The trends as terminal text: per organisation, per network, a row per metric and a
+    column per month, with the change from the first month to the last."""
+    if not found:
+        return (f"No trend for “{_c(name)}” yet: it needs complete audit runs in the history "
+                "(one a month gives one column each).")
+    months = sorted({p.month for trend in found for p in trend.points})
+    width = 10
+    lines = [f"Trends of “{_c(name)}”, month by month (the month's latest run):"]
+    organisation = None
+    for trend in found:
+        if trend.organisation != organisation:
+            organisation = trend.organisation
+            role = f" ({trend.role})" if trend.role else ""
+            lines += ["", f"{_c(organisation)}{role}",
+                      f"  {'':<20}" + "".join(f"{m:>{width}}" for m in months) + "    change"]
+        lines.append(f"  {trend.platform}")
+        by_month = {p.month: p for p in trend.points}
+        for label, attr, form in _TREND_ROWS:
+            cells = []
+            for month in months:
+                value = getattr(by_month[month], attr) if month in by_month else None
+                cells.append(f"{'—' if value is None else form.format(value):>{width}}")
+            change = trend.change(attr)
+            shown = "" if change is None else _signed(change, form)
+            lines.append(f"    {label:<18}" + "".join(cells) + f"    {shown}")
+    return "\n".join(lines)
+
+
+def _signed(change: float, form: str) -> str:
+    if change == 0:
+        return "0"
+    text = form.format(abs(change) if form != "{}" else int(abs(change)))
+    return ("+" if change > 0 else "−") + text
 
 
 def render_changes(changes: Changes, t: Translator = EN) -> str:

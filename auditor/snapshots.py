@@ -87,6 +87,13 @@ class ProfileSnapshot:
     posts_per_week: float | None = None
     completeness_score: int | None = None
     completeness_checks: Mapping[str, bool | None] = field(default_factory=dict)
+    #: Audience and engagement as the run measured them (metrics.engagement), and the
+    #: reply share with the counts it came from (for an organisation's pooled share).
+    followers: int | None = None
+    median_interactions: float | None = None
+    reply_share: float | None = None
+    own_posts: int | None = None
+    replies: int | None = None
     flags: tuple[FlagSnapshot, ...] = ()
     items: tuple[ItemSnapshot, ...] = ()
     #: For a profile not re-checked in this run: its latest reading in an earlier run.
@@ -265,6 +272,9 @@ def snapshot_from_row(row: Mapping[str, Any], *, run_id: int | None,
     if not isinstance(metrics, dict):
         metrics = {}
     completeness = metrics.get("completeness") or {}
+    engagement = metrics.get("engagement")
+    if not isinstance(engagement, dict):
+        engagement = {}  # a run stored before engagement was measured
     checks = completeness.get("checks") if isinstance(completeness, dict) else None
     exhausted = row["sample_exhausted"]
     return ProfileSnapshot(
@@ -280,6 +290,11 @@ def snapshot_from_row(row: Mapping[str, Any], *, run_id: int | None,
         completeness_score=int_or_none(completeness.get("score")
                                         if isinstance(completeness, dict) else None),
         completeness_checks=dict(checks) if isinstance(checks, dict) else {},
+        followers=int_or_none(engagement.get("followers")),
+        median_interactions=float_or_none(engagement.get("median_interactions")),
+        reply_share=float_or_none(metrics.get("reply_share")),
+        own_posts=int_or_none(metrics.get("own_posts")),
+        replies=int_or_none(metrics.get("replies")),
     )
 
 
