@@ -370,3 +370,14 @@ def test_xlsx_is_in_the_reports_language(tmp_path: Path) -> None:
     assert book.sheetnames == ["Profielen", "Organisaties", "Meldingen"]
     assert book["Profielen"]["A1"].value == "Organisatie"
 
+
+
+def test_many_organisations_are_listed_with_verdicts_instead_of_a_scoreboard() -> None:
+    many = [org(f"Org {n}", record(f"https://mastodon.example/@o{n}"),
+                role="competitor" if n else "client") for n in range(13)]
+    view = build_report_view(make_audit(*many))
+    assert view.scoreboard is None and len(view.headline) == 2  # "13 profiles", "13 active"
+    page = render_html(make_audit(*many))
+    summary = page[page.index('id="summary"'):page.index('id="comparison"')]
+    assert summary.count('<article class="org-summary') == 13
+    assert '<table class="scoreboard">' not in summary

@@ -53,6 +53,10 @@ from auditor.report.viewmodel import (
 )
 from auditor.verdicts import FLAG_CODES, SEVERITIES, Flag
 
+#: More organisations than this are listed with their verdicts instead of as the
+#: scoreboard's columns (a table of hundreds of columns answers nothing at a glance).
+SCOREBOARD_MAX_ORGANISATIONS = 12
+
 # --------------------------------------------------------------------------- building
 
 
@@ -128,7 +132,9 @@ def build_report_view(result: AuditResult) -> ReportView:
         summary=summary,
         severity_counts=_severity_counts(all_flags, t),
         since=_since_view(result.since, anchors, t) if result.since is not None else None,
-        scoreboard=overview.scoreboard() if profile_count else None,
+        scoreboard=(overview.scoreboard()
+                    if profile_count and len(summaries) <= SCOREBOARD_MAX_ORGANISATIONS
+                    else None),
         headline=overview.headline(),
         client=overview.client(),
         fixes=overview.fixes(),
@@ -191,6 +197,8 @@ def _since_view(changes: Any, anchors: Mapping[str, str], t: Translator) -> Sinc
         lines = [t.msg(change.message) for change in profile.changes]
         if profile.posting is not None and (lines or (changes.days_between or 0) >= 1):
             lines.append(t.msg(profile.posting.message))  # same-day reruns: no trend to tell
+        if profile.audience is not None:
+            lines.append(t.msg(profile.audience.message))
         if not lines:
             continue
         label = f"{profile.platform} {profile.handle or profile.url}"
