@@ -21,6 +21,7 @@ from auditor.config import (
     parse_as_of,
 )
 from auditor.crawl import setting_problems
+from auditor.crawlstatus import retry_time_text
 from auditor.failon import FailOnProblem, FailRule, parse_fail_on, triggered
 from auditor.history import HistoryError
 from auditor.i18n import LANGUAGES
@@ -31,6 +32,7 @@ from auditor.service import (
     EXIT_CUT_SHORT,
     EXIT_FLAGGED,
     EXIT_NOT_FINISHED,
+    EXIT_NOTHING_FETCHED,
     EXIT_OK,
     EXIT_USAGE,
     FORMATS,
@@ -263,6 +265,10 @@ def _finish(request: AuditRequest, run: AuditRun, fail_on: tuple[FailRule, ...],
     """The closing lines on stderr, and the exit code."""
     for warning in run.warnings:
         print(f"auditor: warning: {warning}", file=sys.stderr)
+    if run.nothing_fetched:
+        print(nothing_fetched_hint(run.nothing_fetched, request.out, resume_hint),
+              file=sys.stderr)
+        return EXIT_NOTHING_FETCHED
     if run.removed:
         print(f"auditor: removed {', '.join(path.name for path in run.removed)} from "
               f"{request.out}: an earlier audit's reports, in formats this run did not write",
@@ -270,6 +276,11 @@ def _finish(request: AuditRequest, run: AuditRun, fail_on: tuple[FailRule, ...],
     written = ", ".join(str(p) for p in run.written) or "none"
     print(f"{run.profiles} profile(s) audited in {run.elapsed:.1f} s, {run.flagged} with "
           f"flags. Reports: {written}", file=sys.stderr)
+    for wait in run.retry_later:
+        print(f"auditor: {wait.requests} request(s) to {wait.host} were not made: its rate "
+              f"limit allows more from {retry_time_text(wait.until)}, a longer wait than "
+              f"allowed (AUDITOR_RATE_LIMIT_MAX_WAIT); read those profiles then with: "
+              f"{resume_hint}", file=sys.stderr)
     if run.not_written:
         for path, why in run.not_written:
             print(f"auditor: {path} could not be written: {why}", file=sys.stderr)
@@ -324,9 +335,25 @@ def _resumable_as_of(out: Path, digest: str, as_of_arg: str | None,
         if wanted != stored_as_of:
             raise UsageProblem(f"--resume: --as-of {wanted.date().isoformat()} differs from "
                                f"the interrupted audit's {stored_as_of.isoformat()}; {again}")
-    if finished:
+    if finished and not _rate_limited_left(out):
         raise UsageProblem(f"--resume: nothing to resume: the audit in {out} finished; {again}")
     return stored_as_of
+
+
+def _rate_limited_left(out: Path) -> bool:
+    """Whether a finished audit left profiles ``rate_limited``: --resume reads them again."""
+    from auditor.crawl import read_records
+    from auditor.crawlstatus import still_to_read
+
+    return bool(still_to_read((record.url, record.outcome)
+                              for record in read_records(out / "records.jsonl")))
+
+
+def nothing_fetched_hint(reason: str, out: Path | None, again: str) -> str:
+    """What to say when nothing could be fetched, and what to do."""
+    kept = f" (those already in {out} were left as they were)" if out is not None else ""
+    return (f"auditor: nothing could be fetched ({reason}); is this machine offline, or its "
+            f"DNS failing? No report was written{kept}. Once the network is back: {again}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -365,6 +392,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                                lang=args.lang, replay=args.replay,
                                settings=tuple(settings), progress=False)
         run = run_audit(request, present=present)
+    if run.nothing_fetched:
+        print(nothing_fetched_hint(run.nothing_fetched, None, "run the same command again"),
+              file=sys.stderr)
+        return EXIT_NOTHING_FETCHED
     print("\n".join(printed))
     return EXIT_CUT_SHORT if run.cut_short else EXIT_OK
 

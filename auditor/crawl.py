@@ -389,9 +389,10 @@ def run_crawl(command: list[str], records: Path,
               resume: bool = False) -> CrawlRun:
     """Run the crawl; Ctrl-C or SIGTERM stops the child cleanly and marks the run interrupted.
 
-    ``progress`` is called with the records finished since its last call (on a resumed run
-    the first call also holds the records already there). Without ``resume`` the records
-    file starts empty; with it, new records are appended after the old ones.
+    ``progress`` is called every half second with the records finished since its last call
+    (on a resumed run the first call also holds the records already there). Without
+    ``resume`` the records file starts empty; with it, new records are appended after the
+    old ones.
     """
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
     records.parent.mkdir(parents=True, exist_ok=True)
@@ -424,9 +425,7 @@ def run_crawl(command: list[str], records: Path,
 def _report(tail: RecordTail, progress: Callable[[list[Finished]], None] | None) -> None:
     if progress is None:
         return
-    new = tail.read_new()
-    if new:
-        progress(new)
+    progress(tail.read_new())  # with nothing new too: the line follows the crawl's status
 
 
 def _stop(process: subprocess.Popen[Any]) -> int:

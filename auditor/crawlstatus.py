@@ -10,7 +10,10 @@ hosts' rate limits left profiles to read again later.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -87,3 +90,32 @@ def read_status(path: Path) -> CrawlStatus | None:
                      if isinstance(v, int)} if isinstance(unreachable, dict) else {},
         final=bool(data.get("final")),
     )
+
+
+_KIND_WORDS: Final = {"dns": "host names could not be looked up (DNS)",
+                      "connection": "connections were refused",
+                      "timeout": "connections timed out",
+                      "tls": "secure connections (TLS) failed"}
+
+
+def nothing_fetched_reason(status: CrawlStatus) -> str:
+    """Why nothing could be fetched, in a line: "every request failed before any answer:
+    12 host names could not be looked up (DNS)"."""
+    parts = [f"{count} {_KIND_WORDS.get(kind, kind)}"
+             for kind, count in sorted(status.unreachable.items(), key=lambda kv: -kv[1])]
+    return "every request failed before any answer: " + ", ".join(parts)
+
+
+def still_to_read(outcomes: Iterable[tuple[str, str]]) -> set[str]:
+    """The URLs ``--resume`` reads again among (url, outcome) pairs in records order: those
+    whose last record is ``rate_limited`` (a later record of a URL replaces an earlier)."""
+    last: dict[str, str] = {}
+    for url, outcome in outcomes:
+        last[url] = outcome
+    return {url for url, outcome in last.items() if outcome == "rate_limited"}
+
+
+def retry_time_text(epoch: float) -> str:
+    """When a host takes requests again, rounded up to the minute: "2026-11-30 21:34 UTC"."""
+    minute = math.ceil(epoch / 60) * 60
+    return datetime.fromtimestamp(minute, UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -145,6 +145,8 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.rate_limited": "rate limited",
     # spiders/pacing.py: a profile given up to a rate limit, and when to try again
     "detail.rate_limit_until": "try again from {time}, when {host} allows more requests",
+    # spiders/pacing.py: a profile given up to a rate limit, and when to try again
+    "detail.rate_limit_until": "try again from {time}, when {host} allows more requests",
     "detail.not_crawled": "not crawled logged out",
     "detail.cut_short": "not fetched: the crawl was cut short",
     "detail.no_such_account": "no such account",

@@ -36,6 +36,13 @@ from auditor.crawl import (
     setting_problems,
     write_plan,
 )
+from auditor.crawlstatus import (
+    HostWait,
+    nothing_fetched_reason,
+    read_status,
+    status_path,
+    still_to_read,
+)
 from auditor.i18n import LANGUAGES
 from auditor.outdir import (
     AuditProblem,
@@ -52,6 +59,10 @@ EXIT_OK, EXIT_FLAGGED, EXIT_USAGE, EXIT_CUT_SHORT = 0, 1, 2, 3
 #: could not be written (a full disk). The records are kept: ``--from-records`` judges them
 #: again without fetching anything.
 EXIT_NOT_FINISHED: Final = 4
+#: Nothing could be fetched: every request failed before any answer (offline, DNS failing
+#: everywhere). No report is written (the last audit's stay); ``--resume`` reads every
+#: profile once the network is back.
+EXIT_NOTHING_FETCHED: Final = 5
 FORMATS: Final = ("html", "json", "csv", "md", "xlsx")
 #: In --out: the crawl plan handed to the crawl process.
 PLAN: Final = "plan.json"
@@ -108,6 +119,12 @@ class AuditRun:
     removed: tuple[Path, ...] = ()
     #: The records judged (what ``--from-records`` can judge again).
     records: Path | None = None
+    #: Why nothing could be fetched (every request failed before any answer: offline, DNS
+    #: failing everywhere); None when something was. Then no report is written.
+    nothing_fetched: str | None = None
+    #: Hosts whose rate limit left profiles ``rate_limited``, with when they take requests
+    #: again (``--resume`` reads those profiles then).
+    retry_later: tuple[HostWait, ...] = ()
 
     @property
     def cut_short(self) -> bool:
@@ -146,7 +163,7 @@ def run_audit(request: AuditRequest, *,
             run = _rejudge(request, present=present)
         else:
             run = _crawl_and_judge(request, present=present)
-        if request.formats:
+        if request.formats and run.nothing_fetched is None:  # else the last reports stay
             run = replace(run, removed=remove_stale_reports(request.out, run.written, FORMATS))
     return run
 
@@ -158,7 +175,9 @@ def _crawl_and_judge(request: AuditRequest, *,
     listed = [entry.url for entry in config.profiles()]
     only: Callable[[str], bool] | None = None
     if request.resume:
-        done = {record.url for record in read_records(records)}  # readable lines only
+        # readable lines only; a profile left rate_limited is read again
+        pairs = [(record.url, record.outcome) for record in read_records(records)]
+        done = {url for url, _ in pairs} - still_to_read(pairs)
         only = lambda url: url not in done  # noqa: E731
         left = sum(1 for url in listed if url not in done)
         _say(request, f"Resuming: {len(listed) - left} of {len(listed)} profile(s) already "
@@ -175,16 +194,32 @@ def _crawl_and_judge(request: AuditRequest, *,
         _say(request, notice)  # what X may cost, before the first request
     started = time.monotonic()
     completed = True
+    retry_later: tuple[HostWait, ...] = ()
     if plan.targets:
         command = crawl_command(plan=write_plan(plan, out / PLAN), records=records,
                                 as_of=request.as_of, log_file=out / "crawl.log",
                                 replay=request.replay, record=request.record,
                                 settings=request.settings)
-        progress = progress_printer(listed) if request.progress else None
+        status_file = status_path(records)
+        status_file.unlink(missing_ok=True)
+        kept = records.stat().st_size if request.resume and records.is_file() else 0
+        progress = progress_printer(listed, status_file) if request.progress else None
         run = run_crawl(command, records, progress=progress, resume=request.resume)
         completed = run.completed
         if run.returncode != 0 and not run.interrupted:
             print_log_tail(out / "crawl.log")
+        status = read_status(status_file)
+        if status is not None and status.nothing_fetched and request.replay is None \
+                and not run.interrupted:
+            # Nothing was learnt: the records of this run go, the reports of the last one
+            # stay, and --resume reads every profile once the network is back.
+            with suppress(OSError), records.open("rb+") as handle:
+                handle.truncate(kept)
+            return AuditRun(written=(), profiles=0, flagged=0, raised=frozenset(),
+                            missing=len(listed), completed=False,
+                            elapsed=time.monotonic() - started, records=records,
+                            nothing_fetched=nothing_fetched_reason(status))
+        retry_later = status.given_up if status is not None else ()
     judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
                                completed=completed, present=present)
     if completed and not judged.missing:
@@ -192,7 +227,8 @@ def _crawl_and_judge(request: AuditRequest, *,
             _run_state(request, completed=True)
         except AuditProblem as exc:  # the reports are written; only --resume would mind
             judged = replace(judged, warnings=(*judged.warnings, str(exc)))
-    return replace(judged, elapsed=time.monotonic() - started, completed=completed)
+    return replace(judged, elapsed=time.monotonic() - started, completed=completed,
+                   retry_later=retry_later)
 
 
 def _rejudge(request: AuditRequest, *,

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -68,7 +67,7 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from auditor.crawlstatus import STATUS_FILE
+from auditor.crawlstatus import STATUS_FILE, retry_time_text
 from spiders.manners import ROBOTS_KEY
 from spiders.middlewares import auditor_option
 
@@ -187,6 +186,13 @@ def server_time(headers: Mapping[str, str], *, local: float) -> float:
     return server if abs(server - local) > _SKEW_TOLERANCE else local
 
 
+def section_of(request: Request) -> str:
+    """The part of a host a request goes to, by its path's first segment ("/api", "/xrpc",
+    "/avatars"): Mastodon limits and counts its API, not its images."""
+    parts = urlparse_cached(request)
+    return f"{(parts.hostname or '').lower()} /{parts.path.lstrip('/').split('/', 1)[0]}"
+
+
 def budget_keys(request: Request) -> tuple[str, ...]:
     """The budgets a request draws on: its host's, and for a Mastodon API call paged with
     ``max_id``/``min_id``/``since_id`` also the host's budget for paged calls."""
@@ -213,22 +219,28 @@ class Budget:
         self.in_flight = 0
         #: Requests waiting here for the window to reset.
         self.waiting = 0
-        #: Whether the host's answers carry rate-limit headers; None until the first one
-        #: comes back (until then one request at a time, so that a limit of a few calls is
-        #: not overspent before it is known).
-        self.known: bool | None = None
 
     def learn(self, said: RateLimit, *, now: float) -> None:
-        """Take what an answer said (the answer's own unit already given back)."""
-        self.known = True
+        """Take what an answer said (the answer's own unit already given back).
+
+        Within one window the server's count only goes down, so an answer that overtook
+        a later one on the way (it says more is left) does not raise the estimate."""
         if said.window:
             self.window = said.window
         if said.limit is not None:
             self.limit = said.limit
+        same_window = self.reset_at is not None
         if said.reset_in is not None:
-            self.reset_at = now + said.reset_in
+            reset_at = now + said.reset_in
+            if self.reset_at is not None and reset_at < self.reset_at - 1.0:
+                return  # an answer of a window already over
+            same_window = self.reset_at is not None and abs(reset_at - self.reset_at) < 1.0
+            self.reset_at = reset_at
         if said.remaining is not None:
-            self.remaining = max(0, said.remaining - self.in_flight)
+            estimate = max(0, said.remaining - self.in_flight)
+            if same_window and self.remaining is not None:
+                estimate = min(estimate, self.remaining)
+            self.remaining = estimate
 
     def roll_over(self, now: float) -> None:
         """The window has reset: the full limit again, less what is on its way."""
@@ -289,6 +301,11 @@ class RateLimitMiddleware:
         self.given_up: dict[str, tuple[float, int]] = {}
         self.responses = 0
         self.unreachable: dict[str, int] = {}
+        #: Host and first path segment -> whether its answers carry rate-limit headers
+        #: (False: not paced here; unknown: one request at a time until the first answer
+        #: says, so that a limit of a few calls is not overspent before it is known).
+        self.sections: dict[str, bool] = {}
+        self.section_in_flight: dict[str, int] = {}
         self.status_path: Path | None = None
         self._status_loop: Any = None
 
@@ -350,7 +367,17 @@ class RateLimitMiddleware:
             return None  # robots.txt: never held back (it has a timeout of its own)
         if urlparse_cached(request).scheme not in ("http", "https"):
             return None
+        section = section_of(request)
+        if self.sections.get(section) is False:
+            return None  # its answers say nothing of a limit
         keys = budget_keys(request)
+        while section not in self.sections:
+            if not self.section_in_flight.get(section):
+                # A first request there: it tells whether that part of the host is limited
+                # (Mastodon's images are not), so it does not wait for the API's budget.
+                self._take(request, keys, section)
+                return None
+            await sleep(0.05)
         while True:
             now = monotonic()
             wait = 0.0
@@ -359,9 +386,6 @@ class RateLimitMiddleware:
                 if budget is None:
                     continue
                 budget.roll_over(now)
-                if budget.known is None and budget.in_flight:
-                    wait = max(wait, 0.05)  # the first answer will say whether it is limited
-                    continue
                 if budget.remaining is None or budget.remaining > 0:
                     continue
                 if budget.reset_at is not None:
@@ -376,13 +400,18 @@ class RateLimitMiddleware:
                 await sleep(wait)  # the first answer, or an answer on its way: no hold
                 continue
             await self._wait(request, keys, wait)
+        self._take(request, keys, section)
+        return None
+
+    def _take(self, request: Request, keys: tuple[str, ...], section: str) -> None:
+        """One unit of each budget for ``request``, given back when it is answered."""
         for key in keys:
             budget = self.budgets.setdefault(key, Budget(key))
             budget.in_flight += 1
             if budget.remaining is not None:
                 budget.remaining -= 1
         request.meta[TAKEN_KEY] = keys
-        return None
+        self.section_in_flight[section] = self.section_in_flight.get(section, 0) + 1
 
     async def _wait(self, request: Request, keys: tuple[str, ...], seconds: float) -> None:
         host = keys[0]
@@ -426,6 +455,9 @@ class RateLimitMiddleware:
 
     def _give_back(self, request: Request) -> tuple[str, ...]:
         keys: tuple[str, ...] = request.meta.pop(TAKEN_KEY, None) or ()
+        if keys:
+            section = section_of(request)
+            self.section_in_flight[section] = max(0, self.section_in_flight.get(section, 0) - 1)
         for key in keys:
             budget = self.budgets.get(key)
             if budget is not None and budget.in_flight > 0:
@@ -446,12 +478,14 @@ class RateLimitMiddleware:
         now = monotonic()
         key = keys[-1]  # a paged call's headers are the paged budget's
         budget = self.budgets.get(key)
+        section = section_of(request)
         if said is not None:
+            self.sections[section] = True
             if budget is None:
                 budget = self.budgets[key] = Budget(key)
             budget.learn(said, now=now)
-        elif taken and budget is not None and budget.known is None:
-            budget.known = False  # no limit said: paced by the slot alone
+        elif taken and section not in self.sections:
+            self.sections[section] = False  # no limit said: paced by the slot alone
         if response.status != 429 or request.meta.get("dont_retry"):
             return response
         if budget is not None:
@@ -530,20 +564,15 @@ class RateLimitMiddleware:
             logger.warning("cannot write %s: %s", self.status_path, exc)
 
 
-def retry_time_text(epoch: float) -> str:
-    """When a host allows requests again, to the next minute, as a record says it."""
-    minute = math.ceil(epoch / 60) * 60
-    return datetime.fromtimestamp(minute, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 #: The end of a rate-limited profile's detail (``detail.rate_limit_until``).
-RETRY_DETAIL = "{host} allows more requests from {time}"
+RETRY_DETAIL = "try again from {time}, when {host} allows more requests"
 
 
 class RetryTimeMiddleware:
     """A spider middleware: the record of a profile given up to a rate limit says when its
-    host allows more requests ("HTTP 429: rate limited: mastodon.social allows more requests
-    from 2026-11-30 21:34 UTC"); a request never sent does not claim an HTTP 429."""
+    host allows more requests ("HTTP 429: rate limited: try again from 2026-11-30 21:34 UTC,
+    when mastodon.social allows more requests"); a request never sent does not claim an
+    HTTP 429."""
 
     def __init__(self) -> None:
         #: Profile URL -> (host, epoch seconds), from the answers given up.

@@ -66,6 +66,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
                        "test_a_429_without_retry_after_waits_for_the_reset_its_headers_name",
                        "test_a_wait_past_the_maximum_leaves_rate_limited_and_resume_reads_them",
                        "test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports"),
+    # crawls through the CLI against a rate-limited server, waiting out its windows
+    "test_pacing.py": ("test_no_profile_is_lost_and_the_budget_is_never_overspent",
+                       "test_a_429_without_retry_after_waits_for_the_reset_its_headers_name",
+                       "test_a_wait_past_the_maximum_leaves_rate_limited_and_resume_reads_them",
+                       "test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports"),
     # a replayed crawl through the CLI each
     "test_service.py": ("test_a_crash_after_a_real_crawl_keeps_its_records_for_from_records",
                         "test_the_demo_config_keeps_its_history_in_out_not_in_sample_pages"),

@@ -27,7 +27,7 @@ from tests.servers import serve_in_background, shut_down
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from fakeplatforms import RateLimiter  # noqa: E402  (bench/ is not a package)
+from fakeplatforms import RateLimiter
 
 
 @dataclass(frozen=True, slots=True)

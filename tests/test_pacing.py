@@ -1,0 +1,381 @@
+"""Rate limits: pacing from the headers servers send (spiders/pacing.py), the crawl's status
+file, the progress line, a resumed audit reading rate-limited profiles again, and a run where
+nothing could be fetched.
+
+The crawls run through the CLI against tests/ratelimitserver.py on 127.0.0.1: a limit of a
+few calls per window of a couple of seconds, fixed windows, a 429 without Retry-After.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.http import Request, Response
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
+
+from auditor.crawl import Finished
+from auditor.crawlstatus import (
+    STATUS_FILE,
+    CrawlStatus,
+    HostWait,
+    nothing_fetched_reason,
+    read_status,
+    retry_time_text,
+    still_to_read,
+)
+from auditor.messages import known_text
+from auditor.progress import progress_printer, wait_text
+from spiders.pacing import (
+    NOT_ASKED,
+    RETRY_AT_KEY,
+    Budget,
+    RateLimit,
+    RetryTimeMiddleware,
+    budget_keys,
+    read_rate_limit,
+    reset_seconds,
+    server_time,
+    unreachable_kind,
+)
+from tests.faultserver import FAST, closed_port, crawl_log, records_by_url, run_audit, write_config
+from tests.ratelimitserver import LimitedServer, serve_limited
+
+NOW = datetime(2026, 11, 30, 21, 30, tzinfo=UTC).timestamp()
+#: Loopback answers come at once: a small margin past each reset is enough.
+MARGIN = ("-s", "AUDITOR_RATE_LIMIT_MARGIN=0.2")
+
+
+# -- reading the headers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers, expected", [
+    # Mastodon: an ISO 8601 reset (microseconds)
+    ({"x-ratelimit-limit": "300", "x-ratelimit-remaining": "299",
+      "x-ratelimit-reset": "2026-11-30T21:35:00.000000Z"}, RateLimit(300, 299, 300.0)),
+    # X: epoch seconds
+    ({"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0",
+      "x-rate-limit-reset": str(int(NOW) + 60)}, RateLimit(900, 0, 60.0)),
+    # Bluesky: epoch seconds, and the policy's window
+    ({"ratelimit-limit": "3000", "ratelimit-remaining": "2999",
+      "ratelimit-reset": str(int(NOW) + 240), "ratelimit-policy": "3000;w=300"},
+     RateLimit(3000, 2999, 240.0, 300.0)),
+    # the IETF draft: seconds from now
+    ({"ratelimit-limit": "100", "ratelimit-remaining": "5", "ratelimit-reset": "30"},
+     RateLimit(100, 5, 30.0)),
+    # the later draft's single field
+    ({"ratelimit": '"default";r=7;t=12', "ratelimit-policy": '"default";q=10;w=60'},
+     RateLimit(10, 7, 12.0, 60.0)),
+    # epoch milliseconds; a reset in the past is now
+    ({"x-ratelimit-remaining": "1", "x-ratelimit-reset": str(int(NOW * 1000) + 5000)},
+     RateLimit(None, 1, 5.0)),
+    ({"x-ratelimit-remaining": "1", "x-ratelimit-reset": "2020-01-01T00:00:00Z"},
+     RateLimit(None, 1, 0.0)),
+])
+def test_rate_limit_headers_of_every_kind(headers: dict[str, str], expected: RateLimit) -> None:
+    assert read_rate_limit(headers, now=NOW) == expected
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"x-ratelimit-limit": "lots"}, {"ratelimit": "nonsense"},
+    {"x-ratelimit-remaining": "²"}, {"content-type": "text/html"},
+])
+def test_no_or_unreadable_rate_limit_headers(headers: dict[str, str]) -> None:
+    assert read_rate_limit(headers, now=NOW) is None
+
+
+def test_unreadable_reset_is_none_but_the_budget_is_kept() -> None:
+    said = read_rate_limit({"x-ratelimit-remaining": "3", "x-ratelimit-reset": "soon"}, now=NOW)
+    assert said == RateLimit(None, 3, None)
+    assert reset_seconds("not a time", now=NOW) is None
+
+
+def test_server_clock_is_used_only_when_far_off() -> None:
+    date = "Mon, 30 Nov 2026 21:30:00 GMT"
+    assert server_time({"date": date}, local=NOW + 1.5) == NOW + 1.5  # close: ours
+    assert server_time({"date": date}, local=NOW + 60) == NOW  # a minute off: theirs
+    assert server_time({"date": "garbage"}, local=NOW) == NOW
+
+
+def test_paged_mastodon_calls_also_draw_on_the_paged_budget() -> None:
+    assert budget_keys(Request("https://m.example/api/v1/accounts/1/statuses?limit=40")) == \
+        ("m.example",)
+    assert budget_keys(Request("https://M.example/api/v1/accounts/1/statuses?max_id=9")) == \
+        ("m.example", "m.example paged")
+    assert budget_keys(Request("https://m.example/@a?max_id=9")) == ("m.example",)
+
+
+def test_a_budget_counts_what_is_on_its_way_and_resets() -> None:
+    budget = Budget("m.example")
+    budget.in_flight = 2  # two requests sent, not answered
+    budget.learn(RateLimit(5, 3, 10.0), now=100.0)
+    assert budget.remaining == 1  # the server's 3, less the 2 on their way
+    budget.roll_over(105.0)
+    assert budget.remaining == 1  # not yet
+    budget.roll_over(110.0)
+    assert budget.remaining == 3 and budget.reset_at is None  # 5 again, less 2
+
+
+def test_an_answer_that_overtook_a_later_one_does_not_raise_the_estimate() -> None:
+    budget = Budget("m.example")
+    budget.learn(RateLimit(5, 0, 10.0), now=100.0)  # the later answer came first
+    budget.learn(RateLimit(5, 1, 9.9), now=100.1)  # the earlier one, same window
+    assert budget.remaining == 0
+    budget.learn(RateLimit(5, 4, 15.0), now=106.0)  # the next window's
+    assert budget.remaining == 4 and budget.reset_at == 121.0
+    budget.learn(RateLimit(5, 0, 3.0), now=107.0)  # a late answer of the window before
+    assert budget.remaining == 4 and budget.reset_at == 121.0
+
+
+@pytest.mark.parametrize("exception, kind", [
+    (DNSLookupError("no such host"), "dns"),
+    (ConnectionRefusedError(), "connection"),
+    (ValueError("SSL routines: certificate verify failed"), "tls"),
+    (ValueError("something else"), None),
+])
+def test_unreachable_kinds(exception: Exception, kind: str | None) -> None:
+    assert unreachable_kind(exception) == kind
+
+
+# -- the record says when to try again ----------------------------------------------------
+
+
+def _answered(url: str, *, flags: list[str] | None = None, at: float | None = NOW) -> Response:
+    state = type("State", (), {"target": type("Target", (), {"url": "https://m.example/@a"})})
+    request = Request(url, meta={"auditor_state": state(),
+                                 **({RETRY_AT_KEY: at} if at is not None else {})})
+    return Response(url, status=429, request=request, flags=flags or [])
+
+
+def test_a_given_up_profile_says_when_its_host_takes_requests_again() -> None:
+    middleware = RetryTimeMiddleware()
+    item = {"url": "https://m.example/@a", "outcome": "rate_limited",
+            "outcome_detail": "HTTP 429: rate limited"}
+    out = list(middleware.process_spider_output(
+        _answered("https://m.example/api/v1/accounts/lookup?acct=a"), [item, {"x": 1}]))
+    assert out[0]["outcome_detail"] == ("HTTP 429: rate limited: try again from 2026-11-30 "
+                                        "21:30 UTC, when m.example allows more requests")
+    assert out[1] == {"x": 1}
+    message = known_text(out[0]["outcome_detail"])  # a message, so it is translated
+    assert message is not None
+    assert "detail.rate_limit_until" in json.dumps(message.to_dict())
+    assert str(message) == out[0]["outcome_detail"]
+
+
+def test_a_request_never_sent_does_not_claim_an_http_429() -> None:
+    middleware = RetryTimeMiddleware()
+    item = {"url": "https://m.example/@a", "outcome": "rate_limited",
+            "outcome_detail": "HTTP 429: rate limited"}
+    out = list(middleware.process_spider_output(
+        _answered("https://m.example/api/x", flags=[NOT_ASKED], at=NOW + 61), [item]))
+    assert out[0]["outcome_detail"] == ("rate limited: try again from 2026-11-30 21:32 UTC, "
+                                        "when m.example allows more requests")
+
+
+def test_other_records_are_left_alone() -> None:
+    middleware = RetryTimeMiddleware()
+    item = {"url": "https://m.example/@a", "outcome": "ok", "outcome_detail": None}
+    assert list(middleware.process_spider_output(_answered("https://m.example/x"),
+                                                 [item])) == [item]
+    limited = {"url": "https://m.example/@b", "outcome": "rate_limited",
+               "outcome_detail": "HTTP 429: rate limited"}
+    assert list(middleware.process_spider_output(_answered("https://m.example/x", at=None),
+                                                 [limited])) == [limited]
+
+
+def test_retry_time_rounds_up_to_the_minute() -> None:
+    assert retry_time_text(NOW) == "2026-11-30 21:30 UTC"
+    assert retry_time_text(NOW + 1) == "2026-11-30 21:31 UTC"
+
+
+def test_resume_reads_again_what_was_last_rate_limited() -> None:
+    pairs = [("a", "rate_limited"), ("b", "ok"), ("c", "rate_limited"), ("a", "ok"),
+             ("d", "error")]
+    assert still_to_read(pairs) == {"c"}
+
+
+# -- the status file and the progress line -------------------------------------------------
+
+
+def _status(path: Path, **data: Any) -> None:
+    base = {"written_at": NOW, "in_flight": [], "waiting": [], "given_up": [],
+            "responses": 0, "unreachable": {}, "final": False}
+    path.write_text(json.dumps({**base, **data}), encoding="utf-8")
+
+
+def test_status_file_is_read_and_tolerates_garbage(tmp_path: Path) -> None:
+    path = tmp_path / STATUS_FILE
+    assert read_status(path) is None
+    _status(path, in_flight=["a", "b"], waiting=[{"host": "m.example", "until": NOW + 180,
+                                                  "requests": 4}, {"host": 3}],
+            unreachable={"dns": 2, "x": "y"})
+    status = read_status(path)
+    assert status == CrawlStatus(written_at=NOW, in_flight=2,
+                                 waiting=(HostWait("m.example", NOW + 180, 4),),
+                                 unreachable={"dns": 2})
+    assert status.nothing_fetched
+    path.write_text("[1, 2", encoding="utf-8")
+    assert read_status(path) is None
+
+
+def test_nothing_fetched_needs_failures_and_no_answer() -> None:
+    assert not CrawlStatus().nothing_fetched
+    assert not CrawlStatus(responses=1, unreachable={"dns": 5}).nothing_fetched
+    status = CrawlStatus(unreachable={"dns": 5, "connection": 1})
+    assert nothing_fetched_reason(status) == (
+        "every request failed before any answer: 5 host names could not be looked up (DNS), "
+        "1 connections were refused")
+
+
+def test_wait_text() -> None:
+    waits = (HostWait("mastodon.social", NOW + 170, 12), HostWait("b.example", NOW + 5, 1))
+    assert wait_text(waits, now=NOW) == ("waiting 3 min for mastodon.social's rate limit "
+                                         "(and 1 other host')")
+    assert wait_text(waits[1:], now=NOW) == "waiting 5 s for b.example's rate limit"
+    assert wait_text((), now=NOW) == ""
+
+
+def test_progress_shows_profiles_in_flight_and_the_wait(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / STATUS_FILE
+    clock = [NOW]
+    show = progress_printer(["u1", "u2", "u3"], path, clock=lambda: clock[0])
+    _status(path, in_flight=["u2", "u3"],
+            waiting=[{"host": "mastodon.social", "until": NOW + 180, "requests": 2}])
+    show([Finished("u1", "ok")])
+    show([])  # the same wait: no new line
+    clock[0] += 61  # a quiet minute: a line all the same
+    show([])
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "  1/3 profiles done, 2 in flight; waiting 3 min for mastodon.social's rate limit",
+        "  1/3 profiles done, 2 in flight; waiting 2 min for mastodon.social's rate limit",
+    ]
+
+
+def test_progress_on_a_terminal_follows_the_status(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    path = tmp_path / STATUS_FILE
+    show = progress_printer(["u1"], path, clock=lambda: NOW)
+    _status(path, in_flight=["u1"])
+    show([])
+    show([])
+    show([Finished("u1", "ok")])
+    assert screen.getvalue() == ("\r\033[K  0/1 profiles done, 1 in flight"
+                                 "\r\033[K  1/1 profiles done\n")
+
+
+# -- real crawls against a limited server ----------------------------------------------------
+
+
+def _outcomes(out: Path) -> dict[str, str]:
+    return {url.rsplit("@", 1)[1]: record["outcome"]
+            for url, record in records_by_url(out).items()}
+
+
+@pytest.mark.parametrize("style", ["mastodon", "bluesky", "ietf"])
+def test_no_profile_is_lost_and_the_budget_is_never_overspent(tmp_path: Path,
+                                                              style: str) -> None:
+    # 8 profiles, 16 API calls, 5 allowed per 2 s window: at least three resets waited out
+    with serve_limited(style, limit=5, window=2.0) as server:
+        handles = [f"p{n}" for n in range(8)]
+        config = write_config(tmp_path / "a.toml", [server.profile(h) for h in handles])
+        run = run_audit(config, tmp_path / "out", *FAST, *MARGIN)
+        served, refused = server.served_per_window(), server.refused_per_window()
+        api = [asked for asked in server.asked if asked.path.startswith("/api/")]
+    assert run.returncode == 0, run.stderr + crawl_log(tmp_path / "out")
+    assert _outcomes(tmp_path / "out") == dict.fromkeys(handles, "ok")
+    assert sum(asked.status == 200 for asked in api) == 16  # (avatars count too, but IETF)
+    assert max(served.values()) <= 5
+    assert all(count <= 1 for count in refused.values()), refused
+    assert len(served) >= 4  # the calls were spread over the windows, not refused
+    assert "waiting" in crawl_log(tmp_path / "out") and "rate limit" in crawl_log(
+        tmp_path / "out")
+
+
+def _spend(server: LimitedServer, calls: int) -> None:
+    """Another client on the same address spends the budget."""
+    for _ in range(calls):
+        with suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{server.origin}/api/v1/instance", timeout=5).read()
+
+
+def test_a_429_without_retry_after_waits_for_the_reset_its_headers_name(
+        tmp_path: Path) -> None:
+    with serve_limited("mastodon", limit=4, window=3.0) as server:
+        config = write_config(tmp_path / "a.toml", [server.profile("late")])
+        _spend(server, 4)  # the crawl's first call is refused: 429, no Retry-After
+        run = run_audit(config, tmp_path / "out", *FAST, *MARGIN)
+        lookups = server.lookups("late")
+    assert run.returncode == 0, run.stderr + crawl_log(tmp_path / "out")
+    assert _outcomes(tmp_path / "out") == {"late": "ok"}
+    assert [asked.status for asked in lookups] == [429, 200]
+    assert server.window_of(lookups[1].at) == server.window_of(lookups[0].at) + 1
+    assert "without Retry-After: asking again after" in crawl_log(tmp_path / "out")
+
+
+def test_a_wait_past_the_maximum_leaves_rate_limited_and_resume_reads_them(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with serve_limited("mastodon", limit=3, window=20.0) as server:
+        handles = ["a", "b"]
+        config = write_config(tmp_path / "a.toml", [server.profile(h) for h in handles])
+        run = run_audit(config, out, *FAST, *MARGIN, "-s", "AUDITOR_RATE_LIMIT_MAX_WAIT=2")
+        first = dict(server.served_per_window())
+        outcomes = _outcomes(out)
+        assert run.returncode == 0, run.stderr + crawl_log(out)
+        # 4 calls, 3 allowed in the window: the wait for the 4th is over 10 s, past the 2 s
+        # allowed, so it is not made
+        assert sum(first.values()) == 3 and not server.refused_per_window()
+        limited = [h for h, outcome in outcomes.items() if outcome == "rate_limited"]
+        assert len(limited) == 1 and set(outcomes.values()) == {"ok", "rate_limited"}
+        detail = records_by_url(out)[server.profile(limited[0])]["outcome_detail"]
+        assert "rate limited: try again from " in detail and "HTTP 429" not in detail
+        assert detail.endswith(" UTC, when 127.0.0.1 allows more requests")
+        assert re.search(r"\d request\(s\) to 127\.0\.0\.1 were not made", run.stderr)
+        assert "--resume" in run.stderr
+        status = read_status(out / STATUS_FILE)
+        assert status is not None and status.final and status.given_up
+        time.sleep(server.next_window_in() + 0.3)
+        before = len(server.asked)
+        resumed = run_audit(config, out, *FAST, *MARGIN, "--resume")
+        again = {asked.path for asked in server.asked[before:]}
+    assert resumed.returncode == 0, resumed.stderr + crawl_log(out)
+    assert "1 of 2 profile(s) already done, 1 to crawl" in resumed.stderr
+    assert _outcomes(out) == dict.fromkeys(handles, "ok")
+    assert {path.split("acct=")[1] for path in again if "acct=" in path} <= set(limited)
+    assert all(limited[0] in path for path in again)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {p["outcome"] for o in report["organisations"] for p in o["profiles"]} == {"ok"}
+
+
+def test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports(
+        tmp_path: Path) -> None:
+    port = closed_port()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text('{"earlier": true}', encoding="utf-8")
+    config = write_config(tmp_path / "a.toml", [f"http://127.0.0.1:{port}/@a",
+                                               f"http://127.0.0.1:{port}/@b"])
+    run = run_audit(config, out, *FAST)
+    assert run.returncode == 5, run.stderr
+    assert "nothing could be fetched (every request failed before any answer: " in run.stderr
+    assert "connections were refused" in run.stderr and "--resume" in run.stderr
+    assert (out / "report.json").read_text(encoding="utf-8") == '{"earlier": true}'
+    assert (out / "records.jsonl").read_text(encoding="utf-8") == ""
