@@ -50,6 +50,7 @@ FIRST_READ: Final = "first_read"
 ADDED: Final = "added"
 REMOVED: Final = "removed"
 POSTING: Final = "posting"
+AUDIENCE: Final = "audience"
 #: Profile-level facts that changed (counted together as "profile changes").
 FACT_KINDS: Final = frozenset({NEW_NAME, NEW_BIO, NEW_PHOTO})
 
@@ -75,7 +76,8 @@ class ProfileChanges:
     status: str
     #: What changed, most important first (flags, activity, completeness, profile facts).
     changes: tuple[Change, ...]
-    #: Posts between the two audits and posts per week before/after, when measurable.
+    #: Posts between the two audits and posts per week before/after, when measurable
+    #: and when something changed (``0 → 0 posts a week`` is no news).
     posting: Change | None
     #: Flag codes of the verdict that stood before, and of the one that stands now.
     flags_before: tuple[str, ...]
@@ -84,6 +86,8 @@ class ProfileChanges:
     verdict_run: int | None
     #: The standing verdict in full when it was carried over from an earlier run.
     carried_flags: tuple[FlagSnapshot, ...] = ()
+    #: Followers before and after, when both runs read them and they differ.
+    audience: Change | None = None
 
     @property
     def changed(self) -> bool:
@@ -233,6 +237,7 @@ def changes_data(changes: Changes) -> dict[str, Any]:
                  "carried_flags": to_jsonable(p.carried_flags),
                  "changes": [_change_data(change) for change in p.changes],
                  "posting": _change_data(p.posting) if p.posting else None,
+                 "audience": _change_data(p.audience) if p.audience else None,
              } for p in organisation.profiles]}
             for organisation in changes.organisations
         ],
@@ -263,6 +268,7 @@ def _profile_changes(previous: ProfileSnapshot | None,
         changes += _fact_changes(standing, current)
     return _entry(current, "changed" if changes else "unchanged", changes,
                   posting=_posting(standing, current) if both_ok else None,
+                  audience=_audience(standing, current) if both_ok else None,
                   flags_before=standing.flag_codes, flags_after=current.flag_codes,
                   verdict_run=current.run_id)
 
@@ -380,6 +386,8 @@ def _posting(before: ProfileSnapshot, after: ProfileSnapshot) -> Change | None:
     rate_before, rate_after = before.posts_per_week, after.posts_per_week
     if between is None and rate_before is None and rate_after is None:
         return None
+    if not between and rate_before == rate_after:
+        return None  # nothing posted and the same rate: "0 → 0 posts a week" is no news
     parts: list[Msg] = []
     since = (msg("change.since_run", run=before.run_id) if before.run_id is not None
              else msg("change.since_last"))
@@ -401,6 +409,19 @@ def _posting(before: ProfileSnapshot, after: ProfileSnapshot) -> Change | None:
         "posts_per_week_before": rate_before, "posts_per_week_after": rate_after,
         "posts_total_before": before.posts_total, "posts_total_after": after.posts_total,
     })
+
+
+def _audience(before: ProfileSnapshot, after: ProfileSnapshot) -> Change | None:
+    """Followers before and after, when both runs read them and they differ."""
+    if before.followers is None or after.followers is None or before.followers == \
+            after.followers:
+        return None
+    delta = after.followers - before.followers
+    growth = round(delta / before.followers, 4) if before.followers else None
+    return Change(AUDIENCE, msg("change.followers", before=before.followers,
+                                after=after.followers, delta=f"{delta:+d}"),
+                  {"followers_before": before.followers, "followers_after": after.followers,
+                   "change": delta, "growth": growth})
 
 
 def _not_rechecked(previous: ProfileSnapshot, current: ProfileSnapshot) -> ProfileChanges:
@@ -463,12 +484,13 @@ def _entry(snapshot: ProfileSnapshot, status: str, changes: list[Change], *,
            flags_before: tuple[str, ...], flags_after: tuple[str, ...],
            verdict_run: int | None, posting: Change | None = None,
            carried: tuple[FlagSnapshot, ...] = (),
-           display_name: str | None = None) -> ProfileChanges:
+           display_name: str | None = None, audience: Change | None = None) -> ProfileChanges:
     return ProfileChanges(
         url=snapshot.url, platform=snapshot.platform, handle=snapshot.handle,
         display_name=snapshot.display_name or display_name, status=status,
         changes=tuple(changes), posting=posting, flags_before=tuple(flags_before),
         flags_after=tuple(flags_after), verdict_run=verdict_run, carried_flags=tuple(carried),
+        audience=audience,
     )
 
 

@@ -145,8 +145,6 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.rate_limited": "rate limited",
     # spiders/pacing.py: a profile given up to a rate limit, and when to try again
     "detail.rate_limit_until": "try again from {time}, when {host} allows more requests",
-    # spiders/pacing.py: a profile given up to a rate limit, and when to try again
-    "detail.rate_limit_until": "try again from {time}, when {host} allows more requests",
     "detail.not_crawled": "not crawled logged out",
     "detail.cut_short": "not fetched: the crawl was cut short",
     "detail.no_such_account": "no such account",
@@ -355,6 +353,7 @@ ENGLISH: Final[dict[str, Template]] = {
     "change.at_least_posts_between_days": ("at least {n} post since {since} ({days} days)",
                                            "at least {n} posts since {since} ({days} days)"),
     "change.rate": "{before} → {after} posts a week",
+    "change.followers": "{before} → {after} followers ({delta})",
     "change.never_read": ("not re-checked ({outcome}); no earlier run could read it either, "
                           "so there is no verdict to keep"),
     "change.not_rechecked": ("not re-checked ({outcome}), last known verdict from run {run}: "

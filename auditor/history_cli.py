@@ -317,7 +317,7 @@ def render_changes(changes: Changes, t: Translator = EN) -> str:
             lines.append(t("Note: run {run} did not complete; profiles it did not finish count "
                            "as not re-checked.", run=warning.id))
     for organisation in changes.organisations:
-        shown = [p for p in organisation.profiles if p.changes or p.posting]
+        shown = [p for p in organisation.profiles if p.changes or p.posting or p.audience]
         lines.append("")
         role = f" ({organisation.role})" if organisation.role else ""
         lines.append(f"{_c(organisation.name)}{role}")
@@ -328,8 +328,9 @@ def render_changes(changes: Changes, t: Translator = EN) -> str:
             for change in profile.changes:
                 lines.append(f"    {_MARKS.get(change.kind, '*')} "
                              f"{_c(t.msg(change.message), 400)}")
-            if profile.posting is not None:
-                lines.append(f"    · {_c(t.msg(profile.posting.message), 400)}")
+            for extra in (profile.posting, profile.audience):
+                if extra is not None:
+                    lines.append(f"    · {_c(t.msg(extra.message), 400)}")
         quiet = len(organisation.profiles) - len(shown)
         if quiet:
             lines.append("  " + t.n(quiet, "{n} profile without changes",

@@ -10,6 +10,7 @@ import pytest
 
 from auditor.audit import AuditResult, judge_audit
 from auditor.changes import (
+    AUDIENCE,
     CAME_BACK,
     COMPLETENESS,
     FLAG_CLEARED,
@@ -337,6 +338,39 @@ def test_nothing_changed_says_so() -> None:
     changes = changes_between(snapshot_of(result, run_id=1), snapshot_of(result, run_id=2))
     assert str(changes.summary) == "no changes"
     assert all(not p.changed and p.status == "unchanged" for p in changes.profiles())
+
+
+def test_follower_growth_is_told_beside_the_changes_and_is_no_change_itself() -> None:
+    config = scenario_config()
+    before = run_result(1, config, [
+        make_record(url=SPAAK, items=_chatty(T1),
+                    profile=dataclasses.replace(COMPLETE_PROFILE, followers=1200)),
+        *run_records(1)[1:]])
+    grown = dataclasses.replace(COMPLETE_PROFILE, followers=1340)
+    after = run_result(1, config, [make_record(url=SPAAK, items=_chatty(T1), profile=grown),
+                                   *run_records(1)[1:]])
+    changes = changes_between(snapshot_of(before, run_id=1), snapshot_of(after, run_id=2))
+    spaak = profile(changes, SPAAK)
+    assert spaak.audience is not None and spaak.audience.kind == AUDIENCE
+    assert str(spaak.audience.message) == "1200 → 1340 followers (+140)"
+    assert spaak.audience.numbers["growth"] == round(140 / 1200, 4)
+    # a follower count moves every month: it is told, but the profile did not "change"
+    assert not spaak.changed and str(changes.summary) == "no changes"
+    assert changes_data(changes)["organisations"][0]["profiles"][0]["audience"][
+        "numbers"]["change"] == 140
+    # unknown on either side: nothing to tell
+    unknown = run_result(1, config, [
+        make_record(url=SPAAK, items=_chatty(T1),
+                    profile=dataclasses.replace(COMPLETE_PROFILE, followers=None)),
+        *run_records(1)[1:]])
+    assert profile(changes_between(snapshot_of(before, run_id=1),
+                                   snapshot_of(unknown, run_id=2)), SPAAK).audience is None
+
+
+def test_no_posts_and_the_same_rate_is_no_news() -> None:
+    result = run_result(1)
+    changes = changes_between(snapshot_of(result, run_id=1), snapshot_of(result, run_id=2))
+    assert all(p.posting is None for p in changes.profiles())  # 0 posts, same rate
 
 
 # --- since the last audit, from the history file ---------------------------------------------
