@@ -98,17 +98,22 @@ class ApiCredentials:
         return "; ".join(self.problems) if self.problems else None
 
 
-def replay_credentials() -> ApiCredentials:
-    """Placeholders for a replayed crawl: every API is 'configured', nothing is sent."""
-    return ApiCredentials(x_bearer=REPLAY_TOKEN, meta_token=REPLAY_TOKEN,
-                          ig_user_id="17841400000000001",
-                          page_tokens={ANY_PAGE: REPLAY_TOKEN}, source="replay")
+def replay_credentials(*, x: bool = True, meta: bool = True) -> ApiCredentials:
+    """Placeholders for a replayed crawl (nothing is sent): for the APIs whose answers the
+    replay holds (``x``, ``meta``); the others are read as without a token, as they were
+    when the answers were recorded."""
+    return ApiCredentials(x_bearer=REPLAY_TOKEN if x else None,
+                          meta_token=REPLAY_TOKEN if meta else None,
+                          ig_user_id="17841400000000001" if meta else None,
+                          page_tokens={ANY_PAGE: REPLAY_TOKEN} if meta else {},
+                          source="replay")
 
 
 def load_credentials(*, replay: bool = False, environ: Mapping[str, str] | None = None,
                      path: Path | None = None) -> ApiCredentials:
     """The user's credentials: the environment over the credentials file. Never raises:
-    what cannot be used is named in ``problems``."""
+    what cannot be used is named in ``problems``. ``replay``: placeholders for every API
+    (a replay that holds only some APIs' answers: :func:`replay_credentials`)."""
     if replay:
         return replay_credentials()
     env = os.environ if environ is None else environ

@@ -37,7 +37,7 @@ from samples.common import AS_OF, ORGANISATIONS, Expect, Writer
 ROOT = Path(__file__).resolve().parent.parent / "sample_pages"
 PAGE_SIZE = 40
 #: Builders of the other platforms, in the order their profiles appear in the demo.
-PLATFORM_MODULES = ("bluesky", "youtube", "telegram", "feed", "walled", "website")
+PLATFORM_MODULES = ("bluesky", "youtube", "telegram", "feed", "walled", "apis", "website")
 ROBOTS = ("User-agent: *\nDisallow: /media_proxy/\nDisallow: /interact/\n")
 
 Kind = str  # original | reply | self_reply | repost
@@ -368,7 +368,11 @@ def demo_toml(expects: list[Expect]) -> str:
              '', '[audit]', 'name = "Demo: Spaak Fietsen and competitors"',
              'as_of = "2026-11-01"  # the pages were made for this date', '',
              '[thresholds]  # the defaults, written out so they are easy to try changing',
-             'dead_after_days = 90', 'stale_after_days = 30', '']
+             'dead_after_days = 90', 'stale_after_days = 30', '',
+             '# X is read through its paid API with your own token (docs/platforms.md):',
+             '# "posts" reads the recent posts too; the run stops before it could cost more.',
+             '# The demo replays recorded answers: nothing is paid, no token is needed.',
+             '[x]', 'depth = "posts"', 'max_cost_usd = 1.00', '']
     for name, role, website in ORGANISATIONS:
         urls = [e.extra.get("listed_as", e.url) for e in expects if e.organisation == name]
         lines += ['[[organisation]]', f'name = "{name}"', f'role = "{role}"',

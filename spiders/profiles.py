@@ -35,6 +35,7 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import CrawlPlan, crawl_plan
+from auditor.credentials import ApiCredentials, load_credentials, replay_credentials
 from auditor.credentials import load_credentials
 from auditor.messages import msg
 from auditor.models import ProfileRecord
@@ -49,6 +50,7 @@ from auditor.platforms.base import (
     Step,
     Target,
 )
+from auditor.replay import ReplayError, ReplayStore
 from auditor.urls import host_of, is_http_url
 from spiders.manners import AddressRefused
 from spiders.middlewares import NotInReplay
@@ -115,7 +117,8 @@ class ProfilesSpider(scrapy.Spider):
         # only: plan.json never holds them (auditor.credentials). A replay sends nothing,
         # so it gets placeholders and never reads the real ones.
         self.options: CrawlOptions = replace(
-            self.plan.options, credentials=load_credentials(replay=bool(replay)))
+            self.plan.options, credentials=_replay_credentials(replay, self.plan.options)
+            if replay else load_credentials())
         self.as_of = self.options.as_of
         self.records = records
         self.replay = replay
@@ -134,6 +137,10 @@ class ProfilesSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProfilesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.fetch_avatars = crawler.settings.getbool("AUDITOR_FETCH_AVATARS", True)
+        directory = crawler.settings.get("AUDITOR_REPLAY_DIR")
+        if directory and not spider.replay:
+            spider.options = replace(spider.options,
+                                     credentials=_replay_credentials(directory, spider.options))
         if crawler.settings.get("AUDITOR_REPLAY_DIR") and not spider.replay:
             spider.options = replace(spider.options, credentials=load_credentials(replay=True))
         spider.parse_seconds = crawler.settings.getfloat("AUDITOR_PARSE_SECONDS",
@@ -294,6 +301,17 @@ class ProfilesSpider(scrapy.Spider):
             if adapter is not None:
                 yield self._emit(adapter.record(target, "error",
                                                 "the request was dropped before an answer"))
+
+
+def _replay_credentials(directory: str, options: CrawlOptions) -> ApiCredentials:
+    """Placeholder tokens for the APIs whose answers the replay directory holds: a
+    recording made without a token replays those profiles as they were, login_wall."""
+    try:
+        hosts = {host_of(entry.url) for entry in ReplayStore(directory).entries.values()}
+    except (ReplayError, OSError, ValueError):
+        hosts = set()  # the replay middleware reports an unreadable directory itself
+    return replay_credentials(x=host_of(options.endpoint("x_api")) in hosts,
+                              meta=host_of(options.endpoint("meta_graph")) in hosts)
 
 
 def _in_thread(function: Callable[..., Step], *args: Any, timeout: float) -> Deferred[Step]:

@@ -23,6 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditor.apicost import XSettings
+from auditor.credentials import replay_credentials
 from auditor.models import OUTCOMES, ProfileRecord
 from auditor.platforms import adapter_for, adapter_named
 from auditor.platforms.base import (
@@ -41,6 +43,13 @@ from tests.conftest import AS_OF, SAMPLE_PAGES
 from tests.fuzzdepth import fuzz_examples
 
 EXAMPLES = 2000
+#: The owners' APIs' sample answers (sample_pages/apis), read with placeholder tokens as a
+#: replay reads them (auditor.credentials): the platforms whose profiles they answer.
+API_FOLDER = "apis"
+API_PLATFORMS = frozenset({"x"})
+API_OPTIONS: dict[str, Any] = {"credentials": replay_credentials(),
+                               "x": XSettings(depth="posts", max_cost_usd=10.0),
+                               "x_profiles": 1}
 
 
 def _platform_folders() -> list[str]:
@@ -59,7 +68,8 @@ def _profiles_in(folder: str) -> list[str]:
         if adapter is None:
             continue
         host = url.split("/")[2]
-        if host in hosts or adapter.platform == folder:
+        if host in hosts or adapter.platform == folder or (
+                folder == API_FOLDER and adapter.platform in API_PLATFORMS):
             chosen.append(url)
     return chosen
 
@@ -119,8 +129,9 @@ def test_parsers_survive_mutated_bodies(folder: str) -> None:
             return Page(url=fetch.url, status=status, headers=headers,
                         body=_mutate(body, data.draw(_mutation)), fetched_at=AS_OF)
 
+        api = API_OPTIONS if folder == API_FOLDER else {}
         record = run_chain(adapter, adapter.profile_url(url), answer,
-                           options=CrawlOptions(as_of=AS_OF, max_pages=3)).record
+                           options=CrawlOptions(as_of=AS_OF, max_pages=3, **api)).record
         assert isinstance(record, ProfileRecord)
         assert record.outcome in OUTCOMES
 
@@ -219,6 +230,11 @@ def _long_chains() -> dict[str, list[LongChain]]:
         adapter = adapter_for(canonicalise(url))
         if adapter is not None and adapter.platform not in WALLED:
             add(canonicalise(url), adapter, options)
+        elif adapter is not None and adapter.platform in API_PLATFORMS:
+            # read through the owner's API (sample_pages/apis), as the replayed demo does
+            chains.setdefault("api", []).append(LongChain(
+                adapter, adapter.profile_url(canonicalise(url)),
+                replace(options, **API_OPTIONS)))
     demo = tomllib.loads((SAMPLE_PAGES / "demo.toml").read_text(encoding="utf-8"))
     for organisation in demo["organisation"]:
         if organisation.get("website"):
@@ -329,7 +345,7 @@ LONG_CHAINS = _long_chains()
 
 
 def test_every_parser_meets_overlong_fields() -> None:
-    assert sorted(LONG_CHAINS) == ["bluesky", "feed", "mastodon", "telegram", "walled",
+    assert sorted(LONG_CHAINS) == ["api", "bluesky", "feed", "mastodon", "telegram", "walled",
                                    "website", "youtube"]
 
 

@@ -137,11 +137,6 @@ def build(out: Writer) -> list[Expect]:
     return [
         Expect("https://www.linkedin.com/company/spaak-fietsen", "Spaak Fietsen", "login_wall",
                ["UNAUDITABLE"], f"{WHY_WALL} (LinkedIn company page)", "linkedin"),
-        Expect("https://x.com/ratelfietsen",
-               "Ratel Tweewielers", "login_wall", ["UNAUDITABLE"],
-               f"{WHY_WALL}; listed as the login URL someone pasted, read as x.com/ratelfietsen",
-               "x", extra={"listed_as": "https://x.com/i/flow/login?redirect_after_login="
-                                        "%2Fratelfietsen"}),
         Expect("https://www.instagram.com/velovlot", "Velo Vlot", "login_wall",
                ["UNAUDITABLE"], f"{WHY_WALL} (Instagram)", "instagram"),
     ]
