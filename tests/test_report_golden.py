@@ -21,8 +21,8 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
