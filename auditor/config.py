@@ -112,6 +112,8 @@ class AuditConfig:
     branding: Branding = field(default_factory=Branding)
     #: How deep X profiles are read through X's paid API and what a run may cost (``[x]``).
     x: XSettings = field(default_factory=XSettings)
+    #: Earlier crawls' records to start an empty history with (``[[history.earlier]]``).
+    earlier_runs: tuple[EarlierRun, ...] = ()
 
     def profiles(self) -> Iterator[ProfileEntry]:
         for organisation in self.organisations:
@@ -139,7 +141,7 @@ _AUDIT_KEYS = {f.name for f in fields(AuditSettings)}
 _THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
 _SHARE_KEYS = {name for name in _THRESHOLD_KEYS if name.startswith(("broadcast_", "automated_"))}
 _ORGANISATION_KEYS = {"name", "role", "website", "profiles"}
-_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints", "branding", "x"}
+_TOP_KEYS = {"audit", "thresholds", "organisation", "endpoints", "branding", "x", "history"}
 _BOOL_AUDIT_KEYS = {"fetch_walled_networks", "obey_robots", "allow_private_addresses"}
 
 
@@ -269,6 +271,8 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
     endpoints = _read_endpoints(data.get("endpoints", {}), problem)
     branding = read_branding(data.get("branding", {}), path.parent if path else None, problem)
     x_settings = read_x_settings(data.get("x", {}), problem)
+    earlier = read_earlier_runs(data.get("history", {}), path.parent if path else None,
+                                problem)
 
     raw_orgs = data.get("organisation")
     organisations: list[Organisation] = []
@@ -342,7 +346,8 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
         raise ConfigError(problems)
     return AuditConfig(audit=audit, thresholds=thresholds, organisations=tuple(organisations),
                        role_thresholds=role_thresholds, endpoints=endpoints, path=path,
-                       warnings=tuple(warnings), branding=branding, x=x_settings)
+                       warnings=tuple(warnings), branding=branding, x=x_settings,
+                       earlier_runs=earlier)
 
 
 def _read_audit(raw: Any, problem: Any) -> AuditSettings:

@@ -250,14 +250,22 @@ def _rejudge(request: AuditRequest, *,
 
 
 def _begin_history(request: AuditRequest, started_at: datetime) -> int | None:
-    """The run's row in the history, begun before the crawl; a history file that cannot
-    be used stops the audit here, before anything is fetched."""
+    """The run's row in the history, begun before the crawl (after the config's earlier
+    runs, when the history is still empty: auditor.seed); a history file that cannot be
+    used stops the audit here, before anything is fetched."""
     from auditor import history_cli
     from auditor.history import HistoryError
+    from auditor.seed import seed_history
 
     if request.db is None:
         return None
     try:
+        if request.config.earlier_runs:
+            seeded = seed_history(request.db, request.config, request.config.earlier_runs,
+                                  before=request.as_of)
+            if seeded:
+                _say(request, f"The history starts with the config's {seeded} earlier "
+                              "run(s) ([[history.earlier]]).")
         return history_cli.begin_run(request.db, request.config, started_at=started_at,
                                      as_of=request.as_of)
     except HistoryError as exc:
