@@ -18,6 +18,7 @@ from auditor.apicost import XSettings, read_x_settings
 from auditor.branding import Branding, read_branding
 from auditor.platforms import platform_of, profile_url
 from auditor.platforms.base import DEFAULT_ENDPOINTS
+from auditor.seed import EarlierRun, read_earlier_runs
 from auditor.urls import BadURL, canonicalise
 
 ROLES = ("client", "competitor", "person")
