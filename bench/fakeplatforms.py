@@ -929,8 +929,8 @@ class RateLimiter:
         self.origin = origin
         self._counts: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
-        #: (budget, window index) -> [requests answered, 429s answered]
-        self.per_window: dict[tuple[str, int], list[int]] = {}
+        #: (budget, window index) -> [requests answered, 429s answered, first, last (epoch)]
+        self.per_window: dict[tuple[str, int], list[float]] = {}
 
     def limited(self, path: str) -> bool:
         if self.style == "mastodon":
@@ -959,9 +959,11 @@ class RateLimiter:
                 # Mastodon shows the most limited of the budgets a request counts against
                 if shown is None or remaining < shown[1]:
                     shown = (limit, remaining, reset)
-            main = self.per_window.setdefault(("api", int(now // self.window)), [0, 0])
+            main = self.per_window.setdefault(("api", int(now // self.window)),
+                                              [0, 0, now + self.origin, 0.0])
             main[0] += 1
             main[1] += 0 if allowed else 1
+            main[3] = now + self.origin
         assert shown is not None
         limit, remaining, reset = shown
         return allowed, self.headers(limit, remaining, reset + self.origin,
@@ -995,8 +997,9 @@ class RateLimiter:
             windows = sorted(self.per_window.items())
         return {"style": self.style, "limit": self.limit, "window": self.window,
                 "windows": [{"index": index, "start": self.origin + index * self.window,
-                             "requests": counts[0],
-                             "refused": counts[1]} for (_name, index), counts in windows]}
+                             "requests": int(counts[0]), "refused": int(counts[1]),
+                             "first": counts[2], "last": counts[3]}
+                            for (_name, index), counts in windows]}
 
 
 # -- conditional requests ------------------------------------------------------------------
