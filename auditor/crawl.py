@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final
@@ -74,6 +74,9 @@ class CrawlPlan:
     #: The audit's crawling manners (``[audit]`` obey_robots, allow_private_addresses).
     obey_robots: bool = True
     allow_private_addresses: bool = False
+    #: The history file whose stored answers and posts let the crawl ask only for what is
+    #: new (auditor.answercache); None: everything is read.
+    history: str | None = None
 
     def to_json(self) -> str:
         options = self.options
@@ -84,11 +87,16 @@ class CrawlPlan:
                         "max_pages": options.max_pages, "page_size": options.page_size,
                         "endpoints": dict(options.endpoints),
                         "fetch_walled": options.fetch_walled,
+                        "lookup_enough_before": options.lookup_enough_before.isoformat()
+                        if options.lookup_enough_before else None,
+                        "never_used_max_posts": options.never_used_max_posts,
                         # [x] and the X profiles' count; never the credentials, which the
                         # crawl reads itself (auditor.credentials)
                         "x": options.x.to_json(), "x_profiles": options.x_profiles},
+            "history": self.history,
             "targets": [{"url": t.url, "platform": t.platform, "organisation": t.organisation,
-                         "role": t.role, "source_url": t.source_url} for t in self.targets],
+                         "role": t.role, "source_url": t.source_url,
+                         "compare_photo": t.compare_photo} for t in self.targets],
         }, ensure_ascii=False)
 
     @classmethod
@@ -100,13 +108,20 @@ class CrawlPlan:
             max_pages=int(raw["max_pages"]), page_size=int(raw["page_size"]),
             endpoints=dict(raw.get("endpoints") or {}),
             fetch_walled=bool(raw.get("fetch_walled")),
+            lookup_enough_before=datetime.fromisoformat(raw["lookup_enough_before"])
+            if raw.get("lookup_enough_before") else None,
+            never_used_max_posts=int(raw.get("never_used_max_posts", 2)),
             x=XSettings.from_json(raw.get("x")), x_profiles=int(raw.get("x_profiles") or 0))
         targets = tuple(Target(url=t["url"], platform=t["platform"],
                                organisation=t.get("organisation"), role=t.get("role"),
-                               source_url=t.get("source_url")) for t in data["targets"])
+                               source_url=t.get("source_url"),
+                               compare_photo=t.get("compare_photo") is not False)
+                        for t in data["targets"])
         manners = data.get("manners") or {}
+        history = data.get("history")
         return cls(targets, options, obey_robots=manners.get("obey_robots") is not False,
-                   allow_private_addresses=manners.get("allow_private_addresses") is True)
+                   allow_private_addresses=manners.get("allow_private_addresses") is True,
+                   history=history if isinstance(history, str) and history else None)
 
 
 def crawl_plan(config: AuditConfig, as_of: datetime,
@@ -114,16 +129,26 @@ def crawl_plan(config: AuditConfig, as_of: datetime,
     """Every listed profile, then each organisation's own website (read for its links);
     with ``only``, just the targets whose URL it accepts (those a resumed audit still
     needs)."""
+    photos = photo_organisations(config)
+    # The website is read for its links; its image is compared with nothing.
+    listed = [(entry, entry.organisation in photos) for entry in config.profiles()]
+    listed += [(entry, False) for entry in config.websites()]
     targets = tuple(
         Target(url=entry.url, platform=entry.platform, organisation=entry.organisation,
-               role=entry.role, source_url=entry.source_url)
-        for entry in (*config.profiles(), *config.websites())
+               role=entry.role, source_url=entry.source_url, compare_photo=compare)
+        for entry, compare in listed
         if only is None or only(entry.url))
     audit = config.audit
+    every = (config.thresholds, *config.role_thresholds.values())
+    # Before this, a last post is past the window and past DEAD by every role's threshold,
+    # a day to spare (platforms date the last post by the day): reading posts changes nothing.
+    quiet_days = max(audit.window_days, *(t.dead_after_days for t in every)) + 1
     options = CrawlOptions(as_of=as_of, window_days=audit.window_days,
                            max_pages=audit.max_pages, page_size=audit.page_size,
                            endpoints=dict(config.endpoints),
                            fetch_walled=audit.fetch_walled_networks,
+                           lookup_enough_before=as_of - timedelta(days=quiet_days),
+                           never_used_max_posts=max(t.never_used_max_posts for t in every),
                            x=config.x,
                            x_profiles=sum(1 for e in config.profiles() if e.platform == "x"))
     return CrawlPlan(targets, options, obey_robots=audit.obey_robots,
@@ -142,6 +167,26 @@ def api_notice(plan: CrawlPlan, *, replay: bool) -> str | None:
     token = load_credentials(replay=replay).x_bearer is not None
     return x_notice(options.x_profiles, options.x, max_pages=options.max_pages,
                     page_size=options.page_size, token=token, replay=replay)
+
+
+#: Photos are compared (auditor.consistency) when an organisation shows at least this many:
+#: two that agree against one that differs. Profiles given to ``auditor check`` are also
+#: grouped by a shared photo, so two are enough there.
+PHOTOS_COMPARED = 3
+PHOTOS_GROUPED = 2
+
+
+def photo_organisations(config: AuditConfig) -> frozenset[str | None]:
+    """The organisations whose profiles' photos a verdict compares, so whose avatars are
+    worth fetching: those with enough listed profiles for the comparison to find anything."""
+    from auditor.audit import undeclared
+
+    chosen: set[str | None] = set()
+    for organisation in config.organisations:
+        needed = PHOTOS_GROUPED if undeclared(config, organisation) else PHOTOS_COMPARED
+        if len(organisation.profiles) >= needed:
+            chosen.add(organisation.name)
+    return frozenset(chosen)
 
 
 def write_plan(plan: CrawlPlan, path: Path) -> Path:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from auditor.answercache import CACHE_TABLES
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import AuditConfig
 from auditor.snapshots import (
@@ -131,6 +132,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # language, and metrics_json's null reasons and notes too. Rows of version 1 hold
     # English sentences and are read as literal text.
     Migration(2, "reasons and details stored as message ids with parameters", ()),
+    # What a re-audit needs to ask only for what is new (auditor.answercache).
+    Migration(3, "answers, timelines and avatars kept for re-audits", CACHE_TABLES),
 )
 #: The schema version this auditor writes.
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

@@ -227,7 +227,10 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     own = sum(counts[kind] for kind in OWN_POST_KINDS)
 
     posts_per_week: float | None
-    if not known and not exhausted:
+    # A platform that dates the last post before the window says there is none in it:
+    # zero per week is known, though no post was fetched (its statuses were not read).
+    quiet = source == "platform" and last_post_at is not None and last_post_at < window_start
+    if not known and not exhausted and not quiet:
         posts_per_week = None
         reasons["posts_per_week"] = (unread_posts if record.sample is None else
                                      msg("null.no_post_fetched"))

@@ -185,6 +185,11 @@ def _crawl_and_judge(request: AuditRequest, *,
     plan = crawl_plan(config, request.as_of, only=only)
     started_at = datetime.now(UTC)
     run_id = _begin_history(request, started_at)  # before anything is written to out
+    if run_id is not None and request.db is not None and request.replay is None \
+            and request.record is None:
+        # The crawl asks only for what is new since the last audit (auditor.answercache);
+        # a replay or a recording reads and keeps every answer as it is.
+        plan = replace(plan, history=str(request.db.resolve()))
     _run_state(request, completed=False)
     if not request.resume:
         (out / "crawl.log").write_text("", encoding="utf-8")

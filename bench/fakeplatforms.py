@@ -382,7 +382,8 @@ def mastodon_statuses(base: str, account: str, query: dict[str, list[str]]) -> A
             content = ""
         parts.append(_STATUS.format(
             id=sid, created=_iso(ts), reply_id=reply_id, reply_account=reply_account, base=base,
-            i=i, replies=k % 3, favs=k % 7, reblog=reblog, account=account, content=content))
+            i=i, replies=drawn % 3, favs=drawn % 7, reblog=reblog, account=account,
+            content=content))
     headers: list[tuple[str, str]] = []
     path = f"{base}/api/v1/accounts/{account}/statuses?limit={limit}"
     links = []
@@ -864,6 +865,10 @@ def route(role: str, base: str, path: str, query_string: str, *, robots: bool) -
         return _NOT_FOUND
     if path.startswith("/media/"):
         return _answer(200, PNG, "image/png")
+    if path.startswith("/__later-days/") and path[14:].isdigit():
+        global LATER_DAYS  # the benchmark's "a month later" (see changed())
+        LATER_DAYS = int(path[14:])
+        return _answer(200, f'{{"later_days":{LATER_DAYS}}}')
     query = parse_qs(query_string, keep_blank_values=True) if query_string else {}
     if role == "spread":
         if path == "/api/v1/accounts/lookup":

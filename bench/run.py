@@ -1,7 +1,7 @@
 """The benchmark: the full audit against the network limit and a naive script, side by side.
 
     python bench/run.py --profiles 1000 [--hosts 50] [--latency 0.05] [--naive-subset 50]
-                        [--out bench-results] [--skip reports,raw,naive,check,parse]
+                        [--out bench-results] [--skip reports,raw,naive,check,parse,reaudit]
                         [--smoke]
 
 Starts bench/fakeplatforms.py (synthetic profiles of every public platform under many
@@ -15,7 +15,12 @@ loopback hosts), writes a config of N profiles, and measures:
 (a') ``reports``: (a) again after its crawl: ``auditor audit --resume`` over the finished
     records (judging and the four reports alone, so their time and memory show apart);
 (c) ``naive``: bench/naive.py, sequential requests + beautifulsoup4 doing the same audit on
-    the first ``--naive-subset`` profiles; its time and CPU are scaled by N / subset.
+    the first ``--naive-subset`` profiles; its time and CPU are scaled by N / subset;
+(d) ``reaudit``: monitoring. A first audit with history, then the same set a month later
+    (the fake platforms switched to data where every tenth profile has new posts) audited
+    again with that history, asking only for what is new, and a full audit of the later
+    data without history: the requests of each, and whether the two later report.json
+    are the same apart from run timestamps.
 
 Each runs as a child process; wall time is measured around it, CPU (user + sys) and peak RSS
 come from ``os.wait4``'s rusage, which covers the child and every descendant it waited for
@@ -286,6 +291,89 @@ def pick_check_profile(profiles: list[dict[str, Any]]) -> str | None:
     return None
 
 
+# -- (d) monitoring: the same set a month later ----------------------------------------------
+
+#: The re-audit's date: a month after the fake platforms' AS_OF, where every tenth profile
+#: has new posts (fakeplatforms.changed) and the others answer as before.
+LATER_DAYS = 30
+LATER_AS_OF = "2026-12-01"
+#: Issue 16's target: a re-audit with history costs at most this share of the first audit.
+TARGET_REAUDIT_SHARE = 0.40
+
+
+#: The run timestamps of report.json: when it was generated, and when each profile's pages
+#: (and its follower count) were read.
+RUN_TIMESTAMPS = frozenset({"generated_at", "fetched_at", "followers_read_at"})
+
+
+def comparable_report(path: Path) -> Any:
+    """report.json without what differs between two runs of the same data: its run
+    timestamps (:data:`RUN_TIMESTAMPS`)."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: strip(item) for key, item in value.items()
+                    if key not in RUN_TIMESTAMPS}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    return strip(json.loads(path.read_text("utf-8")))
+
+
+def _later(server: FakeServer, days: int) -> None:
+    """Switch the fake platforms to the data of ``days`` after the first audit."""
+    base = server.info["hosts"][0]
+    with urllib.request.urlopen(f"{base}/__later-days/{days}", timeout=20) as answer:
+        answer.read()
+
+
+def measure_reaudit(server: FakeServer, work: Path, config: Path, *, env: dict[str, str],
+                    settings: list[str], timeout: float, profiles: int) -> dict[str, Any]:
+    """A first audit with history, the re-audit a month later with 10% of the profiles
+    changed (asking only for what is new), and a full audit of the same later data without
+    history: the requests each made, and whether the two later report.json are the same."""
+    history = work / "monitoring.history.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(history) + suffix).unlink(missing_ok=True)
+    extra = [part for s in settings for part in ("-s", s)]
+    audit = [sys.executable, "-m", "auditor", "audit", str(config)]
+    counts: list[int] = [len(server.read_log(settle=1.5))]
+    runs: dict[str, Measurement] = {}
+    try:
+        _later(server, 0)
+        runs["first"] = measure("first", [*audit, "--out", str(work / "monitor-first"),
+                                          "--db", str(history), *extra],
+                                env=env, timeout=timeout, stdout=work / "monitor-first.out",
+                                profiles=profiles)
+        counts.append(len(server.read_log(settle=1.5)))
+        _later(server, LATER_DAYS)
+        runs["reaudit"] = measure("reaudit", [*audit, "--out", str(work / "monitor-later"),
+                                              "--db", str(history), "--as-of", LATER_AS_OF,
+                                              *extra],
+                                  env=env, timeout=timeout, stdout=work / "monitor-later.out",
+                                  profiles=profiles)
+        counts.append(len(server.read_log(settle=1.5)))
+        runs["full"] = measure("full", [*audit, "--out", str(work / "monitor-full"),
+                                        "--no-history", "--as-of", LATER_AS_OF, *extra],
+                               env=env, timeout=timeout, stdout=work / "monitor-full.out",
+                               profiles=profiles)
+        counts.append(len(server.read_log(settle=1.5)))
+    finally:
+        _later(server, 0)
+    first, later, full = (counts[i + 1] - counts[i] for i in range(3))
+    try:
+        same = (comparable_report(work / "monitor-later" / "report.json")
+                == comparable_report(work / "monitor-full" / "report.json"))
+    except (OSError, ValueError):
+        same = False
+    return {"first_requests": first, "reaudit_requests": later, "full_later_requests": full,
+            "first_per_profile": round(first / profiles, 2) if profiles else None,
+            "reaudit_per_profile": round(later / profiles, 2) if profiles else None,
+            "reaudit_share": round(later / first, 3) if first else None,
+            "target_share": TARGET_REAUDIT_SHARE, "reports_equal": same,
+            "runs": {name: run.as_dict() for name, run in runs.items()}}
+
+
 # -- report ---------------------------------------------------------------------------------
 
 
@@ -323,6 +411,16 @@ def markdown(results: dict[str, Any]) -> str:
         for platform, data in parse.items():
             lines.append(f"| {platform} | {data['pages']} | {_fmt(data['pages_per_s'], 0)} "
                          f"| {_fmt(data['profiles_per_s'], 0)} |")
+    monitoring = results.get("monitoring")
+    if monitoring:
+        lines += ["", f"Requests: first audit {monitoring['first_requests']} "
+                      f"({monitoring['first_per_profile']} per profile); re-audit a month later "
+                      f"with history {monitoring['reaudit_requests']} "
+                      f"({monitoring['reaudit_per_profile']} per profile, "
+                      f"{_fmt(monitoring['reaudit_share'])} of the first, target <= "
+                      f"{monitoring['target_share']}); a full audit of the later data "
+                      f"{monitoring['full_later_requests']}; report.json the same as the full "
+                      f"audit's: {monitoring['reports_equal']}"]
     check = results.get("check")
     if check and "check" in check:
         lines += ["", f"`auditor check {check['url']}`: {check['check']['wall_s']:.2f} s; its "
@@ -359,7 +457,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--naive-subset", type=int, default=50)
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--skip", default="",
-                        help="comma-separated: reports,raw,naive,check,parse")
+                        help="comma-separated: reports,raw,naive,check,parse,reaudit")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny run for CI: 20 profiles, 3 hosts, no latency, no scaling")
     parser.add_argument("--parse-seconds", type=float, default=2.0,
@@ -425,6 +523,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         urls_file = work / "urls.txt"
         urls_file.write_text("".join(url + "\n" for url in urls), "utf-8")
         results["audit_requests"] = len(logged)
+        results["audit_requests_per_profile"] = round(len(logged) / n, 2) if n else None
         results["raw_urls"] = len(urls)
 
         # (a') the part of (a) after the crawl, alone: judge the records and write every
@@ -462,6 +561,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if url is not None:
                 results["check"] = check_latency(server, work, url, settings,
                                                  timeout=min(args.timeout, 300.0))
+
+        # (d) monitoring: the same set a month later, with history
+        if "reaudit" not in args.skip:
+            results["monitoring"] = measure_reaudit(server, work, config, env=env,
+                                                    settings=settings, timeout=args.timeout,
+                                                    profiles=n)
     finally:
         server.stop()
 

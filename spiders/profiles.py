@@ -33,6 +33,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure as TwistedFailure
 
+from auditor.answercache import CONDITIONAL_STEPS, FINAL_URL, AnswerCache
 from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import CrawlPlan, crawl_plan
 from auditor.credentials import ApiCredentials, load_credentials, replay_credentials
@@ -44,6 +45,7 @@ from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
     Failure,
+    KnownPosts,
     Next,
     Page,
     PlatformAdapter,
@@ -65,6 +67,10 @@ HANDLED_STATUSES = [*range(400, 600), 999]
 PARSE_SECONDS = 30.0
 #: An avatar larger than this is not fetched for hashing.
 _AVATAR_MAX = 2 * 1024 * 1024
+#: Platforms that give a new photo a new address (a content hash, an upload id in it): an
+#: avatar address hashed by an earlier audit is the same photo, not fetched again. A feed's
+#: or a website's image (``/logo.png``) may change at the same address: always fetched.
+NEW_ADDRESS_PER_PHOTO = frozenset({"mastodon", "bluesky", "youtube", "telegram"})
 
 
 async def wait_for_room(crawler: Any) -> None:
@@ -132,6 +138,8 @@ class ProfilesSpider(scrapy.Spider):
         self.avatar_hashes: dict[str, str | None] = {}
         self.avatar_waiting: dict[str, list[ProfileRecord]] = {}
         self._rescue_sent = False
+        #: What the last audit kept in the history (auditor.answercache), when there is one.
+        self.cache: AnswerCache | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProfilesSpider:
@@ -146,15 +154,23 @@ class ProfilesSpider(scrapy.Spider):
         spider.parse_seconds = crawler.settings.getfloat("AUDITOR_PARSE_SECONDS",
                                                          PARSE_SECONDS)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
+
+    def on_closed(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
 
     async def start(self) -> AsyncIterator[Any]:
         # Every listed profile, then each organisation's own website (read for its links).
         targets = list(self.plan.targets)
         for target in targets:
             self.pending[target.url] = target
+        self.cache = AnswerCache.open(self.plan.history)
         for target in targets:
             await wait_for_room(self.crawler)
+            target = self._with_known(target)
             adapter = adapter_named(target.platform)
             if adapter is None:
                 yield self._emit(ProfileRecord(
@@ -178,6 +194,7 @@ class ProfilesSpider(scrapy.Spider):
             logger.exception("adapter %s failed on %s", adapter.platform, target.url)
             step = adapter.record(target, "error", f"parser failed: {type(exc).__name__}: {exc}")
         if isinstance(step, Next):
+            headers = dict(step.fetch.headers)
             meta = {"auditor_state": step.state, "handle_httpstatus_list": HANDLED_STATUSES}
             if step.fetch.api:
                 # A documented API read with the user's credentials: its owner's terms
@@ -185,9 +202,18 @@ class ProfilesSpider(scrapy.Spider):
                 # forbids everything to everyone).
                 meta["dont_obey_robotstxt"] = True
                 meta["dont_redirect"] = True  # the token goes to the API host, nowhere else
+            if self.cache is not None and step.fetch.step in CONDITIONAL_STEPS.get(
+                    adapter.platform, ()):
+                # Asked conditionally where the last audit kept the answer: a 304 is
+                # answered from the history (on_response).
+                meta["auditor_conditional"] = step.fetch.url
+                validators = self.cache.validators(step.fetch.url)
+                if validators:
+                    headers.update(validators)
+                    meta["handle_httpstatus_list"] = [304, *HANDLED_STATUSES]
             yield scrapy.Request(
                 step.fetch.url,
-                headers=dict(step.fetch.headers),
+                headers=headers,
                 callback=self.on_response,
                 errback=self.on_failure,
                 dont_filter=True,
@@ -208,6 +234,9 @@ class ProfilesSpider(scrapy.Spider):
             body=response.body,
             fetched_at=datetime.now(UTC),
         )
+        asked = response.meta.get("auditor_conditional")
+        if asked and self.cache is not None:
+            page = self._conditional(asked, page)
         # The page is read in a thread of its own, so that a slow read holds up no other
         # profile's downloads; past the parse budget the profile is given up as an error.
         # A thread is pre-empted only between Python steps: one long call in C that holds
@@ -239,18 +268,68 @@ class ProfilesSpider(scrapy.Spider):
 
     def _emit(self, record: ProfileRecord) -> dict[str, Any]:
         self.pending.pop(record.url, None)
+        if self.cache is not None:
+            self._keep_timeline(record)
         return record.to_dict()
+
+    # -- asking only for what is new (auditor.answercache) ------------------------------------
+
+    def _with_known(self, target: Target) -> Target:
+        """``target`` with the posts the last audit stored of it (Mastodon's timelines)."""
+        if self.cache is None or target.platform != "mastodon":
+            return target
+        known = self.cache.timeline(target.url)
+        return target if known is None else replace(target, known=known)
+
+    def _conditional(self, asked: str, page: Page) -> Page:
+        """A 304 becomes the stored answer; a new answer with validators is stored."""
+        assert self.cache is not None
+        if page.status == 304:
+            stored = self.cache.answer(asked)
+            if stored is not None:
+                headers, body = stored
+                return replace(page, url=headers.pop(FINAL_URL, page.url), status=200,
+                               headers=headers, body=body)
+            return page  # nothing stored after all: the adapter sees the 304 as it is
+        if 200 <= page.status < 300:
+            self.cache.keep_answer(asked, {**page.headers, FINAL_URL: page.url}, page.body)
+        return page
+
+    def _keep_timeline(self, record: ProfileRecord) -> None:
+        """Keep a Mastodon profile's posts for the next audit (only whole, clean reads:
+        a page that skipped unreadable posts would not be cut as a full read cuts it)."""
+        from auditor.platforms.timeline import newest_id
+
+        assert self.cache is not None
+        if (record.platform != "mastodon" or record.outcome != "ok" or not record.items
+                or record.sample is None or record.sample.pages == 0 or record.notes
+                or record.profile is None):
+            return
+        newest = newest_id(record.items)
+        if newest is None:
+            return
+        self.cache.keep_timeline(record.url, KnownPosts(
+            newest_id=newest, posts_total=record.profile.posts_total, items=record.items,
+            exhausted=record.sample.exhausted,
+            last_post_reported_at=record.profile.last_post_reported_at))
 
     # -- avatars: fetched once per URL and hashed, so profiles can be compared ---------------
 
     def _finish(self, record: ProfileRecord) -> Iterator[Any]:
         """Emit a finished record, after hashing its avatar when there is one to fetch."""
         avatar = record.profile.avatar_url if record.profile else None
+        target = self.pending.get(record.url)
         if (not self.fetch_avatars or not is_http_url(avatar) or record.profile is None
-                or record.profile.avatar_is_default):
+                or record.profile.avatar_is_default
+                or (target is not None and not target.compare_photo)):
             yield self._emit(record)
             return
         assert avatar is not None
+        if (avatar not in self.avatar_hashes and self.cache is not None
+                and record.platform in NEW_ADDRESS_PER_PHOTO):
+            known = self.cache.avatar(avatar)  # a known address: the same photo
+            if known is not None:
+                self.avatar_hashes[avatar] = known
         if avatar in self.avatar_hashes:
             yield self._emit(_with_avatar_hash(record, self.avatar_hashes[avatar]))
             return
@@ -275,6 +354,8 @@ class ProfilesSpider(scrapy.Spider):
 
     def _release_avatar(self, avatar: str, digest: str | None) -> Iterator[Any]:
         self.avatar_hashes[avatar] = digest
+        if digest is not None and self.cache is not None:
+            self.cache.keep_avatar(avatar, digest)
         for record in self.avatar_waiting.pop(avatar, []):
             yield self._emit(_with_avatar_hash(record, digest))
 

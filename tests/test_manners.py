@@ -285,7 +285,11 @@ def test_settings_module_values() -> None:
     assert 1 <= project_settings.CONCURRENT_REQUESTS_PER_DOMAIN <= 2
     assert project_settings.AUTOTHROTTLE_ENABLED is True
     assert project_settings.AUDITOR_RETRY_AFTER_MAX == 60
-    assert project_settings.EXTENSIONS["scrapy.extensions.remote_control.RemoteControl"] is None
+    # off by not being listed at all (Scrapy imports what is listed, even as None)
+    remote = "scrapy.extensions.remote_control.RemoteControl"
+    assert remote not in project_settings.EXTENSIONS_BASE
+    assert project_settings.EXTENSIONS.get(remote) is None
+    assert "scrapy.extensions.throttle.AutoThrottle" in project_settings.EXTENSIONS_BASE
 
 
 def test_replay_is_not_refused_for_private_hosts(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from auditor.apicost import XSettings
 from auditor.credentials import ApiCredentials
 from auditor.i18n import N_
-from auditor.models import ProfileRecord, cap_text
+from auditor.models import Item, ProfileRecord, cap_text
 
 #: The default floor for a post's date: before the web had feeds and profiles.
 EARLIEST_POST = datetime(1995, 1, 1, tzinfo=UTC)
@@ -52,6 +52,28 @@ class Target:
     organisation: str | None = None
     role: str | None = None
     source_url: str | None = None
+    #: Whether a verdict compares this profile's photo with others' (its organisation has
+    #: enough profiles for the comparison): only then are the avatar's bytes fetched.
+    compare_photo: bool = True
+    #: What an earlier audit stored of this profile's posts (the history's timeline), so
+    #: that only newer posts are asked for; None: read everything.
+    known: KnownPosts | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPosts:
+    """A profile's posts as an earlier audit read them, kept in the history.
+
+    ``items`` newest first, as the crawl read them (not cut to any window); ``exhausted``:
+    they are the account's whole history; ``posts_total``: the count the platform gave
+    then. A re-audit asks only for posts newer than ``newest_id`` and takes the rest
+    from here when the platform's new count adds up (nothing was deleted)."""
+
+    newest_id: str | None
+    posts_total: int | None
+    items: tuple[Item, ...]
+    exhausted: bool
+    last_post_reported_at: datetime | None = None
 
 
 #: Where each platform with a fixed home is read; ``[endpoints]`` in the config overrides
@@ -86,6 +108,12 @@ class CrawlOptions:
     #: Fetch the public HTML of walled networks (LinkedIn, X, ...) instead of only naming
     #: them login_wall. Off by default: they forbid it and show little to logged-out readers.
     fetch_walled: bool = False
+    #: An account whose platform dates its last post before this moment needs no posts
+    #: read: its verdict (DEAD) is the same from the account's own data (None: always read).
+    lookup_enough_before: datetime | None = None
+    #: At most this many posts ever is NEVER_USED (its evidence lists the posts, so those
+    #: accounts are always read).
+    never_used_max_posts: int = 2
     #: The user's API tokens (X, Meta): filled in by the crawl process itself when it
     #: starts, never written into plan.json (auditor.credentials). None: there are none.
     credentials: ApiCredentials | None = None

@@ -37,6 +37,7 @@ from auditor.platforms.base import (
     DateSieve,
     Failure,
     Fetch,
+    KnownPosts,
     Next,
     Page,
     PlatformAdapter,
@@ -47,6 +48,7 @@ from auditor.platforms.base import (
     parse_link_header,
 )
 from auditor.platforms.counts import attached, count
+from auditor.platforms.timeline import Joined, as_full_read, join
 from auditor.urls import host_of
 
 #: ``/@user``, ``/@user@remote.host`` and ``/users/user`` (optionally followed by more path).
@@ -84,6 +86,13 @@ _FEED_SUFFIX = re.compile(r"\.(?:rss|atom|xml|json)$", re.I)
 _DEFAULT_AVATAR = re.compile(r"(/avatars/original/missing\.png|/images/avi\.png)(\?.*)?$")
 _DEFAULT_HEADER = re.compile(r"(/headers/original/missing\.png|/images/banner\.png)(\?.*)?$")
 _MAX_ITEMS_PER_PAGE = 200
+#: The most statuses the API gives per page (``limit``; Mastodon's own maximum is 40).
+API_PAGE_MAX = 40
+#: The notes of an account whose statuses are not read (the lookup gives the verdict).
+NEVER_POSTED = ("statuses not read: the server counts no post by this account, so there is "
+                "nothing to read")
+LAST_POST_OLD = ("statuses not read: the server dates the last post {date}, before the audit "
+                 "window, so the verdict needs no more")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +183,8 @@ class MastodonAdapter(PlatformAdapter):
             return self._reader.advance(state, page)
         if state.step == "lookup":
             return self._after_lookup(state, page)
+        if state.step == "since":
+            return self._after_since(state, page)
         return self._after_statuses(state, page)
 
     def fail(self, state: CrawlState, failure: Failure) -> ProfileRecord:
@@ -226,17 +237,80 @@ class MastodonAdapter(PlatformAdapter):
         if facts.moved_to:
             return self.record(target, "gone", f"the account moved to {facts.moved_to}",
                                fetched_at=page.fetched_at, profile=facts)
+        options = state.options
+        not_needed = _posts_not_needed(facts, options)
+        if not_needed is not None:
+            # The lookup alone gives the verdict: no statuses page is asked for.
+            return self.record(target, "ok", None, fetched_at=page.fetched_at, profile=facts,
+                               items=(), sample=Sample(pages=0, exhausted=facts.posts_total == 0),
+                               notes=(not_needed,))
         parts = urlsplit(page.url)
         account_id = quote(str(account["id"]), safe="")
         statuses = urlunsplit(
             (parts.scheme, parts.netloc, f"/api/v1/accounts/{account_id}/statuses",
-             f"limit={state.options.page_size}", "")
+             f"limit={page_size(options)}", "")
         )
         next_state = state.with_data(
             "statuses", account_id=str(account["id"]), facts=facts, items=(), pages=0,
-            fetched_at=page.fetched_at, notes=(),
+            fetched_at=page.fetched_at, notes=(), full_url=statuses,
         )
+        known = target.known
+        delta = _new_posts(known, facts)
+        if known is not None and delta == 0:
+            joined = as_full_read(known.items, complete=known.exhausted,
+                                  page_size=page_size(options), max_pages=options.max_pages,
+                                  window_start=options.window_start)
+            if joined is not None:  # nothing new: every post comes from the history
+                return self._joined(next_state, joined)
+        elif known is not None and delta is not None \
+                and 0 < delta <= page_size(options) * options.max_pages:
+            since = f"{statuses}&min_id={known.newest_id}"
+            return Next(Fetch(since, "since", {"Accept": "application/json"}),
+                        next_state.with_data("since", expected=delta, seen=0))
         return Next(Fetch(statuses, "statuses", {"Accept": "application/json"}), next_state)
+
+    def _after_since(self, state: CrawlState, page: Page) -> Step:
+        """Posts newer than the newest stored one (``min_id``, oldest first in pages of
+        ``limit``, each page newest first); anything unexpected reads the timeline in full."""
+        data = state.data
+        known = state.target.known
+        assert known is not None
+        full = Next(Fetch(data["full_url"], "statuses", {"Accept": "application/json"}),
+                    state.with_data("statuses", items=()))
+        if outcome_for_status(page.status) is not None or not _is_json(page):
+            return full
+        try:
+            statuses = page.json()
+        except ValueError:
+            return full
+        if not isinstance(statuses, list) or len(statuses) > _MAX_ITEMS_PER_PAGE:
+            return full
+        dates = DateSieve(fetched_at=page.fetched_at, earliest=self.earliest_post,
+                          noun="status(es)")
+        items, skipped = _items(statuses, data["account_id"], dates)
+        if skipped or dates.dropped:
+            return full  # a full read notes what it skipped
+        seen = data["seen"] + len(statuses)
+        new = (*data["items"], *items)
+        newer = parse_link_header(page.headers.get("link")).get("prev")
+        if statuses and seen < data["expected"] and newer and host_of(newer) == host_of(page.url):
+            return Next(Fetch(newer, "since", {"Accept": "application/json"}),
+                        state.with_data("since", items=new, seen=seen))
+        if seen != data["expected"]:
+            return full  # posts were deleted or hidden meanwhile: the history is not enough
+        joined = as_full_read(join(new, known), complete=known.exhausted,
+                              page_size=page_size(state.options),
+                              max_pages=state.options.max_pages,
+                              window_start=state.options.window_start)
+        if joined is None:
+            return full
+        return self._joined(state, joined)
+
+    def _joined(self, state: CrawlState, joined: Joined) -> ProfileRecord:
+        data = state.data
+        return self.record(state.target, "ok", None, fetched_at=data["fetched_at"],
+                           profile=data["facts"], items=joined.items, sample=joined.sample,
+                           notes=tuple(data["notes"]))
 
     def _after_statuses(self, state: CrawlState, page: Page) -> Step:
         data = state.data
@@ -317,6 +391,52 @@ def _unreadable_lookup(page: Page) -> tuple[str, str]:
         return "error", f"account lookup: invalid or truncated JSON ({len(page.body)} bytes)"
     return "unsupported", (f"{urlsplit(page.url).hostname} did not answer with Mastodon API "
                            f"JSON (HTTP {page.status}, {kind})")
+
+
+def page_size(options: CrawlOptions) -> int:
+    """Statuses asked per page: the audit's page size, at most what the API gives."""
+    return max(1, min(options.page_size, API_PAGE_MAX))
+
+
+def _posts_not_needed(facts: ProfileFacts, options: CrawlOptions) -> str | None:
+    """Why the statuses need not be read, or None when they must.
+
+    Only where the audit says how far back posts matter (``lookup_enough_before``, which
+    :func:`auditor.crawl.crawl_plan` sets). An account the server counts no post of and
+    dates no last post of has none to read. An account whose last post
+    the server dates before ``options.lookup_enough_before`` (the window start or the DEAD
+    threshold, whichever is earlier, less a day: the server gives a day, not a time) has
+    no post in the window: its rates and shares are the same without reading any, and it
+    is DEAD either way. Accounts of at most ``never_used_max_posts`` posts are read all the
+    same: their NEVER_USED evidence lists the posts."""
+    before = options.lookup_enough_before
+    if before is None:
+        return None  # the audit did not say from when the posts are needed: read them
+    total = facts.posts_total
+    last = facts.last_post_reported_at
+    if total == 0 and last is None:
+        return NEVER_POSTED  # (a server that hides the count still dates the last post)
+    if last is None or total is None or total <= options.never_used_max_posts:
+        return None
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    if last < before:
+        return LAST_POST_OLD.format(date=f"{last:%Y-%m-%d}")
+    return None
+
+
+def _new_posts(known: KnownPosts | None, facts: ProfileFacts) -> int | None:
+    """How many posts the account published since ``known`` was stored, by the server's
+    count; None when that cannot be told (no count, no usable newest id). A new post on
+    the day of the newest stored one with one deleted meanwhile is not seen (the count and
+    the day stay the same): the price of asking nothing for an unchanged account."""
+    if known is None or known.newest_id is None or known.posts_total is None \
+            or facts.posts_total is None:
+        return None
+    delta = facts.posts_total - known.posts_total
+    if delta == 0 and facts.last_post_reported_at != known.last_post_reported_at:
+        return None
+    return delta
 
 
 def _acct(url: str) -> str:

@@ -1,0 +1,212 @@
+"""What a re-audit needs from the last one to ask only for what is new, kept in the history file.
+
+Three tables (history schema version 3, :data:`CACHE_TABLES`), each keyed by URL and holding
+only the latest:
+
+- ``answers``: the last answer (headers and body, compressed) of a page whose platform
+  allows conditional requests (feeds, YouTube, websites) and that carried an ``ETag`` or
+  ``Last-Modified``. The next audit asks with ``If-None-Match`` / ``If-Modified-Since``;
+  a ``304 Not Modified`` is answered from here, so the adapter reads the same bytes as
+  before and gives the same record.
+- ``timelines``: a Mastodon profile's posts as the last audit read them
+  (:class:`auditor.platforms.base.KnownPosts`); the next audit asks only for newer posts
+  (``min_id``) and cuts the joined list as a full read would (:mod:`auditor.platforms.timeline`).
+- ``avatars``: the SHA-256 of an avatar's bytes by its URL. Platforms give a changed photo a
+  new address, so a known address is not fetched again.
+
+The crawl process writes here as it goes (the history's own rows are written by the
+auditor process after the crawl, never at the same time); writes are batched into short
+transactions. Without a history (``--no-history``) nothing is kept and everything is read.
+This module is core: plain SQLite, no Scrapy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from auditor.platforms.base import KnownPosts
+
+#: The history schema version that has these tables.
+CACHE_VERSION: Final = 3
+CACHE_TABLES: Final = (
+    """CREATE TABLE answers (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        headers_json TEXT NOT NULL,
+        body BLOB NOT NULL,
+        stored_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE timelines (
+        url TEXT PRIMARY KEY,
+        posts_json BLOB NOT NULL,
+        stored_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE avatars (
+        url TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        stored_at TEXT NOT NULL
+    )""",
+)
+#: The steps of each platform whose pages are asked for conditionally: pages that say when
+#: they changed (feeds, YouTube's channel page and uploads feed, websites). API answers
+#: with counters that change every day (Mastodon, Bluesky) and Telegram's previews (view
+#: counts) would never be "not modified".
+CONDITIONAL_STEPS: Final[Mapping[str, frozenset[str]]] = {
+    "feed": frozenset({"feed", "page"}),
+    "youtube": frozenset({"channel", "feed"}),
+    "website": frozenset({"page", "contact"}),
+}
+#: Where the stored answer was finally read from (after redirects), kept with its headers.
+FINAL_URL: Final = "x-auditor-final-url"
+#: An answer larger than this (uncompressed) is not kept: it is simply read again.
+MAX_BODY: Final = 4 * 1024 * 1024
+#: Headers kept with an answer (the adapters read no others).
+KEPT_HEADERS: Final = frozenset({"content-type", "etag", "last-modified", "link",
+                                 "content-language", "location"})
+#: Writes are committed in batches of this many, or this often (seconds).
+_BATCH = 200
+_BATCH_SECONDS = 2.0
+_VALIDATOR_MAX = 512
+
+
+class AnswerCache:
+    """The cache tables of one history file, for the crawl process."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._last_flush = time.monotonic()
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < CACHE_VERSION:
+            self._conn.close()
+            raise sqlite3.DatabaseError(f"{path}: history schema {version} has no answer cache")
+
+    @classmethod
+    def open(cls, path: str | Path | None) -> AnswerCache | None:
+        """The cache of the history at ``path``; None when there is none or it cannot be
+        used (the audit then reads everything, as without history)."""
+        if not path:
+            return None
+        try:
+            return cls(path)
+        except sqlite3.Error:
+            return None
+
+    # -- conditional requests ----------------------------------------------------------
+
+    def validators(self, url: str) -> dict[str, str]:
+        """The conditional request headers for ``url`` (empty: nothing stored)."""
+        row = self._one("SELECT etag, last_modified FROM answers WHERE url = ?", (url,))
+        if row is None:
+            return {}
+        headers = {}
+        if row[0]:
+            headers["If-None-Match"] = row[0]
+        if row[1]:
+            headers["If-Modified-Since"] = row[1]
+        return headers
+
+    def answer(self, url: str) -> tuple[dict[str, str], bytes] | None:
+        """The stored headers (lower-case names) and body of ``url``."""
+        row = self._one("SELECT headers_json, body FROM answers WHERE url = ?", (url,))
+        if row is None:
+            return None
+        try:
+            headers = json.loads(row[0])
+            body = zlib.decompress(row[1])
+        except (ValueError, zlib.error):
+            return None
+        if not isinstance(headers, dict):
+            return None
+        return {str(k): str(v) for k, v in headers.items()}, body
+
+    def keep_answer(self, url: str, headers: Mapping[str, str], body: bytes) -> bool:
+        """Keep a 200 answer that can be asked for conditionally; False when it cannot."""
+        etag = _validator(headers.get("etag"))
+        modified = _validator(headers.get("last-modified"))
+        if (etag is None and modified is None) or len(body) > MAX_BODY:
+            return False
+        kept = {name: value for name, value in headers.items()
+                if name in KEPT_HEADERS or name == FINAL_URL}
+        self._write("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                    (url, etag, modified, json.dumps(kept), zlib.compress(body, 6), _now()))
+        return True
+
+    # -- timelines and avatars ---------------------------------------------------------
+
+    def timeline(self, url: str) -> KnownPosts | None:
+        from auditor.platforms.timeline import known_from_json
+
+        row = self._one("SELECT posts_json FROM timelines WHERE url = ?", (url,))
+        if row is None:
+            return None
+        try:
+            return known_from_json(json.loads(zlib.decompress(row[0])))
+        except (ValueError, zlib.error):
+            return None
+
+    def keep_timeline(self, url: str, known: KnownPosts) -> None:
+        from auditor.platforms.timeline import known_to_json
+
+        data = json.dumps(known_to_json(known), ensure_ascii=False).encode("utf-8")
+        self._write("INSERT OR REPLACE INTO timelines VALUES (?, ?, ?)",
+                    (url, zlib.compress(data, 6), _now()))
+
+    def avatar(self, url: str) -> str | None:
+        row = self._one("SELECT sha256 FROM avatars WHERE url = ?", (url,))
+        return str(row[0]) if row is not None else None
+
+    def keep_avatar(self, url: str, digest: str) -> None:
+        self._write("INSERT OR REPLACE INTO avatars VALUES (?, ?, ?)", (url, digest, _now()))
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
+        try:
+            return self._conn.execute(sql, args).fetchone()
+        except sqlite3.Error:
+            return None
+
+    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        self._pending.append((sql, args))
+        if len(self._pending) >= _BATCH or time.monotonic() - self._last_flush > _BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is pending in one transaction; a failure loses only the cache."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        self._last_flush = time.monotonic()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            for sql, args in pending:
+                self._conn.execute(sql, args)
+            self._conn.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.flush()
+        self._conn.close()
+
+
+def _validator(value: str | None) -> str | None:
+    if not value or len(value) > _VALIDATOR_MAX or any(ord(c) < 32 for c in value):
+        return None
+    return value
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

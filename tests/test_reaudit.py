@@ -1,0 +1,193 @@
+"""Issue 16: a re-audit with history asks only for what is new, and reports what a full
+audit of the same data reports.
+
+Real crawls through the CLI against local servers: bench/fakeplatforms.py in a subprocess
+(switched to "a month later", where every tenth profile has new posts, by its control
+address), and a small feed server here that answers conditional requests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.servers import serve_in_background, shut_down
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import fakeplatforms as fp  # noqa: E402  (bench/ is not a package on the import path)
+from run import LATER_AS_OF, comparable_report  # noqa: E402
+
+from tests.test_bench_fakeplatforms import Running, _start, _stop  # noqa: E402
+
+
+def audit(config: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(config), "--out",
+                           str(out), *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    return done
+
+
+def logged(running: Running) -> list[str]:
+    import time
+
+    time.sleep(1.3)  # the server flushes its log every second
+    try:
+        return running.log.read_text("utf-8").split()
+    except FileNotFoundError:
+        return []
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Iterator[Running]:
+    running = _start(tmp_path)
+    yield running
+    _stop(running)
+
+
+def later(running: Running, days: int) -> None:
+    base = running.info["hosts"][0]
+    with urllib.request.urlopen(f"{base}/__later-days/{days}", timeout=10) as answer:
+        assert json.loads(answer.read())["later_days"] == days
+
+
+def test_reaudit_a_month_later_equals_a_full_audit_and_costs_less(
+        fake: Running, tmp_path: Path) -> None:
+    config = tmp_path / "bench.toml"
+    profiles = fp.build_config(60, fake.info, config)
+    db = tmp_path / "history.sqlite"
+    audit(config, tmp_path / "first", "--db", str(db))
+    first = logged(fake)
+    later(fake, 30)
+    audit(config, tmp_path / "again", "--db", str(db), "--as-of", LATER_AS_OF)
+    again = logged(fake)[len(first):]
+    audit(config, tmp_path / "full", "--no-history", "--as-of", LATER_AS_OF)
+    full = logged(fake)[len(first) + len(again):]
+
+    # the same report.json, run timestamps apart
+    assert (comparable_report(tmp_path / "again" / "report.json")
+            == comparable_report(tmp_path / "full" / "report.json"))
+    # ... for less: no avatar again, unchanged Mastodon accounts by their lookup alone,
+    # the changed ones by the posts after the newest stored one
+    photos = [url for url in again if "/media/" in url]
+    # a platform's photo at a known address is the same photo: not fetched again; a
+    # feed's logo may change at the same address: fetched again
+    assert photos and all("/media/blog" in url for url in photos), photos
+    assert [url for url in full if "/media/avatars/" in url]
+    statuses = [url for url in again if "/statuses" in url]
+    changed = [p for i, p in enumerate(profiles) if p["platform"] == "mastodon" and i % 10 == 3]
+    assert changed and [url for url in statuses if "min_id=" in url]
+    assert len(statuses) <= 2 * len(changed), statuses
+    assert not [url for url in statuses if "max_id=" in url]  # no page read twice
+    assert len(again) < 0.6 * len(first), (len(again), len(first))
+    # posts of the history are cut to the later window, as the full audit's are
+    report = json.loads((tmp_path / "again" / "report.json").read_text("utf-8"))
+    windows = {p["metrics"]["covered_days"] for o in report["organisations"]
+               for p in o["profiles"] if p["metrics"]["covered_days"] is not None}
+    assert windows and max(windows) <= 90
+
+
+# -- conditional requests ------------------------------------------------------------------
+
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Spaak blog</title>
+<link>http://www.spaak.example/</link><description>Werkplaatsnieuws</description>
+{items}</channel></rss>"""
+ITEM = ("<item><title>Post {n}</title><link>http://www.spaak.example/p{n}</link>"
+        "<guid>p{n}</guid><pubDate>{date}</pubDate><description>Tekst {n}</description></item>")
+
+
+class _FeedHandler(BaseHTTPRequestHandler):
+    server: FeedServer
+
+    def do_GET(self) -> None:  # the name http.server calls
+        server = self.server
+        with server.lock:
+            server.seen.append((self.path, self.headers.get("If-None-Match"),
+                                self.headers.get("If-Modified-Since")))
+        if self.path == "/robots.txt":
+            self._send(404, b"", "text/plain")
+            return
+        body = server.body.encode()
+        etag = f'"v{server.version}"'
+        if server.use_etag and self.headers.get("If-None-Match") == etag:
+            self._send(304, b"", None, etag=etag)
+            return
+        if not server.use_etag and self.headers.get("If-Modified-Since") == server.modified:
+            self._send(304, b"", None)
+            return
+        self._send(200, body, "application/rss+xml", etag=etag if server.use_etag else None)
+
+    def _send(self, status: int, body: bytes, kind: str | None, etag: str | None = None) -> None:
+        self.send_response(status)
+        if kind:
+            self.send_header("Content-Type", kind)
+        if etag:
+            self.send_header("ETag", etag)
+        elif status == 200:
+            self.send_header("Last-Modified", self.server.modified)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class FeedServer(ThreadingHTTPServer):
+    def __init__(self, *, use_etag: bool) -> None:
+        super().__init__(("127.0.0.1", 0), _FeedHandler)
+        self.lock = threading.Lock()
+        self.seen: list[tuple[str, str | None, str | None]] = []
+        self.use_etag = use_etag
+        self.version = 1
+        self.modified = formatdate(1761955200, usegmt=True)
+        items = "".join(ITEM.format(n=n, date=formatdate(1761955200 - n * 86400 * 3,
+                                                           usegmt=True)) for n in range(8))
+        self.body = FEED.format(items=items)
+
+
+@pytest.mark.parametrize("use_etag", [True, False], ids=["etag", "last-modified"])
+def test_unchanged_feed_answers_304_and_the_stored_answer_is_read(
+        tmp_path: Path, use_etag: bool) -> None:
+    server = FeedServer(use_etag=use_etag)
+    serve_in_background(server)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        config = tmp_path / "feed.toml"
+        config.write_text(
+            '[audit]\nas_of = "2026-11-01"\nallow_private_addresses = true\n\n'
+            f'[[organisation]]\nname = "Spaak"\nrole = "client"\nprofiles = ["{url}"]\n',
+            "utf-8")
+        db = tmp_path / "history.sqlite"
+        audit(config, tmp_path / "one", "--db", str(db))
+        audit(config, tmp_path / "two", "--db", str(db))
+        audit(config, tmp_path / "three", "--no-history")
+        feed = [seen for seen in server.seen if seen[0] == "/feed.xml"]
+        assert len(feed) == 3
+        asked = feed[1][1] if use_etag else feed[1][2]
+        assert asked == ('"v1"' if use_etag else server.modified)  # asked conditionally
+        assert feed[2][1:] == (None, None)  # without history: a plain request
+        assert feed[0][1:] == (None, None)
+    finally:
+        shut_down([server])
+    one = json.loads((tmp_path / "one" / "report.json").read_text("utf-8"))
+    two = comparable_report(tmp_path / "two" / "report.json")
+    three = comparable_report(tmp_path / "three" / "report.json")
+    assert two == three  # the 304 was answered from the history: the same feed read
+    profile = two["organisations"][0]["profiles"][0]
+    assert profile["outcome"] == "ok" and profile["metrics"]["sampled_items"] == 8
+    assert one["organisations"][0]["profiles"][0]["metrics"]["sampled_items"] == 8
