@@ -90,6 +90,9 @@ ENGLISH: Final[dict[str, Template]] = {
     "null.few_own_posts": "only {posts} own posts in the window; at least {minimum} needed",
     "null.few_items": "only {items} items in the window; at least {minimum} needed",
     "null.gap_needs_two": "{posts} own post(s) in the span; a gap needs two",
+    "null.response_time_not_shown": ("not measurable: the auditor does not read who answers "
+                                     "visitors' comments on {platform}"),
+    "null.no_answer_timed": "no answer to a visitor's comment in the span",
     # auditor/engagement.py: audience and engagement
     "null.followers_hidden": "{platform} does not show a follower count for this profile",
     "null.no_originals": "no original post in the window",
@@ -218,6 +221,11 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.shorts": "{n} of {total} uploads are shorts",
     "detail.counters": "channel counters: {counters}",
     "detail.unreadable_messages": "{n} unreadable message(s) skipped",
+    # auditor/platforms/mastodon.py: statuses not asked for, the lookup giving the verdict
+    "detail.statuses_never": ("statuses not read: the server counts no post by this account, "
+                              "so there is nothing to read"),
+    "detail.statuses_old": ("statuses not read: the server dates the last post {date}, before "
+                            "the audit window, so the verdict needs no more"),
     "detail.site_redirected": "the website redirected to {url}",
     "detail.site_contact_read": "links and contact details also read from the contact page {url}",
     "detail.site_contact_failed": "the contact page {url} could not be read ({reason})",
@@ -275,6 +283,28 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.x_depth_profile": ("X API depth profile: posts not read (the last post is dated "
                                "from the account's most_recent_tweet_id; [x] depth = "
                                "\"posts\" reads them)"),
+    # Facebook pages and Instagram through Meta's Graph API (issue 14)
+    "detail.meta_token_expired": ("the Meta access token has expired or was revoked (code "
+                                  "190); make a new one and set it as docs/platforms.md says"),
+    "detail.meta_permission": ("the Meta access token lacks a permission (code {code}); give "
+                               "the app {permissions} and make the token again"),
+    "detail.meta_rate_limited": ("Meta's rate limit is reached (code {code}); try again in "
+                                 "{minutes} minutes"),
+    "detail.meta_not_visible": ("the Graph API does not show this account with this token "
+                                "(code 100); {why}"),
+    "detail.meta_blocked": "Meta blocked the request for now (code 368)",
+    "detail.meta_error": "Graph API error {code}",
+    "detail.fb_no_token": ("not read, as there is no page access token for this page (Meta "
+                           "lets an app read only pages its user manages or whose admin "
+                           "granted it access; set AUDITOR_FB_PAGE_TOKEN or add the page "
+                           "under [facebook.pages] in the credentials file, see "
+                           "docs/platforms.md)"),
+    "detail.fb_not_visible_why": ("a page access token reads only its own page; other pages "
+                                  "need Meta's App Review"),
+    "detail.fb_unexpected_page": "Graph API page: unexpected answer",
+    "detail.fb_unanswered": ("{unanswered} of {comments} visitor comment(s) in the window not "
+                             "answered"),
+    "detail.fb_more_comments": "{posts} post(s) have more comments than the first 100 read",
     "detail.x_posts_not_needed": ("X API: posts not read: the account's newest post is dated "
                                   "{date}, before the audit window, so the verdict needs no "
                                   "more"),

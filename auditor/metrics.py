@@ -26,6 +26,7 @@ from auditor.models import (
     ProfileRecord,
     pickled_by_position,
 )
+from auditor.responsetime import response_time
 from auditor.urls import host_of, is_http_url, same_site
 
 #: Checklist items and their weight in the completeness score (they add up to 100).
@@ -154,6 +155,10 @@ class Metrics:
     automation: Automation = field(default_factory=Automation)
     #: Audience, engagement and content mix (auditor.engagement).
     engagement: Engagement = field(default_factory=Engagement)
+    #: Median hours from a visitor's comment to the account's answer, over
+    #: ``responses_timed`` answers in the span (auditor.responsetime; Facebook pages).
+    median_response_hours: float | None = None
+    responses_timed: int = 0
 
 
 def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
@@ -274,6 +279,7 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
         local_weekdays[local.weekday()] += 1
         local_hours[local.hour] += 1
     in_utc = tz is UTC or str(tz) == "UTC"
+    response_hours, responses_timed = response_time(in_span, record, reasons)
 
     return Metrics(
         last_post_at=last_post_at, last_post_url=last_post_url, last_post_source=source,
@@ -292,6 +298,7 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
         engagement=compute_engagement(
             record, [item for item in own_items if item.kind == "original"],
             min_posts=thresholds.min_posts_for_ratio, tz=tz),
+        median_response_hours=response_hours, responses_timed=responses_timed,
     )
 
 

@@ -118,6 +118,9 @@ class Item:
     views: int | None = None
     #: Media attached (images, video, audio): how many; None where not known.
     media: int | None = None
+    #: For a reply answering visitors (a Facebook page's comment under its own post): the
+    #: seconds from the earliest visitor comment it answers to this answer.
+    response_seconds: int | None = None
 
 
 @pickled_by_position
@@ -264,6 +267,7 @@ def _item_from_dict(data: Mapping[str, Any]) -> Item:
         shares=data.get("shares"),
         quotes=data.get("quotes"),
         views=data.get("views"),
+        response_seconds=data.get("response_seconds"),
         media=data.get("media"),
     )
 

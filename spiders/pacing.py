@@ -68,6 +68,7 @@ from twisted.internet.error import (
 )
 
 from auditor.crawlstatus import STATUS_FILE, retry_time_text
+from auditor.platforms.metagraph import rate_limit_of as meta_rate_limit
 from spiders.manners import ROBOTS_KEY
 from spiders.middlewares import auditor_option
 
@@ -167,6 +168,11 @@ def read_rate_limit(headers: Mapping[str, str], *, now: float) -> RateLimit | No
             return RateLimit(named.get("q"), found["r"],
                              float(found["t"]) if "t" in found else None,
                              float(named["w"]) if "w" in named else None)
+    # Meta's Graph API: X-App-Usage / X-Business-Use-Case-Usage in percent of the hour,
+    # spent near 100 or when it names estimated_time_to_regain_access (issue 14)
+    usage = meta_rate_limit(headers)
+    if usage is not None:
+        return RateLimit(*usage)
     return None
 
 

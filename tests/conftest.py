@@ -67,12 +67,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_pacing.py": ("test_no_profile_is_lost_and_the_budget_is_never_overspent",
                        "test_a_429_without_retry_after_waits_for_the_reset_its_headers_name",
                        "test_a_wait_past_the_maximum_leaves_rate_limited_and_resume_reads_them",
-                       "test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports"),
-    # crawls through the CLI against a rate-limited server, waiting out its windows
-    "test_pacing.py": ("test_no_profile_is_lost_and_the_budget_is_never_overspent",
-                       "test_a_429_without_retry_after_waits_for_the_reset_its_headers_name",
-                       "test_a_wait_past_the_maximum_leaves_rate_limited_and_resume_reads_them",
-                       "test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports"),
+                       "test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports",
+                       "test_a_host_waiting_for_its_limit_does_not_hold_up_the_others"),
     # a replayed crawl through the CLI each
     "test_service.py": ("test_a_crash_after_a_real_crawl_keeps_its_records_for_from_records",
                         "test_the_demo_config_keeps_its_history_in_out_not_in_sample_pages"),
@@ -90,6 +86,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_x_profiles_are_read_through_the_api_and_the_token_is_written_nowhere",
         "test_a_revoked_token_is_one_line_naming_the_fix_and_the_rest_goes_on",
         "test_over_the_ceiling_no_request_is_made"),
+    "test_platforms_facebook_graph.py": (
+        "test_the_clients_page_is_measured_end_to_end_and_the_token_is_written_nowhere",),
     # the demo audited twice and re-judged through the real command
     "test_language_free.py": (),
     # a wheel built and installed, its demo run

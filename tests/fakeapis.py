@@ -1,5 +1,12 @@
 """Fake owners' APIs on 127.0.0.1, answering as their documentation says they answer.
 
+:class:`FakeGraphApi`: Meta's Graph API for Facebook pages, ``GET /v23.0/{page}`` and
+``GET /v23.0/{page-id}/published_posts`` with comments (``filter(stream)``, chronological,
+``summary.total_count``), paged by ``paging.next`` links that carry ``access_token=`` as
+Meta's do; its errors ``{"error": {"code", "error_subcode", "type", "message"}}`` (190 for
+a bad token, 100/33 for a page the token does not belong to, 4 for the app's rate limit)
+and ``X-App-Usage`` on every answer.
+
 :class:`FakeXApi`: X API v2, ``GET /2/users/by/username/:username`` and
 ``GET /2/users/:id/tweets`` (``max_results``, ``pagination_token``, ``meta.next_token``),
 with a bearer token it checks, and its documented errors: 401 for a wrong token, 403
@@ -19,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from auditor.platforms.xapi import TWEPOCH_MS
 from tests.servers import serve_in_background, shut_down
@@ -202,11 +209,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
-    api: FakeXApi
+    api: Any
 
 
 @contextmanager
-def serve_x(api: FakeXApi) -> Iterator[FakeXApi]:
+def serve_x(api: Any) -> Iterator[Any]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.api = api
     api.origin = f"http://127.0.0.1:{server.server_address[1]}"
@@ -215,6 +222,98 @@ def serve_x(api: FakeXApi) -> Iterator[FakeXApi]:
         yield api
     finally:
         shut_down([server])
+
+
+@dataclass
+class FbPage:
+    page_id: str
+    username: str
+    token: str
+    #: (created_at, [(comment time, by the page?)]) newest first
+    posts: list[tuple[datetime, list[tuple[datetime, bool]]]] = field(default_factory=list)
+
+
+class FakeGraphApi:
+    VERSION = "v23.0"
+
+    def __init__(self, pages: list[FbPage], *, usage: int = 12) -> None:
+        self.pages = {p.username: p for p in pages} | {p.page_id: p for p in pages}
+        self.usage = usage
+        self.requests: list[Request] = []
+        self.lock = threading.Lock()
+        self.origin = ""
+
+    @staticmethod
+    def error(code: int, message: str, subcode: int | None = None,
+              kind: str = "OAuthException") -> tuple[int, dict[str, str], Any]:
+        error: dict[str, Any] = {"message": message, "type": kind, "code": code,
+                                 "fbtrace_id": "AbCdEfGh123"}
+        if subcode is not None:
+            error["error_subcode"] = subcode
+        return 400 if code != 4 else 403, {}, {"error": error}
+
+    def answer(self, path: str, query: dict[str, list[str]],
+               authorization: str | None) -> tuple[int, dict[str, str], Any]:
+        usage = {"x-app-usage": json.dumps({"call_count": self.usage, "total_cputime": 3,
+                                            "total_time": 4})}
+        parts = [p for p in path.split("/") if p]
+        token = (authorization or "").removeprefix("Bearer ")
+        if "access_token" in query:
+            return 400, {}, {"error": {"message": "test: the token must not be in the URL",
+                                       "type": "OAuthException", "code": 1}}
+        if not parts or parts[0] != self.VERSION or len(parts) < 2:
+            return self.error(2500, "Unknown path components")
+        page = self.pages.get(parts[1])
+        if token not in {p.token for p in self.pages.values()}:
+            return self.error(190, "Error validating access token: Session has expired on "
+                                   "Sunday, 01-Nov-26 01:00:00 PDT.", 463)
+        if page is None or page.token != token:
+            return self.error(100, f"Unsupported get request. Object with ID '{parts[1]}' "
+                                   "does not exist, cannot be loaded due to missing "
+                                   "permissions, or does not support this operation.", 33,
+                              "GraphMethodException")
+        if len(parts) == 2:
+            return 200, usage, {
+                "id": page.page_id, "name": "Spaak Fietsen", "username": page.username,
+                "about": "Fietsenwinkel en werkplaats in Amsterdam sinds 1987.",
+                "emails": ["info@spaak.example"], "phone": "+31 20 123 4567",
+                "website": "https://www.spaak.example", "link": f"https://www.facebook.com/"
+                f"{page.username}", "followers_count": 2310, "fan_count": 2190,
+                "picture": {"data": {"url": "https://scontent.example/spaak.jpg",
+                                     "is_silhouette": False, "height": 50, "width": 50}},
+                "cover": {"source": "https://scontent.example/spaak-cover.jpg",
+                          "id": "777"}}
+        if len(parts) == 3 and parts[2] == "published_posts":
+            size = int(query.get("limit", ["25"])[0])
+            start = int(query.get("after", ["0"])[0] or 0)
+            chunk = page.posts[start:start + size]
+            data = []
+            for offset, (moment, comments) in enumerate(chunk):
+                post_id = f"{page.page_id}_{start + offset}"
+                data.append({
+                    "id": post_id, "created_time": moment.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                    "message": f"Bericht {start + offset} van de winkel",
+                    "permalink_url": f"https://www.facebook.com/{page.username}/posts/{post_id}",
+                    "comments": {"data": [{
+                        "id": f"{post_id}_{n}",
+                        "created_time": when.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                        "message": "Bedankt!" if own else "Zijn jullie zaterdag open?",
+                        "from": {"id": page.page_id, "name": "Spaak Fietsen"} if own else
+                        {"id": str(5000 + n), "name": f"Bezoeker {n}"}}
+                        for n, (when, own) in enumerate(comments)],
+                        "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"}},
+                        "summary": {"order": "chronological", "total_count": len(comments),
+                                    "can_comment": True}}})
+            body: dict[str, Any] = {"data": data, "paging": {"cursors": {
+                "before": str(start), "after": str(start + len(chunk))}}}
+            if start + size < len(page.posts):
+                again = {k: v[0] for k, v in query.items()} | {"after": str(start + size)}
+                # as Meta writes them: the token in the link
+                body["paging"]["next"] = (
+                    f"{self.origin}/{self.VERSION}/{page.page_id}/published_posts?"
+                    f"access_token={token}&{urlencode(again)}")
+            return 200, usage, body
+        return self.error(2500, "Unknown path components")
 
 
 def ratel_timeline(as_of: datetime, count: int = 60) -> list[tuple[datetime, str]]:

@@ -90,9 +90,11 @@ def local_config_text(servers: Any, text: str) -> str:
     their requests to the local server standing in for that home. Loopback addresses are
     private: the test config allows them explicitly.
     """
-    fixed = {origin: platform for platform, origin in DEFAULT_ENDPOINTS.items()}
-    endpoints = {fixed[origin]: local for origin, local in servers.mapping.items()
-                 if origin in fixed}
+    # an endpoint may have a path (Meta's Graph API: https://graph.facebook.com/v23.0)
+    fixed = {"/".join(base.split("/")[:3]): (platform, base[len("/".join(
+        base.split("/")[:3])):]) for platform, base in DEFAULT_ENDPOINTS.items()}
+    endpoints = {fixed[origin][0]: local + fixed[origin][1]
+                 for origin, local in servers.mapping.items() if origin in fixed}
     for origin, local in servers.mapping.items():
         if origin not in fixed:
             text = text.replace(origin, local)
@@ -114,6 +116,7 @@ def test_demo_audit_over_real_http(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # The demo's X, Instagram and Facebook profiles are read through their owners' APIs,
     # served here from the recorded answers: a token must be present (any will do).
     monkeypatch.setenv("AUDITOR_X_BEARER_TOKEN", "loopback-test-token")
+    monkeypatch.setenv("AUDITOR_FB_PAGE_TOKEN", "loopback-test-token")
     out = tmp_path / "live"
     with serve_replay(SAMPLE_PAGES) as servers:
         run = auditor("audit", str(_local_config(servers, tmp_path)), "--out", str(out), *FAST)
@@ -130,8 +133,8 @@ def test_demo_audit_over_real_http(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     robots = [origin(url) for url in requested if url.endswith("/robots.txt")]
     # the owners' APIs (read with credentials) are governed by their terms, not robots.txt
-    apis = {servers.mapping[DEFAULT_ENDPOINTS[name]] for name in ("x_api", "meta_graph")
-            if DEFAULT_ENDPOINTS[name] in servers.mapping}
+    apis = {servers.mapping[origin(DEFAULT_ENDPOINTS[name])] for name in ("x_api", "meta_graph")
+            if origin(DEFAULT_ENDPOINTS[name]) in servers.mapping}
     visited = {origin(url) for url in requested if not url.endswith("/robots.txt")} - apis
     assert sorted(robots) == sorted(set(robots))  # once per host
     assert visited <= set(robots)  # and before any page of that host

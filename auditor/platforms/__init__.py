@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from auditor.platforms.base import PlatformAdapter
 from auditor.platforms.bluesky import BlueskyAdapter
+from auditor.platforms.facebook_graph import FacebookGraphAdapter
 from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
 from auditor.platforms.mastodon import MastodonAdapter
 from auditor.platforms.telegram import TelegramAdapter
@@ -22,7 +23,8 @@ from auditor.urls import BadURL, canonicalise, host_of
 #: /feeds/videos.xml); DiscoveryAdapter claims whatever is left and looks for a feed.
 #: The walled networks whose owners offer an API read with the user's own credentials
 #: (auditor.credentials) take the walled route themselves when there are none.
-_API_ADAPTERS: dict[str, PlatformAdapter] = {"x": XApiAdapter()}
+_API_ADAPTERS: dict[str, PlatformAdapter] = {"x": XApiAdapter(),
+                                             "facebook": FacebookGraphAdapter()}
 
 ADAPTERS: tuple[PlatformAdapter, ...] = (
     *(_API_ADAPTERS.get(adapter.platform, adapter) for adapter in WALLED_ADAPTERS),

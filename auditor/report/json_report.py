@@ -110,6 +110,8 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
             "null_reason_ids": to_jsonable(metrics.null_reasons),
             "median_gap_days": metrics.median_gap_days,
             "longest_gap_days": metrics.longest_gap_days,
+            "median_response_hours": metrics.median_response_hours,
+            "responses_timed": metrics.responses_timed,
             "weekday_profile": list(metrics.weekday_profile),
             "hour_profile_utc": list(metrics.hour_profile),
             # in the audit's time zone; null when that is UTC (the two above then)

@@ -221,6 +221,11 @@ def _metric_views(outcome: str, metrics: Metrics, reasons: Mapping[str, Msg],
                                 t.n(metrics.own_posts, "{replies} of {n} own post",
                                     "{replies} of {n} own posts", replies=metrics.replies),
                                 True))
+    if metrics.median_response_hours is not None:  # Facebook pages read with their token
+        views.append(MetricView(
+            t("Response to visitors' comments"),
+            t("median {hours} hours", hours=number(metrics.median_response_hours, t)),
+            t.n(metrics.responses_timed, "{n} answer timed", "{n} answers timed"), True))
     if metrics.repost_share is None:
         views.append(unknown(t("Repost share"), "repost_share"))
     else:

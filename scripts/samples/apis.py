@@ -1,4 +1,5 @@
-"""Sample answers of the owners' APIs (issue 14): X API v2 for the demo's X profile.
+"""Sample answers of the owners' APIs (issue 14): X API v2 for the demo's X profile, Meta's
+Graph API for the client's Facebook page.
 
 Recorded as X documents its answers (``data``/``meta``/``errors``, snowflake ids whose top
 bits are their date, ``x-rate-limit-*`` headers), for invented accounts. The demo replays
@@ -144,4 +145,94 @@ def build_x(out: Writer) -> list[Expect]:
 
 
 def build(out: Writer) -> list[Expect]:
-    return build_x(out)
+    return [*build_facebook(out), *build_x(out)]
+
+
+# -- Facebook ---------------------------------------------------------------------------------
+
+SPAAK_PAGE_ID = "104729381122334"
+META_USAGE = {"X-App-Usage": '{"call_count":4,"total_cputime":2,"total_time":3}'}
+
+
+def fb_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def spaak_posts() -> list[dict[str, Any]]:
+    """The client's page: a post every two to three days; most visitors' questions are
+    answered within a few hours, weekend questions on Monday, a few never."""
+    posts: list[dict[str, Any]] = []
+    moment = AS_OF - timedelta(hours=30, minutes=12)
+    for index in range(45):
+        post_id = f"{SPAAK_PAGE_ID}_{8800000000 + index}"
+        comments: list[dict[str, Any]] = []
+        if index % 3 != 2:
+            asked = moment + timedelta(hours=2, minutes=(index * 13) % 50)
+            wait = timedelta(hours=1 + (index * 5) % 7) if index % 4 else timedelta(hours=40)
+            comments.append({"id": f"{post_id}_1", "created_time": fb_time(asked),
+                             "message": "Hebben jullie deze ook in maat 56?",
+                             "from": {"name": f"Bezoeker {index}", "id": str(7100 + index)}})
+            if index % 7 != 6:
+                comments.append({"id": f"{post_id}_2", "created_time": fb_time(asked + wait),
+                                 "message": "Ja, kom gerust langs om te passen!",
+                                 "from": {"name": "Spaak Fietsen", "id": SPAAK_PAGE_ID}})
+        posts.append({
+            "id": post_id, "created_time": fb_time(moment),
+            "message": f"Nieuw binnen bij Spaak: {index}. Kom langs in de winkel!",
+            "permalink_url": f"https://www.facebook.com/spaakfietsen/posts/{8800000000 + index}",
+            "comments": {"data": comments,
+                         "paging": {"cursors": {"before": "QVFIUm", "after": "QVFIUn"}},
+                         "summary": {"order": "chronological", "total_count": len(comments),
+                                     "can_comment": True}}})
+        moment -= timedelta(days=2 + index % 2, hours=(index * 3) % 5,
+                            minutes=(index * 23) % 60)
+    return posts
+
+
+def spaak_page() -> dict[str, Any]:
+    return {"id": SPAAK_PAGE_ID, "name": "Spaak Fietsen", "username": "spaakfietsen",
+            "about": "Fietsenwinkel en werkplaats in Amsterdam-Oost sinds 1987. Reparatie "
+                     "klaar terwijl u wacht.",
+            "emails": ["winkel@spaak.example"], "phone": "+31 20 555 0101",
+            "website": "https://www.spaak.example", "link": "https://www.facebook.com/spaakfietsen",
+            "followers_count": 3120, "fan_count": 2980,
+            "picture": {"data": {"height": 50, "width": 50, "is_silhouette": False,
+                                 "url": "https://scontent.xx.fbcdn.net/v/spaak-logo.png"}},
+            "cover": {"id": "778899", "source": "https://scontent.xx.fbcdn.net/v/spaak-cover.jpg"}}
+
+
+def build_facebook(out: Writer) -> list[Expect]:
+    from auditor.platforms.facebook_graph import FacebookGraphAdapter
+    from samples.bluesky import LOGO_COLOURS, tiny_png
+
+    adapter = FacebookGraphAdapter()
+    posts = spaak_posts()
+    target = Target(url="https://www.facebook.com/spaakfietsen", platform="facebook",
+                    organisation="Spaak Fietsen")
+    step = adapter.start(target, demo_options())
+    assert isinstance(step, Next), step
+    body: Any = spaak_page()
+    out.add_json(step.fetch.url, 200, "apis/facebook-spaakfietsen-page.json", body, META_USAGE)
+    result = adapter.advance(step.state, page(step.fetch.url, body))
+    number, size = 0, 40
+    while isinstance(result, Next):
+        start = number * size
+        chunk = posts[start:start + size]
+        body = {"data": chunk, "paging": {"cursors": {"before": "QVFIUmJ", "after": "QVFIUmx"}}}
+        if start + size < len(posts):
+            # as Meta writes it, the token in the link (recordings redact it)
+            body["paging"]["next"] = (f"{result.fetch.url}&access_token=[redacted]"
+                                      f"&after=QVFIUmx{number + 1}")
+        number += 1
+        out.add_json(result.fetch.url, 200, f"apis/facebook-spaakfietsen-posts-{number}.json",
+                     body, META_USAGE)
+        result = adapter.advance(result.state, page(result.fetch.url, body))
+    out.add("https://scontent.xx.fbcdn.net/v/spaak-logo.png", 200, {"Content-Type": "image/png"},
+            "apis/facebook-spaakfietsen-logo.png", tiny_png(LOGO_COLOURS["Spaak Fietsen"]))
+    return [Expect(
+        "https://www.facebook.com/spaakfietsen", "Spaak Fietsen", result.outcome,
+        ["INCONSISTENT"],
+        "the client's own page read through the Graph API with its page token (recorded "
+        "answers, placeholder token): posts every two or three days, answers most visitors' "
+        "questions within hours (median response time), a few never; the shop's website "
+        "does not link to it", "facebook")]
