@@ -71,22 +71,22 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, outer: LimitedServer):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, outer: LimitedServer, host: str):
+        super().__init__((host, 0), _Handler)
         self.outer = outer
-        self.origin = f"http://127.0.0.1:{self.server_address[1]}"
+        self.origin = f"http://{host}:{self.server_address[1]}"
 
 
 class LimitedServer:
     """Healthy Mastodon accounts (a lookup and one statuses page each) behind a limit of
     ``limit`` API calls per ``window`` seconds."""
 
-    def __init__(self, style: str, limit: int, window: float):
+    def __init__(self, style: str, limit: int, window: float, host: str = "127.0.0.1"):
         self.started = time.time()
         self.limiter = RateLimiter(style, limit, window, origin=self.started)
         self.asked: list[Asked] = []
         self._lock = threading.Lock()
-        self._server = _Server(self)
+        self._server = _Server(self, host)
 
     @property
     def origin(self) -> str:

@@ -309,6 +309,23 @@ def test_no_profile_is_lost_and_the_budget_is_never_overspent(tmp_path: Path,
         tmp_path / "out")
 
 
+def test_a_host_waiting_for_its_limit_does_not_hold_up_the_others(tmp_path: Path) -> None:
+    # Two requests at a time in all (CONCURRENT_REQUESTS=2): the limited host's waiting
+    # requests must not take those two places, or the other host would wait with it.
+    with serve_limited("mastodon", limit=2, window=8.0) as limited, \
+            serve_limited("mastodon", limit=1000, window=8.0, host="127.0.0.2") as free:
+        slow = [limited.profile(f"a{n}") for n in range(3)]
+        fast = [free.profile(f"b{n}") for n in range(6)]
+        config = write_config(tmp_path / "a.toml", [*slow, *fast])
+        run = run_audit(config, tmp_path / "out", *FAST, *MARGIN,
+                        "-s", "CONCURRENT_REQUESTS=2")
+        reset = limited.started + 8.0
+    assert run.returncode == 0, run.stderr + crawl_log(tmp_path / "out")
+    assert set(_outcomes(tmp_path / "out").values()) == {"ok"}
+    assert len(free.asked) == 12 and all(asked.at < reset for asked in free.asked)
+    assert any(asked.at > reset for asked in limited.asked)  # it did wait
+
+
 def _spend(server: LimitedServer, calls: int) -> None:
     """Another client on the same address spends the budget."""
     for _ in range(calls):
