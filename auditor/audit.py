@@ -74,6 +74,9 @@ class AuditResult:
     #: What changed since the last stored audit of the same config
     #: (auditor.changes.Changes), None without history.
     since: Any = None
+    #: Month by month per organisation and network (auditor.trends.Trend), from the
+    #: history's complete runs including this one; () without history.
+    trends: Sequence[Any] = ()
     #: The IANA time zone the report shows times in (``[audit] timezone``).
     timezone: str = "UTC"
     #: The agency's name and logo on the reports (``[branding]``).

@@ -372,6 +372,27 @@ class _Fanout:
 _REPORT_ERRORS: Final = (OSError,)
 
 
+def _trends(request: AuditRequest) -> list[Any]:
+    """The history's months per organisation and network (auditor.trends), this run
+    included; empty with fewer than two months."""
+    from auditor.history import HistoryStore
+    from auditor.snapshots import config_path_key
+    from auditor.trends import monthly_runs, trends
+
+    assert request.db is not None
+    config = request.config
+    with HistoryStore(request.db) as store:
+        runs = store.runs(config_path=config_path_key(config.path), name=config.audit.name,
+                          completed=True)
+        ids = {run.as_of.strftime("%Y-%m"): run.id  # the month's latest run
+               for run in sorted(runs, key=lambda r: (r.as_of, r.id or 0)) if run.as_of}
+        if len(ids) < 2:
+            return []
+        months = monthly_runs(store.load_run(run_id, items=False)
+                              for run_id in ids.values() if run_id is not None)
+    return trends(months)
+
+
 def _history_errors() -> tuple[type[BaseException], ...]:
     import sqlite3
 
@@ -447,6 +468,11 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
             if fanout.finish(history_sink, lambda writer: writer.finish(
                     result, completed=finished)):
                 stored = run_id
+                try:
+                    result = replace(result, trends=_trends(request))
+                except read_errors as exc:
+                    assert request.db is not None
+                    warnings.append(_history_warning(request.db, exc))
             elif history_sink.error is not None and request.db is not None:
                 warnings.append(_history_warning(request.db, history_sink.error))
         for name, sink, finish in (

@@ -25,6 +25,8 @@ FLAG_CODES: Final = (
 )
 #: Outcomes that say the listed profile does not exist.
 MISSING_OUTCOMES: Final = frozenset({"not_found", "gone"})
+#: Outcomes judged on activity: read by the crawl, or observed by hand (auditor.observed).
+JUDGED_OUTCOMES: Final = frozenset({"ok", "observed"})
 _EVIDENCE_POSTS = 5
 
 

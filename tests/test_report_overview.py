@@ -174,9 +174,13 @@ def test_competitors_get_observations_and_openings() -> None:
 def test_the_report_md_has_the_side_by_side_table_and_no_fixes_for_competitors() -> None:
     text = render_brief(three_organisations())
     table = text[text.index("## Side by side"):text.index("## The competitors")]
-    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    overall = table.split("### ")[0]
+    rows = [line for line in overall.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| # | Organisation | Role |")
     assert len(rows) == 4 and "**Spaak**" in table
+    # then one table per network the organisations share (issue 19), ranked
+    mastodon = table[table.index("### Mastodon"):]
+    assert "| Organisation | Followers | Interactions per post | Posts per week |" in mastodon
     ratel = text[text.index("## Ratel"):text.index("## Velo")]
     assert "Most useful fixes" not in ratel
     spaak = text[text.index("## Spaak"):text.index("## Ratel")]

@@ -26,7 +26,13 @@ from auditor.i18n import Translator, translator
 from auditor.report import clean_text
 from auditor.report.format import NA
 from auditor.report.overview import platform_name, recognisable_name
-from auditor.report.viewmodel import OrganisationView, ProfileView, RankedValue, ReportView
+from auditor.report.viewmodel import (
+    NetworkTable,
+    OrganisationView,
+    ProfileView,
+    RankedValue,
+    ReportView,
+)
 from auditor.report.views import build_report_view
 from auditor.verdicts import FLAG_CODES, SEVERITIES
 
@@ -35,6 +41,8 @@ HANDLE_CHARS: Final = 80
 URL_CHARS: Final = 120
 DETAIL_CHARS: Final = 120
 REASON_CHARS: Final = 320
+#: Characters of each newest post the terminal check shows (one line each).
+NEWEST_CHARS: Final = 80
 #: Fixes listed per organisation.
 TOP_FIXES: Final = 3
 
@@ -56,11 +64,20 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None,
         lines += ["", f"**{t('WARNING:')}** {_md(view.missing_text)}"]
     if view.since is not None:
         lines += ["", f"## {_md(view.since.heading)}", "", _md(view.since.summary)]
-        for changed in view.since.profiles:
-            lines.append(f"- {_md(changed.label)}")
-            lines += [f"  - {_md(line)}" for line in changed.lines]
+        for group in view.since.groups:
+            lines += ["", f"**{_md(group.name)}** ({_md(group.role_text)})"]
+            for changed in group.profiles:
+                lines.append(f"- {_md(changed.label)}")
+                lines += [f"  - {_md(line)}" for line in changed.lines]
     if view.comparison:
         lines += ["", f"## {t('Side by side')}", "", *_comparison_table(view, t, _md)]
+        for table in view.networks:
+            lines += ["", f"### {_md(table.network)}", "", *_network_table(table, t, _md)]
+    if view.trends:
+        lines += ["", f"## {t('Trends')}"]
+        for trend in view.trends:
+            lines += ["", f"**{_md(trend.name)}**"]
+            lines += [f"- {_md(line)}" for line in trend.lines]
     if view.observations:
         lines += ["", f"## {t('The competitors: observations and openings')}", ""]
         lines += [f"- {_md(line)}" for line in view.observations]
@@ -80,7 +97,8 @@ def render_brief(result: AuditResult, *, view: ReportView | None = None,
         else:
             lines.append(f"- ({t('no profiles listed')})")
         for profile in organisation.profiles:
-            lines += _profile_lines(profile, t, _md)
+            # the terminal check shows something to talk about: the newest posts
+            lines += _profile_lines(profile, t, _md, newest=not markdown)
     lines += ["", _closing_line(view, t),
               t("n/a = could not be measured (not zero); unreadable profiles are never judged "
                 "dead.")]
@@ -129,6 +147,22 @@ def _comparison_table(view: ReportView, t: Translator,
                  ranked(row.completeness), ranked(row.days_since), str(row.flags)]
         lines.append("| " + " | ".join(cells) + " |")  # every text escaped by _md
     return lines
+
+
+def _network_table(table: NetworkTable, t: Translator,
+                   _md: Callable[[str], str]) -> list[str]:
+    def cell(value: RankedValue) -> str:
+        return f"{_md(value.text)} {value.rank}".strip()
+
+    head = (t("Organisation"), t("Followers"), t("Interactions per post"), t("Posts per week"),
+            t("Reply share"), t("Completeness"))
+    rows = [f"| {' | '.join(head)} |", "|---|" + "---:|" * (len(head) - 1)]
+    for row in table.rows:
+        name = f"**{_md(row.name)}**" if row.is_client else _md(row.name)
+        rows.append(f"| {name} | " + " | ".join(cell(v) for v in (
+            row.followers, row.interactions, row.posts_per_week, row.reply_share,
+            row.completeness)) + " |")
+    return rows
 
 
 def _organisation_heading(organisation: OrganisationView, _md: Callable[[str], str]) -> str:
@@ -186,7 +220,8 @@ def _plain(text: str) -> str:
 
 
 def _profile_lines(profile: ProfileView, t: Translator,
-                   _md: Callable[[str], str]) -> list[str]:
+                   _md: Callable[[str], str], *, newest: bool = False) -> list[str]:
+    """The profile's lines; ``newest``: also its newest original posts (``check``)."""
     url = _md(clean_text(profile.url.text, URL_CHARS))
     href = profile.url.href
     if href and len(href) <= URL_CHARS and not any(ch in href for ch in "<> \\"):
@@ -206,6 +241,14 @@ def _profile_lines(profile: ProfileView, t: Translator,
         lines.append("  " + t("last post {last} · {per_week} posts/week · replies {replies} · "
                               "profile {score}", last=last, per_week=profile.posts_per_week,
                               replies=profile.reply_share, score=profile.score))
+        if profile.audience is not None and profile.audience.keyline:
+            lines.append(f"  {_md(profile.audience.keyline)}")
+        if newest and profile.audience is not None and profile.audience.newest:
+            lines.append("  " + t("Newest posts:"))
+            for post in profile.audience.newest:
+                text = f" {_md(clean_text(post.text, NEWEST_CHARS))}" if post.text else ""
+                href = post.link.href or post.link.text
+                lines.append(f"  - {_md(post.date)}{text} ({_md(href)})")
     for flag in profile.flags:
         reason = _md(clean_text(flag.reason, REASON_CHARS))
         lines.append(f"  - {_md(flag.code)} ({_md(flag.severity_text)}): {reason}")

@@ -11,6 +11,7 @@ from auditor.messages import Msg, known_text
 from auditor.metrics import MIN_POSTS_FOR_AUTOMATION, Completeness, Metrics
 from auditor.models import ProfileRecord
 from auditor.report import clean_text
+from auditor.report.audience import audience_view
 from auditor.report.charts import ChartView, Column, Segment, bar_chart
 from auditor.report.evidence import check_labels, flag_view
 from auditor.report.format import (
@@ -107,6 +108,7 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
         platform_name=platform_name(clean_text(record.platform, 40), t),
         name=name,
         short_name=short_name(name),
+        audience=audience_view(result, t),
     )
 
 

@@ -101,6 +101,30 @@ class StateView:
 
 
 @dataclass(frozen=True, slots=True)
+class TopPostView:
+    """One of a profile's best original posts: its date, link, start and its numbers."""
+
+    date: str
+    link: LinkView
+    text: str
+    #: "120 interactions · 1,640 views".
+    numbers: str
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceView:
+    """A profile's audience, engagement and content mix (auditor.engagement)."""
+
+    #: One line for the card: "1,240 followers · 120 interactions per post · ...".
+    keyline: str
+    #: The numbers with their basis, or "n/a — reason".
+    rows: tuple[MetricView, ...]
+    top_posts: tuple[TopPostView, ...]
+    #: The newest original posts (something to talk about), newest first.
+    newest: tuple[PostView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileView:
     #: The card's id, for links from the summary.
     anchor: str
@@ -147,6 +171,8 @@ class ProfileView:
     #: The name without the server part (@ratel, not @ratel@fedi.example), for the
     #: scoreboard.
     short_name: str = ""
+    #: Audience and engagement; None when the profile was not read.
+    audience: AudienceView | None = None
 
     @property
     def label(self) -> str:
@@ -283,6 +309,8 @@ class OrganisationView:
     clean_profiles: int = 0
     #: "3 of 9 need attention" (the scoreboard shows which).
     short_verdict: str = ""
+    #: "3,892 followers on 4 networks", "" when no profile shows a follower count.
+    audience: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +338,68 @@ class ComparisonRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkRow:
+    """One organisation on one network, ranked against the others there."""
+
+    anchor: str
+    name: str
+    is_client: bool
+    profiles: int
+    followers: RankedValue
+    interactions: RankedValue
+    posts_per_week: RankedValue
+    reply_share: RankedValue
+    completeness: RankedValue
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkTable:
+    """The organisations side by side on one network (those with a profile there)."""
+
+    network: str
+    rows: tuple[NetworkRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """One network's line in a trend chart: SVG polyline points, broken where unknown."""
+
+    css: str
+    name: str
+    #: Each run of known months as "x,y x,y ..." (a gap between runs is an unknown month).
+    segments: tuple[str, ...]
+    #: (x, y, tooltip) of every known point.
+    dots: tuple[tuple[float, float, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineChartView:
+    caption: str
+    width: int
+    height: int
+    lines: tuple[LineView, ...]
+    #: Month labels under the x axis: (x, text).
+    labels: tuple[tuple[float, str], ...]
+    top_y: float
+    top_label: str
+    bottom_y: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrendView:
+    """One organisation's months: a small chart per number, a line per network."""
+
+    anchor: str
+    name: str
+    is_client: bool
+    charts: tuple[LineChartView, ...]
+    #: (CSS class, network) for the legend.
+    legend: tuple[tuple[str, str], ...]
+    #: Per network, how its numbers moved from the first month to the last (report.md).
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SettingView:
     label: str
     value: str
@@ -330,12 +420,23 @@ class SinceProfileView:
 
 
 @dataclass(frozen=True, slots=True)
+class SinceGroupView:
+    """One organisation's changed profiles."""
+
+    name: str
+    role_text: str
+    profiles: tuple[SinceProfileView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SinceView:
     """What changed since the last stored audit of the same config."""
 
     heading: str
     summary: str
     profiles: tuple[SinceProfileView, ...]
+    #: The same profiles grouped by organisation, in config order.
+    groups: tuple[SinceGroupView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,3 +484,7 @@ class ReportView:
     #: The time zone times are shown in ("Europe/Amsterdam").
     timezone: str = "UTC"
     branding: BrandView | None = None
+    #: The organisations side by side per network (where two or more are present).
+    networks: tuple[NetworkTable, ...] = ()
+    #: Month by month per organisation, when the history holds two months or more.
+    trends: tuple[TrendView, ...] = ()

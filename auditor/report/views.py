@@ -14,6 +14,7 @@ from auditor.branding import Branding
 from auditor.config import Thresholds, time_zone
 from auditor.i18n import Translator, translator
 from auditor.report import clean_text
+from auditor.report.audience import network_numbers, network_tables, organisation_audience
 from auditor.report.format import (
     CODE_RANK,
     COMPACT_FROM,
@@ -34,8 +35,9 @@ from auditor.report.format import (
     web_url,
     zone_name,
 )
-from auditor.report.overview import Overview
+from auditor.report.overview import Overview, platform_name
 from auditor.report.profileview import profile_view
+from auditor.report.trendview import trend_views
 from auditor.report.viewmodel import (
     AttentionView,
     BrandView,
@@ -47,6 +49,7 @@ from auditor.report.viewmodel import (
     ReportView,
     SettingView,
     SeverityCount,
+    SinceGroupView,
     SinceProfileView,
     SinceView,
     UnauditableView,
@@ -77,9 +80,16 @@ def build_report_view(result: AuditResult) -> ReportView:
     anchors: dict[str, str] = {}
     all_flags: list[Flag] = []
     profile_count = flagged = 0
+    per_network = []
+    org_anchors: dict[str, str] = {}
+    clients: set[str] = set()
     for index, organisation in enumerate(result.organisations, start=1):
         view = _organisation_view(index, organisation, t, compact=compact)
         summaries.append(replace(view, profiles=()))
+        per_network.append(network_numbers(organisation))
+        org_anchors[organisation.name] = view.anchor
+        if view.is_client:
+            clients.add(organisation.name)
         overview.add(view)
         standings.append(_standing(organisation))
         for p in view.profiles:
@@ -141,6 +151,9 @@ def build_report_view(result: AuditResult) -> ReportView:
         observations=tuple(clean_text(line, NOTE_CHARS) for line in overview.observations()),
         timezone=zone_name(t),
         branding=_brand_view(result.branding),
+        networks=network_tables([(v.anchor, v.name, v.is_client) for v in summaries],
+                                per_network, t) if len(summaries) > 1 else (),
+        trends=trend_views(result.trends, org_anchors, clients, t),
     )
 
 
@@ -193,20 +206,28 @@ def _since_view(changes: Any, anchors: Mapping[str, str], t: Translator) -> Sinc
     heading = t("Since the last audit (run {run}, as of {date})", run=previous.id,
                 date=format_date(previous.as_of, t))
     profiles = []
-    for profile in changes.profiles():
-        lines = [t.msg(change.message) for change in profile.changes]
-        if profile.posting is not None and (lines or (changes.days_between or 0) >= 1):
-            lines.append(t.msg(profile.posting.message))  # same-day reruns: no trend to tell
-        if profile.audience is not None:
-            lines.append(t.msg(profile.audience.message))
-        if not lines:
-            continue
-        label = f"{profile.platform} {profile.handle or profile.url}"
-        profiles.append(SinceProfileView(
-            label=clean_text(label, HANDLE_CHARS), anchor=anchors.get(profile.url, ""),
-            lines=tuple(clean_text(line, NOTE_CHARS) for line in lines[:EVIDENCE_ITEMS])))
+    groups = []
+    for organisation in changes.organisations:
+        mine = []
+        for profile in organisation.profiles:
+            lines = [t.msg(change.message) for change in profile.changes]
+            if profile.posting is not None and (lines or (changes.days_between or 0) >= 1):
+                lines.append(t.msg(profile.posting.message))  # same-day reruns: no trend
+            if profile.audience is not None:
+                lines.append(t.msg(profile.audience.message))
+            if not lines:
+                continue  # nothing to tell: no "unchanged" line
+            label = f"{platform_name(profile.platform, t)} {profile.handle or profile.url}"
+            mine.append(SinceProfileView(
+                label=clean_text(label, HANDLE_CHARS), anchor=anchors.get(profile.url, ""),
+                lines=tuple(clean_text(line, NOTE_CHARS) for line in lines[:EVIDENCE_ITEMS])))
+        if mine:
+            profiles += mine
+            groups.append(SinceGroupView(clean_text(organisation.name, NAME_CHARS),
+                                         role_text(organisation.role or "", t), tuple(mine)))
     summary = clean_text(t.msg(changes.summary), NOTE_CHARS) or t("Nothing changed.")
-    return SinceView(heading=heading, summary=summary, profiles=tuple(profiles))
+    return SinceView(heading=heading, summary=summary, profiles=tuple(profiles),
+                     groups=tuple(groups))
 
 
 
@@ -354,6 +375,7 @@ def _organisation_view(index: int, organisation: OrganisationResult,
         profiles=profiles,
         numbers=_org_numbers(organisation),
         clean_profiles=_standing(organisation).ok_profiles,
+        audience=organisation_audience(organisation, t),
     )
 
 

@@ -60,8 +60,10 @@ def write_xlsx(result: AuditResult, path: Path, *, view: ReportView | None = Non
                        t("State"), t("Outcome"),
                        t("Last post ({zone})", zone=zone_name(t)), t("Days since last post"),
                        t("Posts per week"), t("Reply share"), t("Repost share"),
-                       t("Completeness"), t("Flags")],
-            widths=[22, 12, 11, 30, 40, 15, 15, 14, 10, 10, 10, 10, 10, 30])
+                       t("Completeness"), t("Flags"), t("Followers"),
+                       t("Interactions per post"), t("Per 1,000 followers"),
+                       t("Views per post")],
+            widths=[22, 12, 11, 30, 40, 15, 15, 14, 10, 10, 10, 10, 10, 30, 10, 10, 10, 10])
     _header(flags, [t("Organisation"), t("Role"), t("Network"), t("Profile"), t("Flag"),
                     t("Severity"), t("Reason"), t("Fix")],
             widths=[22, 12, 11, 30, 16, 10, 60, 60])
@@ -137,6 +139,10 @@ def _profile_rows(profiles: WriteOnlyWorksheet, flags: WriteOnlyWorksheet,
             _cell(profiles, metrics.repost_share, number_format=PERCENT),
             _cell(profiles, metrics.completeness.score),
             _cell(profiles, " ".join(flag.code for flag in view.flags)),
+            _cell(profiles, metrics.engagement.followers),
+            _cell(profiles, metrics.engagement.median_interactions, number_format=DECIMAL),
+            _cell(profiles, metrics.engagement.rate_per_1000, number_format=DECIMAL),
+            _cell(profiles, metrics.engagement.median_views, number_format=DECIMAL),
         ]
         if view.url.href:
             row[4].hyperlink = view.url.href
