@@ -17,7 +17,7 @@ from typing import Any, Final
 from auditor.audit import AuditResult, OrganisationResult
 from auditor.history import HistoryStore
 from auditor.messages import Msg, join, known_text, msg, text
-from auditor.models import MAX_NAME_CHARS, to_jsonable
+from auditor.models import MAX_NAME_CHARS, MAX_TEXT_CHARS, to_jsonable
 from auditor.report import clean_text
 from auditor.snapshots import (
     FlagSnapshot,
@@ -29,7 +29,7 @@ from auditor.snapshots import (
     profile_snapshots,
     run_info_of,
 )
-from auditor.verdicts import FLAG_CODES
+from auditor.verdicts import FLAG_CODES, JUDGED_OUTCOMES
 
 #: Flags that say how active an account is; their changes read as "went quiet"/"came back".
 ACTIVITY_FLAGS: Final = ("NEVER_USED", "DEAD", "STALE")
@@ -263,8 +263,11 @@ def _profile_changes(previous: ProfileSnapshot | None,
              "compared_with_run": standing.run_id}))
     changes += _flag_changes(standing, current)
     both_ok = standing.outcome == "ok" and current.outcome == "ok"
-    if both_ok:
+    # Observed by hand counts as a reading: its completeness is compared too; names,
+    # bios and photos (which a sheet does not hold) only between two crawls.
+    if standing.outcome in JUDGED_OUTCOMES and current.outcome in JUDGED_OUTCOMES:
         changes += _completeness_change(standing, current)
+    if both_ok:
         changes += _fact_changes(standing, current)
     return _entry(current, "changed" if changes else "unchanged", changes,
                   posting=_posting(standing, current) if both_ok else None,
@@ -288,7 +291,8 @@ def _flag_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[Chang
     handled: set[str] = set()
     active_before: list[str] = [code for code in ACTIVITY_FLAGS if code in old]
     active_after: list[str] = [code for code in ACTIVITY_FLAGS if code in new]
-    if before.outcome == "ok" and after.outcome == "ok" and active_before != active_after:
+    if before.outcome in JUDGED_OUTCOMES and after.outcome in JUDGED_OUTCOMES \
+            and active_before != active_after:
         handled = set(ACTIVITY_FLAGS)
         changes.append(_activity_change(before, after, active_before, active_after))
     for code in _ordered(set(new) - set(old) - handled):
@@ -564,6 +568,9 @@ def _outcome_text(snapshot: ProfileSnapshot) -> Msg:
     detail = _clean(snapshot.outcome_detail, 120)
     if not detail:
         return text(snapshot.outcome)
+    known = known_text(_clean(snapshot.outcome_detail, MAX_TEXT_CHARS))
+    if known is not None and known.id != "text":
+        return join([text(snapshot.outcome), known], ": ")  # fixed texts: translated whole
     return join([text(snapshot.outcome), known_text(detail) or text(detail)], ": ")
 
 

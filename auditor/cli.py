@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="judge the records.jsonl of an earlier crawl instead of crawling "
                             "(other thresholds or --lang without fetching again); stored in "
                             "the history only with --db")
+    _observations_option(audit)
     history_cli.add_db_option(audit)
     audit.add_argument("--no-history", action="store_true",
                        help="do not store this run in the history file, nor compare with it")
@@ -97,7 +98,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("urls", nargs="+", metavar="URL", help="profile URLs")
     _common(check)
     check.add_argument("--json", action="store_true", help="print report.json data instead")
+    _observations_option(check)
+    check.add_argument("--sheet", type=Path, metavar="FILE",
+                       help="also write the observation sheet (.xlsx or .csv) of the URLs "
+                            "the crawl cannot read, to fill in by hand")
     _lang(check)
+
+    sheet = commands.add_parser(
+        "sheet", help="write the observation sheet: one row per profile the audit cannot "
+                      "read itself (LinkedIn, X, Facebook, ...), to fill in by hand")
+    sheet.add_argument("config", type=Path, help="the audit config")
+    sheet.add_argument("--out", type=Path, metavar="FILE",
+                       help="the sheet to write: .xlsx, or .csv for Excel with Dutch settings "
+                            "(UTF-8 with BOM, ';'); default: observations.xlsx beside the "
+                            "config")
+    sheet.add_argument("--force", action="store_true",
+                       help="overwrite FILE if it exists (a filled-in sheet is lost)")
     history_cli.add_commands(commands)
 
     discover = commands.add_parser(
@@ -115,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
                                "YouTube, Telegram and mastodon.social; keep only profiles "
                                "that link back to the website")
     return parser
+
+
+def _observations_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--observations", type=Path, metavar="FILE",
+                        help="the filled-in observation sheet (auditor sheet) of the profiles "
+                             "the crawl cannot read; overrides the config's [audit] "
+                             "observations")
 
 
 def _lang(parser: argparse.ArgumentParser) -> None:
@@ -157,6 +180,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_demo(args)
         if args.command == "discover":
             return cmd_discover(args)
+        if args.command == "sheet":
+            return cmd_sheet(args)
         if args.command in history_cli.COMMANDS:
             return history_cli.run_command(args)
         return cmd_check(args)
@@ -254,7 +279,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         config=config, out=_writable_folder(args.out), as_of=as_of, formats=tuple(formats),
         lang=args.lang, replay=args.replay, record=args.record,
         settings=tuple(settings), resume=args.resume, db=db,
-        config_digest=digest, records_from=args.from_records)
+        config_digest=digest, records_from=args.from_records,
+        observations=args.observations)
     return _finish(request, _run_audit(request, config_arg=args.config), fail_on,
                    resume_hint=f"auditor audit {args.config} --out {args.out} --resume",
                    config_arg=args.config)
@@ -263,6 +289,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _finish(request: AuditRequest, run: AuditRun, fail_on: tuple[FailRule, ...], *,
             resume_hint: str, config_arg: Path | str) -> int:
     """The closing lines on stderr, and the exit code."""
+    for problem in run.problems:
+        print(f"auditor: {problem}", file=sys.stderr)
     for warning in run.warnings:
         print(f"auditor: warning: {warning}", file=sys.stderr)
     if run.nothing_fetched:
@@ -390,14 +418,72 @@ def cmd_check(args: argparse.Namespace) -> int:
     with temporary_out() as work:
         request = AuditRequest(config=config, out=work, as_of=as_of, formats=(),
                                lang=args.lang, replay=args.replay,
-                               settings=tuple(settings), progress=False)
+                               settings=tuple(settings), progress=False,
+                               observations=args.observations)
         run = run_audit(request, present=present)
+    for line in (*run.problems, *(f"warning: {w}" for w in run.warnings)):
+        print(f"auditor: {line}", file=sys.stderr)
     if run.nothing_fetched:
         print(nothing_fetched_hint(run.nothing_fetched, None, "run the same command again"),
               file=sys.stderr)
         return EXIT_NOTHING_FETCHED
     print("\n".join(printed))
+    _offer_sheet(config, args.sheet, observed=args.observations is not None)
     return EXIT_CUT_SHORT if run.cut_short else EXIT_OK
+
+def _offer_sheet(config: AuditConfig, sheet: Path | None, *, observed: bool) -> None:
+    """For the URLs the crawl cannot read: what to look at, and the one-row sheet."""
+    from auditor.sheet import blank_rows, look_at, sheet_entries
+
+    entries = sheet_entries(config)
+    if not entries or (observed and sheet is None):
+        return
+    if sheet is None:
+        print("", file=sys.stderr)
+        for entry in entries:
+            print(f"By hand: {entry.url}: {look_at(entry)}", file=sys.stderr)
+        urls = " ".join(entry.source_url for entry in entries)
+        print(f"Write it down in the observation sheet: auditor check {urls} --sheet "
+              f"observations.xlsx, fill it in, then: auditor check {urls} --observations "
+              "observations.xlsx", file=sys.stderr)
+        return
+    _write_sheet_file(sheet, blank_rows(entries), config.audit.window_days, force=False)
+    print(f"Observation sheet written to {sheet}: {len(entries)} row(s); fill it in, then "
+          f"add --observations {sheet}", file=sys.stderr)
+
+
+def _write_sheet_file(path: Path, rows: list[dict[str, object]], window_days: int, *,
+                      force: bool) -> None:
+    from auditor.sheet import write_sheet
+
+    if path.exists() and not force:
+        raise UsageProblem(f"{path} exists (it may be filled in already); choose another "
+                           "file, or --force to overwrite it")
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise UsageProblem(f"{path}: the sheet must be .xlsx or .csv")
+    try:
+        write_sheet(path, rows, window_days=window_days)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {path} ({exc.strerror or exc})") from None
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    """The observation sheet of a config's profiles that the crawl cannot read."""
+    from auditor.sheet import blank_rows, sheet_entries
+
+    config = load_config(args.config)
+    _print_warnings(config)
+    out = args.out or args.config.parent / "observations.xlsx"
+    entries = sheet_entries(config)
+    _write_sheet_file(out, blank_rows(entries), config.audit.window_days, force=args.force)
+    if not entries:
+        print(f"auditor: no profile in {args.config} needs observing by hand (none is on "
+              f"LinkedIn, X, Facebook, Instagram, Threads, TikTok or Reddit); {out} has only "
+              "its header", file=sys.stderr)
+    print(f"Observation sheet written to {out}: {len(entries)} profile(s) to look at by hand. "
+          f"Fill it in, then: auditor audit {args.config} --observations {out} (or name it "
+          "in the config: [audit] observations = \"...\")", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_discover(args: argparse.Namespace) -> int:

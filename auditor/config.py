@@ -74,6 +74,11 @@ class AuditSettings:
     obey_robots: bool = True
     #: Allow requests to private, loopback and link-local addresses (tests, intranets).
     allow_private_addresses: bool = False
+    #: The observation sheet (auditor.sheet) of the profiles the crawl cannot read, relative
+    #: to the config file; ``--observations`` overrides it.
+    observations: Path | None = None
+    #: Observations made more than this many days before the audit date are not used.
+    observations_max_age_days: int = 30
     #: The IANA time zone (``Europe/Amsterdam``) the report shows post times, dates and the
     #: hour and weekday charts in; the judgement itself counts in UTC.
     timezone: str = "UTC"
@@ -259,6 +264,9 @@ def config_from_data(data: Mapping[str, Any], *, path: Path | None,
             problem(key, f"unknown section{_did_you_mean(key, _TOP_KEYS)}")
 
     audit = _read_audit(data.get("audit", {}), problem)
+    if audit.observations is not None and path is not None \
+            and not audit.observations.is_absolute():
+        audit = _replace(audit, observations=path.parent / audit.observations)
     raw_thresholds = data.get("thresholds", {})
     role_tables = ({role: raw_thresholds[role] for role in ROLES if role in raw_thresholds}
                    if isinstance(raw_thresholds, dict) else {})
@@ -377,13 +385,19 @@ def _read_audit(raw: Any, problem: Any) -> AuditSettings:
                                   "as \"Europe/Amsterdam\" or \"UTC\"")
             else:
                 values[key] = value.strip()
+        elif key == "observations":
+            if not isinstance(value, str) or not value.strip() or "\x00" in value:
+                problem(location, "must be the path of the observation sheet (.xlsx or .csv)")
+            else:
+                values[key] = Path(value.strip())
         elif key in _BOOL_AUDIT_KEYS:
             if not isinstance(value, bool):
                 problem(location, "must be true or false")
             else:
                 values[key] = value
         else:
-            limits = {"window_days": (1, 3650), "max_pages": (1, 100), "page_size": (1, 100)}
+            limits = {"window_days": (1, 3650), "max_pages": (1, 100), "page_size": (1, 100),
+                      "observations_max_age_days": (0, 3650)}
             low, high = limits[key]
             if not _is_int(value) or not low <= value <= high:
                 problem(location, f"must be a whole number from {low} to {high}")

@@ -42,6 +42,8 @@ OUTCOMES: Final = (
     "preview_disabled",
     "unsupported",
     "error",
+    #: Read by a person through the observation sheet (auditor.observed), not by the crawl.
+    "observed",
 )
 
 #: How an item relates to the account that published it.
@@ -183,6 +185,34 @@ class Sample:
 
 @pickled_by_position
 @dataclass(frozen=True, slots=True)
+class Observation:
+    """What a person saw on a profile the crawl cannot read (one row of the observation
+    sheet, auditor.sheet). Every cell left empty is None: unknown, never 0 or "no"."""
+
+    observer: str
+    observed_on: date
+    last_post_on: date | None = None
+    #: Own posts in the ``window_days`` days before ``observed_on`` (the sheet's column).
+    posts_in_window: int | None = None
+    window_days: int = 90
+    #: Posts the person looked at, and the dates they wrote down (newest first).
+    posts_looked_at: int | None = None
+    post_dates: tuple[date, ...] = ()
+    #: Of the posts counted (in the window, else looked at): answers to someone else.
+    replies: int | None = None
+    photo: bool | None = None
+    #: Bio, or a person's headline and About section.
+    bio: bool | None = None
+    contact: bool | None = None
+    website: bool | None = None
+    followers: int | None = None
+    note: str | None = None
+    #: Where it was read from: "observations.csv row 4".
+    source: str | None = None
+
+
+@pickled_by_position
+@dataclass(frozen=True, slots=True)
 class ProfileRecord:
     """Everything the crawl learnt about one listed profile: the unit the pipeline streams."""
 
@@ -208,6 +238,8 @@ class ProfileRecord:
     unobservable: Mapping[str, str] = field(default_factory=dict)
     #: Things worth knowing about how the data was read (skipped items, partial pages).
     notes: tuple[str, ...] = ()
+    #: What a person saw, for outcome ``observed`` (None for everything the crawl read).
+    observation: Observation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -232,6 +264,8 @@ class ProfileRecord:
             replies_observable=bool(data.get("replies_observable", True)),
             unobservable=dict(data.get("unobservable") or {}),
             notes=tuple(data.get("notes") or ()),
+            observation=(_observation_from_dict(data["observation"])
+                         if data.get("observation") else None),
         )
 
 
@@ -270,6 +304,16 @@ def _item_from_dict(data: Mapping[str, Any]) -> Item:
         response_seconds=data.get("response_seconds"),
         media=data.get("media"),
     )
+
+
+def _observation_from_dict(data: Mapping[str, Any]) -> Observation:
+    values = dict(data)
+    for name in ("observed_on", "last_post_on"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    values["post_dates"] = tuple(date.fromisoformat(d) for d in data.get("post_dates") or ())
+    known = {f.name for f in dataclasses.fields(Observation)}
+    return Observation(**{k: v for k, v in values.items() if k in known})
 
 
 def _profile_from_dict(data: Mapping[str, Any]) -> ProfileFacts:

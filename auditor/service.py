@@ -44,6 +44,7 @@ from auditor.crawlstatus import (
     still_to_read,
 )
 from auditor.i18n import LANGUAGES
+from auditor.observed import Observations
 from auditor.outdir import (
     AuditProblem,
     out_lock,
@@ -93,6 +94,9 @@ class AuditRequest:
     #: Judge these records of an earlier crawl instead of crawling (a re-judged audit:
     #: other thresholds, another language).
     records_from: Path | None = None
+    #: The observation sheet (auditor.sheet) for the profiles the crawl cannot read; None:
+    #: the config's ``observations``, if any.
+    observations: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,8 @@ class AuditRun:
     removed: tuple[Path, ...] = ()
     #: The records judged (what ``--from-records`` can judge again).
     records: Path | None = None
+    #: Bad cells and rows of the observation sheet, one line each (the rest was used).
+    problems: tuple[str, ...] = ()
     #: Why nothing could be fetched (every request failed before any answer: offline, DNS
     #: failing everywhere); None when something was. Then no report is written.
     nothing_fetched: str | None = None
@@ -158,18 +164,39 @@ def run_audit(request: AuditRequest, *,
     problems = setting_problems(request.settings)
     if problems:
         raise AuditProblem("; ".join(problems))
+    observations = _observations(request)  # a sheet that cannot be read stops it here
     with out_lock(request.out):
         if request.records_from is not None:
-            run = _rejudge(request, present=present)
+            run = _rejudge(request, present=present, observations=observations)
         else:
-            run = _crawl_and_judge(request, present=present)
+            run = _crawl_and_judge(request, present=present, observations=observations)
+        if observations is not None:
+            run = replace(run, problems=tuple(observations.problems),
+                          warnings=(*observations.warnings, *run.warnings))
         if request.formats and run.nothing_fetched is None:  # else the last reports stay
             run = replace(run, removed=remove_stale_reports(request.out, run.written, FORMATS))
     return run
 
 
+def _observations(request: AuditRequest) -> Observations | None:
+    """The observation sheet's usable rows, or None without one; AuditProblem when the
+    file is no sheet at all (bad cells are problem lines, and the rest is used)."""
+    from auditor.observed import load_observations
+    from auditor.sheet import SheetError
+
+    path = request.observations or request.config.audit.observations
+    if path is None:
+        return None
+    try:
+        return load_observations(path, request.config, as_of=request.as_of,
+                                 max_age_days=request.config.audit.observations_max_age_days)
+    except SheetError as exc:
+        raise AuditProblem(f"--observations: {exc}") from None
+
+
 def _crawl_and_judge(request: AuditRequest, *,
-                     present: Callable[[AuditResult], None] | None) -> AuditRun:
+                     present: Callable[[AuditResult], None] | None,
+                     observations: Observations | None = None) -> AuditRun:
     config, out = request.config, request.out
     records = out / "records.jsonl"
     listed = [entry.url for entry in config.profiles()]
@@ -226,7 +253,8 @@ def _crawl_and_judge(request: AuditRequest, *,
                             nothing_fetched=nothing_fetched_reason(status))
         retry_later = status.given_up if status is not None else ()
     judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
-                               completed=completed, present=present)
+                               completed=completed, present=present,
+                               observations=observations)
     if completed and not judged.missing:
         try:
             _run_state(request, completed=True)
@@ -237,7 +265,8 @@ def _crawl_and_judge(request: AuditRequest, *,
 
 
 def _rejudge(request: AuditRequest, *,
-             present: Callable[[AuditResult], None] | None) -> AuditRun:
+             present: Callable[[AuditResult], None] | None,
+             observations: Observations | None = None) -> AuditRun:
     """Judge the records of an earlier crawl: nothing is fetched."""
     records = request.records_from
     assert records is not None
@@ -250,7 +279,7 @@ def _rejudge(request: AuditRequest, *,
     started_at = datetime.now(UTC)
     run_id = _begin_history(request, started_at)
     judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
-                               completed=True, present=present)
+                               completed=True, present=present, observations=observations)
     return replace(judged, elapsed=time.monotonic() - started)
 
 
@@ -403,7 +432,8 @@ def _history_errors() -> tuple[type[BaseException], ...]:
 
 def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | None,
                       started_at: datetime, completed: bool,
-                      present: Callable[[AuditResult], None] | None) -> AuditRun:
+                      present: Callable[[AuditResult], None] | None,
+                      observations: Observations | None = None) -> AuditRun:
     from auditor.changes import ChangeCollector, previous_run
     from auditor.history import HistoryStore
     from auditor.snapshots import run_info_of
@@ -454,7 +484,11 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
                 return own.enter_context(store.run_writer(run_id, started_at=started_at))
 
             history_sink = fanout.open("history", history_writer, history_errors, stack)
-        result = judge_audit(config, RecordIndex(records), as_of=request.as_of,
+        source: Any = RecordIndex(records)
+        if observations is not None:
+            from auditor.observed import ObservedSource
+            source = ObservedSource(source, observations, config.profiles())
+        result = judge_audit(config, source, as_of=request.as_of,
                              generated_at=generated_at, lang=request.lang, into=fanout)
         # read back from disk, one at a time
         result = replace(result, organisations=spool.target if spool.live else ())

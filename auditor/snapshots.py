@@ -22,9 +22,10 @@ from auditor.messages import Msg, known_text
 from auditor.models import MAX_NAME_CHARS, MAX_TEXT_CHARS, cap_text, to_jsonable
 from auditor.verdicts import MISSING_OUTCOMES
 
-#: Outcomes that are a reading of the profile: its verdict is current. Any other outcome
-#: (error, blocked, rate_limited, login_wall, ...) means "not re-checked".
-CHECKED_OUTCOMES: Final = frozenset({"ok"}) | MISSING_OUTCOMES
+#: Outcomes that are a reading of the profile: its verdict is current (``observed``: read by
+#: a person, auditor.observed). Any other outcome (error, blocked, rate_limited,
+#: login_wall, ...) means "not re-checked".
+CHECKED_OUTCOMES: Final = frozenset({"ok", "observed"}) | MISSING_OUTCOMES
 DB_SUFFIX: Final = ".history.sqlite"
 
 

@@ -27,6 +27,8 @@ FLAG_CODES: Final = (
 MISSING_OUTCOMES: Final = frozenset({"not_found", "gone"})
 #: Outcomes judged on activity: read by the crawl, or observed by hand (auditor.observed).
 JUDGED_OUTCOMES: Final = frozenset({"ok", "observed"})
+#: Outcomes judged on activity: read by the crawl, or observed by hand (auditor.observed).
+JUDGED_OUTCOMES: Final = frozenset({"ok", "observed"})
 _EVIDENCE_POSTS = 5
 
 
@@ -51,7 +53,7 @@ def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds) -> tu
                            {"outcome": record.outcome, "detail": record.outcome_detail,
                             "url": record.url}))
         return tuple(flags)
-    if record.outcome != "ok":
+    if record.outcome not in JUDGED_OUTCOMES:
         if record.outcome_detail:
             reason = msg("flag.unauditable.detail", outcome=record.outcome,
                          detail=known_text(record.outcome_detail))
@@ -68,6 +70,13 @@ def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds) -> tu
     incomplete = _incomplete_flag(record, metrics)
     if incomplete is not None:
         flags.append(incomplete)
+    if record.observation is not None and record.outcome == "observed":
+        from auditor.observed import observation_evidence, with_provenance
+
+        flags = [replace(flag, reason=with_provenance(flag.reason, record.observation),
+                         evidence={**flag.evidence,
+                                   **observation_evidence(record.observation)})
+                 for flag in flags]
     return tuple(flags)
 
 

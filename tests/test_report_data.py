@@ -133,7 +133,8 @@ def test_check_json_escapes_controls_and_bidi_overrides(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     def fake_run(request: Any, *, present: Any = None) -> SimpleNamespace:
         present(spoofing_audit())
-        return SimpleNamespace(cut_short=False, warnings=(), completed=True, missing=0)
+        return SimpleNamespace(cut_short=False, warnings=(), completed=True, missing=0,
+                               problems=(), nothing_fetched=None)
 
     monkeypatch.setattr(cli, "run_audit", fake_run)
     assert cli.main(["check", "https://mastodon.example/@x", "--json"]) == 0

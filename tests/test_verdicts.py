@@ -77,7 +77,8 @@ def test_gone(outcome: str, code: str) -> None:
     assert codes(make_record(outcome=outcome, profile=None)) == [code]
 
 
-@pytest.mark.parametrize("outcome", [o for o in OUTCOMES if o not in ("ok", "not_found", "gone")])
+@pytest.mark.parametrize("outcome", [o for o in OUTCOMES
+                                     if o not in ("ok", "not_found", "gone", "observed")])
 def test_unreadable_profiles_never_get_activity_flags(outcome: str) -> None:
     # even with old items and a tiny post count in hand, an unread profile is not judged
     profile = replace(COMPLETE_PROFILE, posts_total=1)

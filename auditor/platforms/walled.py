@@ -20,10 +20,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
 from auditor.i18n import N_
-from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, ProfileFacts, cap_text
+from auditor.models import (
+    MAX_BIO_CHARS,
+    MAX_NAME_CHARS,
+    ProfileFacts,
+    ProfileRecord,
+    cap_text,
+)
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
@@ -174,6 +181,18 @@ class WalledAdapter(PlatformAdapter):
         lead = why or N_("not crawled logged out")
         return f"{lead}: {self.by_hand}"
 
+    def checklist(self, url: str) -> str:
+        """What a person has to look at on the profile at ``url``, logged in (a company
+        page's checklist; a person's where the network tells them apart)."""
+        return self.by_hand
+
+    def record(self, target: Target, outcome: str, detail: str | None = None,
+               **fields: Any) -> ProfileRecord:
+        own = self.checklist(target.url)
+        if detail and own != self.by_hand:
+            detail = detail.replace(self.by_hand, own)
+        return super().record(target, outcome, detail, **fields)
+
     def read_page(self, page: Page, options: CrawlOptions) -> tuple[str, str, HtmlMeta | None]:
         """Outcome, detail and the metadata read (None when the page is a wall, not a profile)."""
         status = page.status
@@ -278,9 +297,17 @@ class LinkedInAdapter(WalledAdapter):
     by_hand = ("LinkedIn shows company pages only to logged-in members: check by hand the "
                "last post date on the Posts tab, whether the About section has a website and "
                "phone, and the logo and cover image")
+    by_hand_person = ("LinkedIn shows a person's profile only to logged-in members: check "
+                      "by hand the photo, the headline, the About section and recent "
+                      "activity (the date of the newest post or comment, and whether they "
+                      "answer people)")
     _KINDS = ("company", "in", "school", "showcase")
     profile_tabs = frozenset({"about", "posts", "jobs", "people", "life", "videos", "events",
                               "products"})
+
+    def checklist(self, url: str) -> str:
+        parts = _segments(urlsplit(self.unwrap_login(url)).path)
+        return self.by_hand_person if parts[:1] == ["in"] else self.by_hand
 
     def profile_path(self, path: str, query: str) -> str | None:
         parts = _segments(path)

@@ -128,6 +128,8 @@ def profile_data(result: ProfileResult) -> dict[str, Any]:
             for flag in result.flags
         ],
         "notes": list(record.notes),
+        # outcome "observed": what a person saw, and who and when (null for crawled ones)
+        "observation": to_jsonable(record.observation),
     }
 
 

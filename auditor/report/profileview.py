@@ -4,6 +4,7 @@ the posts behind the numbers, in the audit's language."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from auditor.audit import ProfileResult
 from auditor.i18n import Translator
@@ -50,7 +51,13 @@ from auditor.report.viewmodel import (
     PostView,
     ProfileView,
 )
-from auditor.verdicts import FLAG_CODES, MISSING_OUTCOMES, SEVERITIES, outcome_message
+from auditor.verdicts import (
+    FLAG_CODES,
+    JUDGED_OUTCOMES,
+    MISSING_OUTCOMES,
+    SEVERITIES,
+    outcome_message,
+)
 
 
 def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
@@ -62,7 +69,7 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
         key=lambda flag: (SEVERITY_RANK.get(flag.severity, len(SEVERITIES)),
                           CODE_RANK.get(flag.code, len(FLAG_CODES)), flag.code),
     ))
-    if record.outcome == "ok":
+    if record.outcome in JUDGED_OUTCOMES:  # read, or observed by hand (auditor.observed)
         outcome_class = "ok"
     elif record.outcome in MISSING_OUTCOMES:
         outcome_class = "missing"
@@ -71,7 +78,7 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
     reasons = metrics.null_reasons
     completeness = metrics.completeness
     posts, posts_more = ((), "") if compact else _post_views(record, metrics, t)
-    charted = outcome_class == "ok" and not compact
+    charted = record.outcome == "ok" and not compact
     handle = clean_text(record.handle, HANDLE_CHARS)
     display_name = clean_text(facts.display_name if facts else None, NAME_CHARS)
     url_text = clean_text(record.url, URL_CHARS)
@@ -93,7 +100,7 @@ def profile_view(anchor: str, result: ProfileResult, t: Translator, *,
         posts_per_week=number(metrics.posts_per_week, t),
         reply_share=percent(metrics.reply_share, t),
         score=t(NA) if completeness.score is None else f"{completeness.score}/100",
-        metrics=_metric_views(record.outcome, metrics, reasons, t),
+        metrics=_observed(_metric_views(record.outcome, metrics, reasons, t), record, t),
         checks=_check_views(completeness, t),
         score_text=_score_text(completeness, t),
         flags=flags,
@@ -173,6 +180,15 @@ def _post_views(record: ProfileRecord, metrics: Metrics,
     return views, more
 
 
+def _observed(views: tuple[MetricView, ...], record: ProfileRecord,
+              t: Translator) -> tuple[MetricView, ...]:
+    """An observed profile's numbers, each with who observed it and when (provenance)."""
+    if record.outcome != "observed" or not record.outcome_detail:
+        return views
+    seen = t.msg(known_text(record.outcome_detail))
+    return tuple(replace(view, basis=seen) if view.known else view for view in views)
+
+
 def _metric_views(outcome: str, metrics: Metrics, reasons: Mapping[str, Msg],
                   t: Translator) -> tuple[MetricView, ...]:
     def why(name: str, otherwise: str) -> str:
@@ -182,7 +198,7 @@ def _metric_views(outcome: str, metrics: Metrics, reasons: Mapping[str, Msg],
     def unknown(label: str, name: str) -> MetricView:
         return MetricView(label, not_available(why(name, t("not measured")), t), "", False)
 
-    if outcome != "ok":
+    if outcome not in JUDGED_OUTCOMES:
         # Nothing was measured: one line says why instead of five identical ones.
         return (MetricView(t("Activity"), not_available(why("last_post_at",
                                                             t("profile not read")), t),

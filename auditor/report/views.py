@@ -54,7 +54,7 @@ from auditor.report.viewmodel import (
     SinceView,
     UnauditableView,
 )
-from auditor.verdicts import FLAG_CODES, SEVERITIES, Flag
+from auditor.verdicts import FLAG_CODES, JUDGED_OUTCOMES, SEVERITIES, Flag
 
 #: More organisations than this are listed with their verdicts instead of as the
 #: scoreboard's columns (a table of hundreds of columns answers nothing at a glance).
@@ -424,13 +424,13 @@ def _standing(organisation: OrganisationResult) -> _Standing:
     return _Standing(
         numbers=_org_numbers(organisation), profiles=len(organisation.profiles),
         ok_profiles=sum(1 for p in organisation.profiles
-                        if p.record.outcome == "ok" and not p.flags),
+                        if p.record.outcome in JUDGED_OUTCOMES and not p.flags),
         flags=sum(len(p.flags) for p in organisation.profiles))
 
 
 def _org_numbers(organisation: OrganisationResult) -> dict[str, float | None]:
     """The four ranked numbers of an organisation, over its profiles that were read."""
-    read = [p.metrics for p in organisation.profiles if p.record.outcome == "ok"]
+    read = [p.metrics for p in organisation.profiles if p.record.outcome in JUDGED_OUTCOMES]
     rates = [m.posts_per_week for m in read if m.posts_per_week is not None]
     shared = [m for m in read if m.reply_share is not None]
     own = sum(m.own_posts for m in shared)

@@ -20,7 +20,19 @@ redirect to ``accounts/login``, a captcha page).
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from auditor.platforms import adapter_for
+from auditor.platforms.walled import WalledAdapter
+from auditor.sheet import csv_bytes
 from samples.common import HTML, Expect, Writer
+
+
+def _checklist(url: str) -> str:
+    adapter = adapter_for(url)
+    assert isinstance(adapter, WalledAdapter)
+    return adapter.checklist(url)
 
 WHY_WALL = "walled network: not crawled logged out, checked by hand"
 
@@ -134,9 +146,35 @@ def build(out: Writer) -> list[Expect]:
             REDDIT_BLOCKED)
     out.add("https://www.threads.net/@walldemo", 200, HTML, "walled/threads-captcha.html",
             THREADS_CAPTCHA)
+    rows = [{**row, "look_at": _checklist(row["url"])} for row in OBSERVATIONS]
+    (out.root / "observations.csv").write_bytes(csv_bytes(rows))
     return [
-        Expect("https://www.linkedin.com/company/spaak-fietsen", "Spaak Fietsen", "login_wall",
-               ["UNAUDITABLE"], f"{WHY_WALL} (LinkedIn company page)", "linkedin"),
-        Expect("https://www.instagram.com/velovlot", "Velo Vlot", "login_wall",
-               ["UNAUDITABLE"], f"{WHY_WALL} (Instagram)", "instagram"),
+        Expect("https://www.linkedin.com/company/spaak-fietsen", "Spaak Fietsen", "observed",
+               ["INCOMPLETE"], f"{WHY_WALL} (LinkedIn company page): posts weekly, the About "
+               "section has no phone or e-mail", "linkedin"),
+        Expect("https://www.linkedin.com/in/joost-spaak", "Spaak Fietsen", "observed",
+               ["INCOMPLETE", "STALE"], f"{WHY_WALL} (the owner's LinkedIn profile, a "
+               "person: photo, headline, About, recent activity): quiet for 50 days, no "
+               "website link", "linkedin"),
     ]
+
+
+#: The demo's observation sheet (sample_pages/observations.csv, named in demo.toml), as
+#: Excel with Dutch settings saves it: BOM, ";", CRLF, dates dd-mm-yyyy, Dutch thousands
+#: ("1.284"). X and Instagram are read through their APIs now (issue 14,
+#: scripts/samples/apis.py), so their rows went (with Instagram's "3,4K").
+OBSERVATIONS: list[dict[str, Any]] = [
+    {"organisation": "Spaak Fietsen", "platform": "linkedin",
+     "url": "https://www.linkedin.com/company/spaak-fietsen",
+     "last_post_on": date(2026, 10, 24), "posts_in_window": 12, "replies": 1,
+     "photo": True, "bio": True, "contact": False, "website": True, "followers": "1.284",
+     "observed_on": date(2026, 10, 28), "observer": "Anna de Vries",
+     "note": "About: address and website, no phone or e-mail"},
+    {"organisation": "Spaak Fietsen", "platform": "linkedin",
+     "url": "https://www.linkedin.com/in/joost-spaak",
+     "last_post_on": date(2026, 9, 12), "posts_looked_at": 3,
+     "post_dates": (date(2026, 9, 12), date(2026, 8, 30), date(2026, 7, 2)), "replies": 0,
+     "photo": True, "bio": True, "website": False, "followers": 845,
+     "observed_on": date(2026, 10, 28), "observer": "Anna de Vries",
+     "note": "owner; headline and About filled in, no contact details shown to non-contacts"},
+]
