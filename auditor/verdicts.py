@@ -27,8 +27,6 @@ FLAG_CODES: Final = (
 MISSING_OUTCOMES: Final = frozenset({"not_found", "gone"})
 #: Outcomes judged on activity: read by the crawl, or observed by hand (auditor.observed).
 JUDGED_OUTCOMES: Final = frozenset({"ok", "observed"})
-#: Outcomes judged on activity: read by the crawl, or observed by hand (auditor.observed).
-JUDGED_OUTCOMES: Final = frozenset({"ok", "observed"})
 _EVIDENCE_POSTS = 5
 
 
