@@ -305,6 +305,18 @@ ENGLISH: Final[dict[str, Template]] = {
     "detail.fb_unanswered": ("{unanswered} of {comments} visitor comment(s) in the window not "
                              "answered"),
     "detail.fb_more_comments": "{posts} post(s) have more comments than the first 100 read",
+    "detail.ig_no_token": ("not read, as there is no Meta token for Instagram (set "
+                           "AUDITOR_META_TOKEN and AUDITOR_IG_USER_ID, your own professional "
+                           "account, or add them to the credentials file, see "
+                           "docs/platforms.md)"),
+    "detail.ig_token_unusable": "not read, as the Meta token cannot be used ({problem})",
+    "detail.ig_not_professional": ("Business Discovery reads only professional (business or "
+                                   "creator) accounts, and this is a personal, private or "
+                                   "age-restricted account, or none"),
+    "detail.ig_not_visible_why": ("check AUDITOR_IG_USER_ID, the id of your own Instagram "
+                                  "professional account"),
+    "detail.ig_unexpected": "Business Discovery: unexpected answer",
+    "unobservable.ig_banner": "Instagram profiles have no cover image",
     "detail.x_posts_not_needed": ("X API: posts not read: the account's newest post is dated "
                                   "{date}, before the audit window, so the verdict needs no "
                                   "more"),

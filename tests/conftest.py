@@ -88,6 +88,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_over_the_ceiling_no_request_is_made"),
     "test_platforms_facebook_graph.py": (
         "test_the_clients_page_is_measured_end_to_end_and_the_token_is_written_nowhere",),
+    "test_platforms_instagram_graph.py": (
+        "test_business_accounts_are_measured_and_personal_ones_say_why",),
     # the demo audited twice and re-judged through the real command
     "test_language_free.py": (),
     # a wheel built and installed, its demo run

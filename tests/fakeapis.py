@@ -316,6 +316,69 @@ class FakeGraphApi:
         return self.error(2500, "Unknown path components")
 
 
+@dataclass
+class IgAccount:
+    username: str
+    business: bool = True
+    #: media dates, newest first
+    media: list[datetime] = field(default_factory=list)
+
+
+class FakeDiscoveryApi:
+    """Instagram Business Discovery: ``GET /v23.0/{own-ig-user-id}?fields=business_discovery
+    .username(NAME){...,media.limit(N){...}}`` and ``media.after(CURSOR).limit(N)``; error
+    110/2207013 ("Invalid user id") for a personal account, 190 for a bad token."""
+
+    VERSION = "v23.0"
+
+    def __init__(self, token: str, own_id: str, accounts: list[IgAccount]) -> None:
+        self.token = token
+        self.own_id = own_id
+        self.accounts = {a.username: a for a in accounts}
+        self.requests: list[Request] = []
+        self.lock = threading.Lock()
+        self.origin = ""
+
+    def answer(self, path: str, query: dict[str, list[str]],
+               authorization: str | None) -> tuple[int, dict[str, str], Any]:
+        import re
+
+        usage = {"x-business-use-case-usage": json.dumps({"17841400000000009": [{
+            "type": "instagram", "call_count": 3, "total_cputime": 1, "total_time": 2,
+            "estimated_time_to_regain_access": 0}]})}
+        if authorization != f"Bearer {self.token}" or "access_token" in query:
+            return FakeGraphApi.error(190, "Invalid OAuth access token - Cannot parse access "
+                                           "token")
+        if path != f"/{self.VERSION}/{self.own_id}":
+            return FakeGraphApi.error(100, "Unsupported get request.", 33,
+                                      "GraphMethodException")
+        fields = query.get("fields", [""])[0]
+        name = re.search(r"business_discovery\.username\(([^)]*)\)", fields)
+        limit = re.search(r"media(?:\.after\(([^)]*)\))?\.limit\((\d+)\)", fields)
+        account = self.accounts.get(name.group(1)) if name else None
+        if account is None or not account.business:
+            return FakeGraphApi.error(110, "Invalid user id", 2207013)
+        assert limit is not None
+        start, size = int(limit.group(1) or 0), int(limit.group(2))
+        chunk = account.media[start:start + size]
+        media: dict[str, Any] = {"data": [{
+            "id": f"1790{start + n:011d}", "timestamp": when.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+            "caption": f"Nieuwe fietsen {start + n}", "media_type": "IMAGE",
+            "media_product_type": "FEED", "like_count": 20 + n, "comments_count": n % 4,
+            "permalink": f"https://www.instagram.com/p/Abc{start + n}/"}
+            for n, when in enumerate(chunk)]}
+        if start + size < len(account.media):
+            media["paging"] = {"cursors": {"before": str(start), "after": str(start + size)},
+                               "next": "https://graph.facebook.com/v23.0/..."}
+        return 200, usage, {"business_discovery": {
+            "id": "17841400000000777", "username": account.username, "name": "Velo Vlot",
+            "biography": "Fietsen voor de hele familie. Bel 010 222 3344.",
+            "website": "https://www.velovlot.example", "followers_count": 3410,
+            "media_count": 412,
+            "profile_picture_url": "https://scontent.cdninstagram.example/velovlot.jpg",
+            "media": media}, "id": self.own_id}
+
+
 def ratel_timeline(as_of: datetime, count: int = 60) -> list[tuple[datetime, str]]:
     """``count`` posts a day and a half apart, newest first: mostly posts, every fifth a
     reply, every seventh a retweet, every ninth its own thread, one quote."""

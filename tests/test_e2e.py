@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from auditor.credentials import replay_credentials
 from auditor.platforms.base import DEFAULT_ENDPOINTS
 from auditor.verdicts import FLAG_CODES
 from tests.conftest import REPO, SAMPLE_PAGES
@@ -121,6 +122,9 @@ def test_demo_audit_over_real_http(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # served here from the recorded answers: a token must be present (any will do).
     monkeypatch.setenv("AUDITOR_X_BEARER_TOKEN", "loopback-test-token")
     monkeypatch.setenv("AUDITOR_FB_PAGE_TOKEN", "loopback-test-token")
+    monkeypatch.setenv("AUDITOR_META_TOKEN", "loopback-test-token")
+    # Business Discovery asks through the user's own account: the one the demo recorded
+    monkeypatch.setenv("AUDITOR_IG_USER_ID", replay_credentials().ig_user_id or "")
     out = tmp_path / "live"
     with serve_replay(SAMPLE_PAGES) as servers:
         run = auditor("audit", str(_local_config(servers, tmp_path)), "--out", str(out), *FAST)

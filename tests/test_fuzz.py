@@ -46,7 +46,7 @@ EXAMPLES = 2000
 #: The owners' APIs' sample answers (sample_pages/apis), read with placeholder tokens as a
 #: replay reads them (auditor.credentials): the platforms whose profiles they answer.
 API_FOLDER = "apis"
-API_PLATFORMS = frozenset({"x"})
+API_PLATFORMS = frozenset({"x", "facebook", "instagram"})
 API_OPTIONS: dict[str, Any] = {"credentials": replay_credentials(),
                                "x": XSettings(depth="posts", max_cost_usd=10.0),
                                "x_profiles": 1}

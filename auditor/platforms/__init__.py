@@ -8,6 +8,7 @@ from auditor.platforms.base import PlatformAdapter
 from auditor.platforms.bluesky import BlueskyAdapter
 from auditor.platforms.facebook_graph import FacebookGraphAdapter
 from auditor.platforms.feed import DiscoveryAdapter, FeedAdapter
+from auditor.platforms.instagram_graph import InstagramGraphAdapter
 from auditor.platforms.mastodon import MastodonAdapter
 from auditor.platforms.telegram import TelegramAdapter
 from auditor.platforms.walled import WALLED_ADAPTERS
@@ -24,7 +25,8 @@ from auditor.urls import BadURL, canonicalise, host_of
 #: The walled networks whose owners offer an API read with the user's own credentials
 #: (auditor.credentials) take the walled route themselves when there are none.
 _API_ADAPTERS: dict[str, PlatformAdapter] = {"x": XApiAdapter(),
-                                             "facebook": FacebookGraphAdapter()}
+                                             "facebook": FacebookGraphAdapter(),
+                                             "instagram": InstagramGraphAdapter()}
 
 ADAPTERS: tuple[PlatformAdapter, ...] = (
     *(_API_ADAPTERS.get(adapter.platform, adapter) for adapter in WALLED_ADAPTERS),

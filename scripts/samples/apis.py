@@ -1,5 +1,6 @@
 """Sample answers of the owners' APIs (issue 14): X API v2 for the demo's X profile, Meta's
-Graph API for the client's Facebook page.
+Graph API for the client's Facebook page, and Instagram Business Discovery for a
+competitor's Instagram account.
 
 Recorded as X documents its answers (``data``/``meta``/``errors``, snowflake ids whose top
 bits are their date, ``x-rate-limit-*`` headers), for invented accounts. The demo replays
@@ -145,7 +146,7 @@ def build_x(out: Writer) -> list[Expect]:
 
 
 def build(out: Writer) -> list[Expect]:
-    return [*build_facebook(out), *build_x(out)]
+    return [*build_facebook(out), *build_x(out), *build_instagram(out)]
 
 
 # -- Facebook ---------------------------------------------------------------------------------
@@ -236,3 +237,73 @@ def build_facebook(out: Writer) -> list[Expect]:
         "answers, placeholder token): posts every two or three days, answers most visitors' "
         "questions within hours (median response time), a few never; the shop's website "
         "does not link to it", "facebook")]
+
+
+# -- Instagram --------------------------------------------------------------------------------
+
+VELO_IG_ID = "17841400000000888"
+
+
+def velo_media() -> list[dict[str, Any]]:
+    """Velo Vlot's Instagram: photos and reels about twice a week, well liked."""
+    media: list[dict[str, Any]] = []
+    moment = AS_OF - timedelta(hours=27, minutes=41)
+    for index in range(60):
+        reel = index % 4 == 3
+        media.append({
+            "id": f"1790{5500000000 + index:011d}", "timestamp": fb_time(moment),
+            "caption": f"Proefrit op de nieuwe Vlot E{index % 5 + 1}! #fietsen #rotterdam",
+            "media_type": "VIDEO" if reel else ("CAROUSEL_ALBUM" if index % 5 == 2
+                                                 else "IMAGE"),
+            "media_product_type": "REELS" if reel else "FEED",
+            "like_count": 40 + (index * 37) % 90, "comments_count": (index * 7) % 6,
+            "permalink": f"https://www.instagram.com/p/VeLo{index:03d}x/"})
+        moment -= timedelta(days=3 + index % 2, hours=(index * 5) % 9,
+                            minutes=(index * 29) % 60)
+    return media
+
+
+def velo_account(media: list[dict[str, Any]], start: int, size: int) -> dict[str, Any]:
+    chunk = media[start:start + size]
+    block: dict[str, Any] = {"data": chunk}
+    if start + size < len(media):
+        block["paging"] = {"cursors": {"before": f"QVFIUb{start}",
+                                       "after": f"QVFIUa{start + size}"},
+                           "next": "https://graph.facebook.com/v23.0/17841400000000001?"
+                                   "access_token=[redacted]&fields=business_discovery"}
+    return {"business_discovery": {
+        "id": VELO_IG_ID, "username": "velovlot", "name": "Velo Vlot",
+        "biography": "E-bikes en stadsfietsen in Rotterdam. Proefrit? Bel 010 222 3344 of "
+                     "mail hallo@velovlot.example",
+        "website": "https://www.velovlot.example", "followers_count": 3410,
+        "media_count": 412,
+        "profile_picture_url": "https://scontent.cdninstagram.com/v/velovlot-logo.png",
+        "media": block}, "id": "17841400000000001"}
+
+
+def build_instagram(out: Writer) -> list[Expect]:
+    from auditor.platforms.instagram_graph import InstagramGraphAdapter
+    from samples.bluesky import LOGO_COLOURS, tiny_png
+
+    adapter = InstagramGraphAdapter()
+    media = velo_media()
+    target = Target(url="https://www.instagram.com/velovlot", platform="instagram",
+                    organisation="Velo Vlot")
+    result: Any = adapter.start(target, demo_options())
+    number, size = 0, 40
+    while isinstance(result, Next):
+        body = velo_account(media, number * size, size)
+        number += 1
+        out.add_json(result.fetch.url, 200, f"apis/instagram-velovlot-{number}.json", body,
+                     {"X-Business-Use-Case-Usage": '{"17841400000000001":[{"type":"instagram",'
+                      '"call_count":2,"total_cputime":1,"total_time":1,'
+                      '"estimated_time_to_regain_access":0}]}'})
+        result = adapter.advance(result.state, page(result.fetch.url, body))
+    out.add("https://scontent.cdninstagram.com/v/velovlot-logo.png", 200,
+            {"Content-Type": "image/png"}, "apis/instagram-velovlot-logo.png",
+            tiny_png(LOGO_COLOURS["Velo Vlot"]))
+    return [Expect(
+        "https://www.instagram.com/velovlot", "Velo Vlot", result.outcome, [],
+        "a professional account read through Business Discovery (recorded answers, "
+        "placeholder token): photos and reels about twice a week; who answers comments is "
+        "not shown, so the reply share is not measurable", "instagram")]
