@@ -20,7 +20,7 @@ from tests.conftest import COMPLETE_PROFILE, judged, make_audit, make_items, mak
 CONTRACT_METRICS = {"last_post_at", "days_since_last_post", "posts_per_week", "reply_share",
                     "repost_share", "sampled_items", "completeness"}
 CONTRACT_PROFILE = {"url", "platform", "handle", "outcome", "outcome_detail", "metrics",
-                    "flags"}
+                    "flags", "observation"}
 
 
 def two_profiles() -> OrganisationResult:
@@ -51,6 +51,8 @@ def test_json_carries_every_contract_field_and_null_for_unknown(tmp_path: Path) 
     assert walled["metrics"]["completeness"]["score"] is None
     assert walled["metrics"]["null_reasons"]["posts_per_week"]
     assert [f["code"] for f in walled["flags"]] == ["UNAUDITABLE"]
+    # what a person saw is there only for outcome "observed" (tests/test_observations.py)
+    assert dead["observation"] is None and walled["observation"] is None
 
 
 def test_json_is_plain_data_for_every_value() -> None:
