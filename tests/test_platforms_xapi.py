@@ -229,6 +229,7 @@ def test_x_profiles_are_read_through_the_api_and_the_token_is_written_nowhere(
     assert busy["outcome"] == "ok"
     assert busy["profile"]["followers"] == 1234
     assert busy["profile"]["links"] == ["https://www.ratel.example/"]
+    assert busy["items"][0]["likes"] == 3 and busy["items"][0]["shares"] == 1
     kinds = {item["kind"] for item in busy["items"]}
     assert kinds == {"original", "reply", "self_reply", "repost"}
     # 40 a page: the second page reaches past the 90-day window (posts 36 h apart)

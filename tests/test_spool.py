@@ -152,7 +152,7 @@ def test_a_post_pickles_with_every_field() -> None:
     values = {"id": "7", "published_at": AS_OF, "kind": "reply", "url": "https://m.example/7",
               "pinned": True, "text": "hallo", "links": ("https://a.example",),
               "format": "video", "comments": 4, "likes": 5, "shares": 6, "quotes": 7,
-              "views": 8, "media": 9}
+              "views": 8, "media": 9, "response_seconds": 10}
     assert set(values) == {f.name for f in fields(Item)}
     item = Item(**values)
     assert pickle.loads(pickle.dumps(item)) == item

@@ -433,10 +433,15 @@ def _items(tweets: list[Any], user_id: str, username: str | None, pinned: str,
         text = tweet.get("text")
         url = (f"https://x.com/{quote(username, safe='')}/status/{quote(tweet_id, safe='')}"
                if username else None)
+        counts = _dict(tweet.get("public_metrics"))
         items.append(Item(
             id=tweet_id, published_at=published, kind=kind, url=url,
             pinned=bool(pinned) and tweet_id == pinned,
             text=cap_text(text if isinstance(text, str) else "") or "",
             links=tuple(links[:20]),
+            comments=_count(counts.get("reply_count")), likes=_count(counts.get("like_count")),
+            shares=_count(counts.get("retweet_count")),
+            quotes=_count(counts.get("quote_count")),
+            views=_count(counts.get("impression_count")),
         ))
     return items, skipped
