@@ -14,6 +14,8 @@ plan, so the two always agree.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -150,3 +152,23 @@ def x_notice(profiles: int, settings: XSettings, *, max_pages: int, page_size: i
     return (f"X: {profiles} profile(s) at depth {settings.depth}, {reads}: at most "
             f"{dollars(estimate.cost_usd)}{paid} (ceiling {dollars(estimate.ceiling_usd)}, "
             "[x] max_cost_usd).")
+
+
+#: The note the X adapter leaves on each record it read (auditor.platforms.xapi.READS).
+_READS_NOTE = re.compile(r"^X API: (\d{1,9}) user read\(s\) and (\d{1,9}) post read\(s\), ")
+
+
+def x_reads_line(notes: Iterable[Iterable[str]], settings: XSettings) -> str | None:
+    """The line said after the crawl: the X reads this run made and what they cost, from
+    each X record's notes; None when none was made."""
+    users = posts = 0
+    for record_notes in notes:
+        for note in record_notes:
+            found = _READS_NOTE.match(note)
+            if found:
+                users += int(found.group(1))
+                posts += int(found.group(2))
+    if not users and not posts:
+        return None
+    return (f"X: {users} user read(s) and {posts} post read(s) made, "
+            f"{dollars(reads_cost(users, posts, settings))} at the configured prices.")

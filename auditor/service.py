@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from auditor.apicost import x_reads_line
 from auditor.audit import AuditResult, OrganisationResult, judge_audit
 from auditor.config import AuditConfig
 from auditor.crawl import (
@@ -252,6 +253,9 @@ def _crawl_and_judge(request: AuditRequest, *,
                             elapsed=time.monotonic() - started, records=records,
                             nothing_fetched=nothing_fetched_reason(status))
         retry_later = status.given_up if status is not None else ()
+        if (spent := x_reads_line((r.notes for r in read_records(records) if r.platform == "x"),
+                                  config.x)) is not None:
+            _say(request, spent)  # the X reads the run paid for
     judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
                                completed=completed, present=present,
                                observations=observations)

@@ -85,7 +85,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_platforms_xapi.py": (
         "test_x_profiles_are_read_through_the_api_and_the_token_is_written_nowhere",
         "test_a_revoked_token_is_one_line_naming_the_fix_and_the_rest_goes_on",
-        "test_over_the_ceiling_no_request_is_made"),
+        "test_over_the_ceiling_no_request_is_made",
+        "test_a_live_run_without_credentials_leaves_the_api_networks_honest_login_walls"),
     "test_platforms_facebook_graph.py": (
         "test_the_clients_page_is_measured_end_to_end_and_the_token_is_written_nowhere",),
     "test_platforms_instagram_graph.py": (

@@ -222,6 +222,9 @@ def test_x_profiles_are_read_through_the_api_and_the_token_is_written_nowhere(
     # the cost, before the first request: 4 users and 4 x 3 pages of 40 posts
     assert "X: 4 profile(s) at depth posts, at most 4 user read(s) and 480 post read(s): " \
            "at most $2.44 (ceiling $3.00" in run.stderr
+    # and after it, what was read (4 users, 70 posts): what the run paid
+    assert "X: 4 user read(s) and 70 post read(s) made, $0.39 at the configured prices." \
+        in run.stderr
     assert all(r.authorization == f"Bearer {TOKEN}" for r in requests)
     assert not any(TOKEN in r.path for r in requests)
     found = records_of(out)
@@ -329,3 +332,24 @@ def test_every_detail_the_adapter_stores_is_a_catalogue_text() -> None:
              "x_depth_profile": "DEPTH_PROFILE", "x_posts_not_needed": "POSTS_NOT_NEEDED"}
     for msgid, constant in names.items():
         assert ENGLISH[f"detail.{msgid}"] == getattr(xapi, constant), msgid
+
+
+def test_a_live_run_without_credentials_leaves_the_api_networks_honest_login_walls(
+        tmp_path: Path) -> None:
+    # no token anywhere: nothing is asked of any API (there is no server to ask here)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_")}
+    env |= {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / ".config")}
+    run = subprocess.run(
+        [sys.executable, "-m", "auditor", "check", "https://x.com/ratelfietsen",
+         "https://www.facebook.com/spaakfietsen", "https://www.instagram.com/velovlot",
+         "--json"], cwd=REPO, env=env, text=True, capture_output=True, timeout=120,
+        stdin=subprocess.DEVNULL)
+    assert run.returncode in (0, 1), run.stderr
+    profiles = {p["url"]: p for o in json.loads(run.stdout)["organisations"]
+                for p in o["profiles"]}
+    assert {p["outcome"] for p in profiles.values()} == {"login_wall"}
+    details = {url: p["outcome_detail"] for url, p in profiles.items()}
+    assert "AUDITOR_X_BEARER_TOKEN" in details["https://x.com/ratelfietsen"]
+    assert "AUDITOR_FB_PAGE_TOKEN" in details["https://www.facebook.com/spaakfietsen"]
+    assert "AUDITOR_META_TOKEN" in details["https://www.instagram.com/velovlot"]
+    assert all("check by hand" in detail for detail in details.values())
