@@ -8,6 +8,7 @@ reads it. A key this module does not know is still shown, in words made from the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ from auditor.verdicts import Flag, outcome_message
 
 #: Evidence that repeats what another line or the card already shows.
 _LEFT_OUT = frozenset({"checks", "automation"})
+#: Where an observation is written down: "observations.csv row 4" (auditor.sheet).
+_SHEET_ROW = re.compile(r"^(.+) row (\d+)$")
 #: Keys told together on one line (the first names the line; the others join it).
 _PAIRS = {"own_link_posts": "own_link_share", "crossposted": "crossposted_share",
           "top_minute": "same_minute_share"}
@@ -104,6 +107,9 @@ def _labels(t: Translator) -> dict[str, str]:
         "basis_posts": t("Own posts compared"), "own_link_posts": t("Only a link to the own site"),
         "top_minute": t("Posted at one minute"), "crossposted": t("Also on another profile"),
         "crossposted_with": t("Same texts as"), "signs": t("Signs"),
+        # observed by hand (issue 15): who saw it, when, and where it is written down
+        "observed_by": t("Observed by"), "observed_on": t("Observed on"),
+        "observation": t("Written down in"),
     }
 
 
@@ -130,12 +136,17 @@ def _worded(key: str, label: str, value: Any, t: Translator) -> EvidenceView:
         text = t("reply share under {share}", share=percent(value, t))
     elif key == "source" and isinstance(value, str):
         text = {"items": t("the newest post read"),
-                "platform": t("the date the platform reports (no post read)")}.get(value)
+                "platform": t("the date the platform reports (no post read)"),
+                "observed": t("what a person saw (observation sheet)")}.get(value)
+    elif key == "observation" and isinstance(value, str) and _SHEET_ROW.match(value):
+        where = _SHEET_ROW.match(value)
+        assert where is not None
+        text = t("{file}, row {row}", file=where.group(1), row=where.group(2))
     elif key == "outcome" and isinstance(value, str):
         text = t.msg(outcome_message(value))
     elif key == "score" and isinstance(value, int) and not isinstance(value, bool):
         text = f"{value}/100"
-    elif key in ("last_post_at", "created_at") and isinstance(value, str):
+    elif key in ("last_post_at", "created_at", "observed_on") and isinstance(value, str):
         moment = _parse_moment(value)
         text = format_date(moment, t) if moment is not None else None
     if text is None:
