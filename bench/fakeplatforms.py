@@ -964,11 +964,12 @@ class RateLimiter:
                 # Mastodon shows the most limited of the budgets a request counts against
                 if shown is None or remaining < shown[1]:
                     shown = (limit, remaining, reset)
-            main = self.per_window.setdefault(("api", int(now // self.window)),
-                                              [0, 0, now + self.origin, 0.0])
-            main[0] += 1
-            main[1] += 0 if allowed else 1
-            main[3] = now + self.origin
+            for name, _limit, window in budgets:
+                noted = self.per_window.setdefault((name, int(now // window)),
+                                                   [0, 0, now + self.origin, 0.0])
+                noted[0] += 1
+                noted[1] += 0 if allowed else 1
+                noted[3] = now + self.origin
         assert shown is not None
         limit, remaining, reset = shown
         return allowed, self.headers(limit, remaining, reset + self.origin,
@@ -998,13 +999,22 @@ class RateLimiter:
         return _answer(429, '{"error":"Too many requests"}', JSON_TYPE, headers)
 
     def summary(self) -> dict[str, Any]:
+        """Per window: the calls answered and refused, the first's and last's time; the
+        paged calls (Mastodon's max_id/min_id/since_id) also in their own windows."""
         with self._lock:
             windows = sorted(self.per_window.items())
+        paged_limit, paged_window = self.paged or (None, None)
+
+        def listed(budget: str, length: float) -> list[dict[str, Any]]:
+            return [{"index": index, "start": self.origin + index * length,
+                     "requests": int(counts[0]), "refused": int(counts[1]),
+                     "first": counts[2], "last": counts[3]}
+                    for (name, index), counts in windows if name == budget]
+
         return {"style": self.style, "limit": self.limit, "window": self.window,
-                "windows": [{"index": index, "start": self.origin + index * self.window,
-                             "requests": int(counts[0]), "refused": int(counts[1]),
-                             "first": counts[2], "last": counts[3]}
-                            for (_name, index), counts in windows]}
+                "windows": listed("api", self.window), "paged_limit": paged_limit,
+                "paged_window": paged_window,
+                "paged_windows": listed("paged", paged_window) if paged_window else []}
 
 
 # -- conditional requests ------------------------------------------------------------------

@@ -88,6 +88,10 @@ _EPOCH_FROM = 10 ** 9
 #: closer, Date's one-second resolution would only add noise.
 _SKEW_TOLERANCE = 2.0
 _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
+#: Requests on their way for a budget not known yet (Mastodon's paged calls until their own
+#: limit is the tighter one its headers show): a few, so that a limit found by a 429 costs
+#: at most that many.
+UNKNOWN_IN_FLIGHT = 2
 _NUMBER = re.compile(r"^\s*(\d{1,15})(?:\.\d+)?\s*$")
 _DRAFT_ITEM = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*(\d{1,15})", re.I)
 
@@ -392,7 +396,11 @@ class RateLimitMiddleware:
                 if budget is None:
                     continue
                 budget.roll_over(now)
-                if budget.remaining is None or budget.remaining > 0:
+                if budget.remaining is None:
+                    if budget.in_flight >= UNKNOWN_IN_FLIGHT:
+                        wait = max(wait, 0.1)  # not known yet: a few at a time until it is
+                    continue
+                if budget.remaining > 0:
                     continue
                 if budget.reset_at is not None:
                     wait = max(wait, budget.reset_at - now + self.margin)
@@ -402,9 +410,6 @@ class RateLimitMiddleware:
                 break
             if wait > self.max_wait:
                 return self._not_asked(request, keys, wait)
-            if wait < 0.1:
-                await sleep(wait)  # the first answer, or an answer on its way: no hold
-                continue
             await self._wait(request, keys, wait)
         self._take(request, keys, section)
         return None
@@ -425,7 +430,7 @@ class RateLimitMiddleware:
             logger.info("waiting %.0f s for %s's rate limit: %s", seconds, host, request.url)
             request.meta["_auditor_logged_wait"] = True
         stats = self.crawler.stats
-        if stats:
+        if stats and seconds >= 1.0:
             stats.inc_value("rate_limit/waits")
         budgets = [self.budgets[key] for key in keys if key in self.budgets]
         for budget in budgets:
@@ -482,7 +487,12 @@ class RateLimitMiddleware:
         headers = _lower_headers(response)
         said = read_rate_limit(headers, now=server_time(headers, local=local))
         now = monotonic()
-        key = keys[-1]  # a paged call's headers are the paged budget's
+        key = keys[-1]  # a paged call's headers are the paged budget's...
+        if len(keys) > 1 and said is not None and said.reset_in is not None:
+            main = self.budgets.get(keys[0])
+            if main is not None and main.reset_at is not None \
+                    and abs(now + said.reset_in - main.reset_at) < 1.0:
+                key = keys[0]  # ...unless they are the API's (Mastodon shows the tighter)
         budget = self.budgets.get(key)
         section = section_of(request)
         if said is not None:
