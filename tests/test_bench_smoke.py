@@ -69,6 +69,13 @@ def test_bench_smoke_measures_all_three(tmp_path: Path) -> None:
     assert not any(url.endswith("/robots.txt") for url in urls)
     assert results["raw_summary"]["responses"] == len(urls)
 
+    # (d) the re-audit a month later asked for less than the first audit and reported
+    # what a full audit of the same data reports.
+    monitoring = results["monitoring"]
+    assert monitoring["reports_equal"] is True
+    assert 0 < monitoring["reaudit_requests"] < monitoring["first_requests"]
+    assert all(run["returncode"] in (0, 1) for run in monitoring["runs"].values())
+
     # (c) wrote a CSV row per profile.
     rows = (out / "run-20" / "naive.csv").read_text(encoding="utf-8").strip().splitlines()
     assert len(rows) == 1 + 20
