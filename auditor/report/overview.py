@@ -10,7 +10,7 @@ turned into fixes: the reader cannot fix a competitor's account.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from auditor.i18n import Translator
@@ -125,7 +125,9 @@ class Overview:
         self._networks: list[str] = []
 
     def add(self, organisation: OrganisationView) -> None:
-        column = _Column(organisation)
+        # the column keeps the heading only: its profile cards would keep every
+        # organisation's charts and posts alive until the first screen is built
+        column = _Column(replace(organisation, profiles=()))
         for profile in organisation.profiles:
             network = profile.platform_name or profile.platform
             if network not in self._networks:

@@ -4,6 +4,7 @@ what changed since the last audit. Every writer reads it; none formats on its ow
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -78,7 +79,9 @@ def build_report_view(result: AuditResult) -> ReportView:
     standings: list[_Standing] = []
     unauditable: list[UnauditableView] = []
     anchors: dict[str, str] = {}
-    all_flags: list[Flag] = []
+    #: Counted as the organisations pass (every Flag kept would hold its evidence).
+    severities: Counter[str] = Counter()
+    raised: set[str] = set()
     profile_count = flagged = 0
     per_network = []
     org_anchors: dict[str, str] = {}
@@ -102,7 +105,8 @@ def build_report_view(result: AuditResult) -> ReportView:
         for profile in organisation.profiles:
             profile_count += 1
             flagged += bool(profile.flags)
-            all_flags += profile.flags
+            severities.update(flag.severity for flag in profile.flags)
+            raised.update(flag.code for flag in profile.flags)
     comparison: tuple[ComparisonRow, ...] = ()
     if len(summaries) > 1:
         comparison = _comparison(summaries, standings, t)
@@ -117,7 +121,7 @@ def build_report_view(result: AuditResult) -> ReportView:
             "shown below as not audited (outcome error), with no verdict on activity. Run "
             "the audit again with --resume to complete it.")
     summary = (t.n(profile_count, "{n} profile audited", "{n} profiles audited") + "; "
-               + t.n(len(all_flags), "{n} flag", "{n} flags") + " "
+               + t.n(sum(severities.values()), "{n} flag", "{n} flags") + " "
                + t.n(flagged, "on {n} profile.", "on {n} profiles."))
     return ReportView(
         lang=t.lang,
@@ -135,12 +139,12 @@ def build_report_view(result: AuditResult) -> ReportView:
         unauditable=tuple(unauditable),
         missing=result.missing,
         missing_text=missing_text,
-        legend=_legend(result.thresholds, {flag.code for flag in all_flags}, t),
+        legend=_legend(result.thresholds, raised, t),
         profile_count=profile_count,
-        flag_count=len(all_flags),
+        flag_count=sum(severities.values()),
         flagged_profiles=flagged,
         summary=summary,
-        severity_counts=_severity_counts(all_flags, t),
+        severity_counts=_severity_text(severities, t),
         since=_since_view(result.since, anchors, t) if result.since is not None else None,
         scoreboard=(overview.scoreboard()
                     if profile_count and len(summaries) <= SCOREBOARD_MAX_ORGANISATIONS
@@ -325,9 +329,11 @@ def _legend(thresholds: Thresholds, raised: set[str], t: Translator) -> tuple[Le
 
 
 def _severity_counts(flags: Iterable[Flag], t: Translator) -> tuple[SeverityCount, ...]:
-    counts = dict.fromkeys(SEVERITIES, 0)
-    for flag in flags:
-        counts[flag.severity] = counts.get(flag.severity, 0) + 1
+    return _severity_text(Counter(flag.severity for flag in flags), t)
+
+
+def _severity_text(found: Counter[str], t: Translator) -> tuple[SeverityCount, ...]:
+    counts = {**dict.fromkeys(SEVERITIES, 0), **found}
     return tuple(SeverityCount(clean_text(severity, 20), count,
                                f"{severity_text(severity, t)}: {count}")
                  for severity, count in counts.items())
