@@ -370,7 +370,21 @@ def demo_toml(expects: list[Expect]) -> str:
              '# What a person saw on the profiles the crawl cannot read (LinkedIn, X,',
              '# Instagram): the observation sheet, as Excel with Dutch settings saves it.',
              '# Write a blank one for any config with: auditor sheet CONFIG',
-             'observations = "observations.csv"', '',
+             'observations = "observations.csv"',
+             'timezone = "Europe/Amsterdam"  # post times, dates and the hour charts in Dutch time',
+             '',
+             '[branding]  # the agency that hands the report over: name and logo in report.html',
+             'name = "Bureau Voorbeeld (demo)"', 'logo = "agency-logo.svg"', '',
+             '# Two earlier monthly audits, so that the first run of the demo already shows '
+             'trends',
+             '# and what changed since last month: they start an empty history (nothing is '
+             'fetched).',
+             "# Made by scripts/make_demo_history.py from the demo's own pages, turned back in "
+             "time.",
+             '[[history.earlier]]', 'as_of = 2026-09-01',
+             'records = "history/2026-09-01.records.jsonl"', '',
+             '[[history.earlier]]', 'as_of = 2026-10-01',
+             'records = "history/2026-10-01.records.jsonl"', '',
              '[thresholds]  # the defaults, written out so they are easy to try changing',
              'dead_after_days = 90', 'stale_after_days = 30', '',
              '# X is read through its paid API with your own token (docs/platforms.md):',
