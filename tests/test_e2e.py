@@ -101,9 +101,10 @@ def local_config_text(servers: Any, text: str) -> str:
         if origin not in fixed:
             text = text.replace(origin, local)
     text = text.replace("[audit]\n", "[audit]\nallow_private_addresses = true\n", 1)
-    # the observation sheet stays where demo.toml names it, beside it in sample_pages/
-    text = re.sub(r'^observations = "([^"]+)"', lambda m: f'observations = '
-                  f'"{(SAMPLE_PAGES / m.group(1)).as_posix()}"', text, flags=re.M)
+    # files demo.toml names beside it (the observation sheet, the agency's logo, the
+    # earlier runs' records) stay where they are, in sample_pages/
+    text = re.sub(r'^(observations|logo|records) = "([^"/][^"]*)"', lambda m: f'{m.group(1)} = '
+                  f'"{(SAMPLE_PAGES / m.group(2)).as_posix()}"', text, flags=re.M)
     if endpoints:
         text += "\n[endpoints]\n" + "".join(f'{name} = "{url}"\n'
                                            for name, url in sorted(endpoints.items()))
