@@ -39,8 +39,9 @@ def test_two_demo_audits_a_month_apart(tmp_path: Path) -> None:
 
     listed = auditor("history", str(demo), "--db", str(db), "--json")
     runs = json.loads(listed.stdout)["runs"]
+    # the demo's history starts with its two earlier months ([[history.earlier]])
     assert sorted((run["as_of"][:10], run["completed"]) for run in runs) == [
-        ("2026-11-01", True), ("2026-12-01", True)]
+        ("2026-09-01", True), ("2026-10-01", True), ("2026-11-01", True), ("2026-12-01", True)]
 
     diff = auditor("diff", str(demo), "--db", str(db))
     assert diff.returncode == 0, diff.stderr
@@ -48,12 +49,13 @@ def test_two_demo_audits_a_month_apart(tmp_path: Path) -> None:
     assert "@spaak@mastodon.example" in diff.stdout
 
     brief = (tmp_path / "nov" / "report.md").read_text(encoding="utf-8")
-    assert "## Since the last audit (run 1, as of 2026-11-01)" in brief
+    assert "## Since the last audit (run 3, as of 2026-11-01)" in brief
     assert "went quiet (STALE)" in brief
     page = (tmp_path / "nov" / "report.html").read_text(encoding="utf-8")
     assert 'id="since"' in page and "went quiet (STALE)" in page
-    # the first audit had nothing to compare with
-    assert "Since the last audit" not in (tmp_path / "oct" / "report.md").read_text()
+    # the first audit compared with the demo's earlier October run
+    assert "## Since the last audit (run 2, as of 2026-10-01)" in (
+        tmp_path / "oct" / "report.md").read_text(encoding="utf-8")
 
 
 def test_three_replayed_runs_with_pages_changed_in_between(tmp_path: Path) -> None:

@@ -68,7 +68,8 @@ def _prose(text: str) -> str:
 
 def test_the_dutch_report_says_what_changed_in_dutch(demo_runs: dict[str, Path]) -> None:
     brief = (demo_runs["later"] / "report.md").read_text(encoding="utf-8")
-    assert "## Sinds de vorige audit (run 1, peildatum 2026-11-01)" in brief
+    # runs 1 and 2 are the demo's earlier months ([[history.earlier]])
+    assert "## Sinds de vorige audit (run 3, peildatum 2026-11-01)" in brief
     assert "laatste bericht" in brief.split("## Sinds de vorige audit", 1)[1]
 
 
@@ -79,7 +80,7 @@ def test_history_rows_hold_message_ids_never_sentences(demo_runs: dict[str, Path
             "SELECT outcome_detail FROM profiles WHERE outcome_detail IS NOT NULL")]
         metrics = [row[0] for row in conn.execute("SELECT metrics_json FROM profiles")]
         runs = [row[0] for row in conn.execute("SELECT id FROM runs")]
-    assert len(runs) == 2 and reasons and details
+    assert len(runs) == 4 and reasons and details  # the demo's two earlier months, and two
     for stored in reasons + details:
         message = Msg.from_dict(json.loads(stored))
         assert message.id in ENGLISH, stored
