@@ -88,10 +88,10 @@ _EPOCH_FROM = 10 ** 9
 #: closer, Date's one-second resolution would only add noise.
 _SKEW_TOLERANCE = 2.0
 _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
-#: Requests on their way for a budget not known yet (Mastodon's paged calls until their own
-#: limit is the tighter one its headers show): a few, so that a limit found by a 429 costs
-#: at most that many.
-UNKNOWN_IN_FLIGHT = 2
+#: Requests on their way for a budget not known yet, or not since its window reset (its
+#: estimate is then the full limit, which the paging budget of Mastodon may not have): so
+#: that a wrong guess costs at most one 429.
+UNKNOWN_IN_FLIGHT = 1
 _NUMBER = re.compile(r"^\s*(\d{1,15})(?:\.\d+)?\s*$")
 _DRAFT_ITEM = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*(\d{1,15})", re.I)
 
@@ -229,6 +229,9 @@ class Budget:
         self.in_flight = 0
         #: Requests waiting here for the window to reset.
         self.waiting = 0
+        #: Whether an answer of this window told what is left (after a reset the estimate
+        #: is the full limit, a guess until the first answer: one request at a time till then).
+        self.confirmed = False
 
     def learn(self, said: RateLimit, *, now: float) -> None:
         """Take what an answer said (the answer's own unit already given back).
@@ -247,6 +250,7 @@ class Budget:
             same_window = self.reset_at is not None and abs(reset_at - self.reset_at) < 1.0
             self.reset_at = reset_at
         if said.remaining is not None:
+            self.confirmed = True
             estimate = max(0, said.remaining - self.in_flight)
             if same_window and self.remaining is not None:
                 estimate = min(estimate, self.remaining)
@@ -257,6 +261,7 @@ class Budget:
         if self.reset_at is None or now < self.reset_at:
             return
         self.remaining = (self.limit - self.in_flight) if self.limit is not None else None
+        self.confirmed = False
         # The next reset is not guessed (a window learnt from whole seconds may be a second
         # off): the next answer says it.
         self.reset_at = None
@@ -396,11 +401,9 @@ class RateLimitMiddleware:
                 if budget is None:
                     continue
                 budget.roll_over(now)
-                if budget.remaining is None:
-                    if budget.in_flight >= UNKNOWN_IN_FLIGHT:
-                        wait = max(wait, 0.1)  # not known yet: a few at a time until it is
-                    continue
-                if budget.remaining > 0:
+                if budget.remaining is None or budget.remaining > 0:
+                    if not budget.confirmed and budget.in_flight >= UNKNOWN_IN_FLIGHT:
+                        wait = max(wait, 0.1)  # not known yet: one at a time until it is
                     continue
                 if budget.reset_at is not None:
                     wait = max(wait, budget.reset_at - now + self.margin)
@@ -429,6 +432,11 @@ class RateLimitMiddleware:
         if seconds >= 1.0 and not request.meta.get("_auditor_logged_wait"):
             logger.info("waiting %.0f s for %s's rate limit: %s", seconds, host, request.url)
             request.meta["_auditor_logged_wait"] = True
+        if seconds >= 1.0:
+            logger.debug("budgets: %s", "; ".join(
+                f"{b.key}: {b.remaining} left, {b.in_flight} on their way, reset in "
+                f"{(b.reset_at - monotonic()) if b.reset_at else -1:.1f} s"
+                for b in (self.budgets.get(key) for key in keys) if b is not None))
         stats = self.crawler.stats
         if stats and seconds >= 1.0:
             stats.inc_value("rate_limit/waits")
@@ -487,12 +495,9 @@ class RateLimitMiddleware:
         headers = _lower_headers(response)
         said = read_rate_limit(headers, now=server_time(headers, local=local))
         now = monotonic()
-        key = keys[-1]  # a paged call's headers are the paged budget's...
-        if len(keys) > 1 and said is not None and said.reset_in is not None:
-            main = self.budgets.get(keys[0])
-            if main is not None and main.reset_at is not None \
-                    and abs(now + said.reset_in - main.reset_at) < 1.0:
-                key = keys[0]  # ...unless they are the API's (Mastodon shows the tighter)
+        # A paged call's headers show the tighter of the API's budget and the paging one
+        # (Mastodon): what a paged call may spend, so the paged budget is kept as that.
+        key = keys[-1]
         budget = self.budgets.get(key)
         section = section_of(request)
         if said is not None:
