@@ -127,6 +127,9 @@ def test_the_clients_page_is_measured_end_to_end_and_the_token_is_written_nowher
     assert page["sample"]["pages"] == 2
     replies = [i for i in page["items"] if i["kind"] == "reply"]
     assert replies and all(i["response_seconds"] in (3 * 3600, 2 * 3600) for i in replies)
+    # each post keeps the comment count the page shows (engagement, issue 19)
+    posts = [i for i in page["items"] if i["kind"] == "original"]
+    assert posts and all(isinstance(i["comments"], int) for i in posts)
     assert any(note.endswith("visitor comment(s) in the window not answered")
                for note in page["notes"])
     other = found["https://www.facebook.com/ratelfietsen"]

@@ -53,6 +53,7 @@ from auditor.platforms.base import (
     outcome_for_failure,
     parse_iso_time,
 )
+from auditor.platforms.counts import count
 from auditor.platforms.walled import FacebookAdapter
 
 PAGE_FIELDS: Final = ("id,name,username,about,description,emails,phone,website,link,"
@@ -235,10 +236,6 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
-        else None
-
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -262,7 +259,7 @@ def _facts(body: Mapping[str, Any]) -> ProfileFacts:
     description = body.get("description") if isinstance(body.get("description"), str) else None
     bio = about if about and about.strip() else description
     name = _str(body.get("name"))
-    followers = _count(body.get("followers_count"))
+    followers = count(body.get("followers_count"))
     return ProfileFacts(
         display_name=cap_text(name, MAX_NAME_CHARS) if name else None,
         username=_str(body.get("username")),
@@ -273,7 +270,7 @@ def _facts(body: Mapping[str, Any]) -> ProfileFacts:
         banner_is_default=None if cover is None else False,
         links=links,
         fields=tuple(fields),
-        followers=followers if followers is not None else _count(body.get("fan_count")),
+        followers=followers if followers is not None else count(body.get("fan_count")),
     )
 
 
@@ -288,11 +285,11 @@ def _post_items(post: Any, page_id: str, dates: DateSieve,
         return None
     url = _str(post.get("permalink_url"))
     message = post.get("message") if isinstance(post.get("message"), str) else ""
-    items = [Item(id=str(post["id"]), published_at=published, kind="original", url=url,
-                  text=cap_text(message) or "")]
     comments = _dict(post.get("comments"))
     read = [c for c in comments.get("data") or () if isinstance(c, dict)][:100]
-    total = _count(_dict(comments.get("summary")).get("total_count"))
+    total = count(_dict(comments.get("summary")).get("total_count"))
+    items = [Item(id=str(post["id"]), published_at=published, kind="original", url=url,
+                  text=cap_text(message) or "", comments=total)]
     more = 1 if total is not None and total > len(read) else 0
     waiting: list[datetime] = []
     visitor = 0

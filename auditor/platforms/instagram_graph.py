@@ -49,6 +49,7 @@ from auditor.platforms.base import (
     outcome_for_failure,
     parse_iso_time,
 )
+from auditor.platforms.counts import count
 from auditor.platforms.walled import InstagramAdapter
 
 PROFILE_FIELDS: Final = ("id,username,name,biography,website,profile_picture_url,"
@@ -201,10 +202,6 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
-        else None
-
 
 def _facts(found: Mapping[str, Any]) -> ProfileFacts:
     name = _str(found.get("name"))
@@ -218,8 +215,8 @@ def _facts(found: Mapping[str, Any]) -> ProfileFacts:
         avatar_url=avatar,
         avatar_is_default=None if avatar is None else False,
         links=(website,) if website and website.startswith(("http://", "https://")) else (),
-        posts_total=_count(found.get("media_count")),
-        followers=_count(found.get("followers_count")),
+        posts_total=count(found.get("media_count")),
+        followers=count(found.get("followers_count")),
     )
 
 
@@ -245,7 +242,7 @@ def _items(media: list[Any], dates: DateSieve) -> tuple[list[Item], int]:
             id=str(entry["id"]), published_at=published, kind="original",
             url=permalink if permalink and permalink.startswith("https://") else None,
             text=cap_text(caption) or "", format=cap_text(kind, 40) if kind else None,
-            comments=_count(entry.get("comments_count")), likes=_count(entry.get("like_count")),
+            comments=count(entry.get("comments_count")), likes=count(entry.get("like_count")),
         ))
     return items, skipped
 

@@ -53,6 +53,7 @@ from auditor.platforms.base import (
     parse_iso_time,
     plausible_time,
 )
+from auditor.platforms.counts import count
 from auditor.platforms.walled import XAdapter
 
 USER_FIELDS: Final = ("created_at,description,entities,most_recent_tweet_id,pinned_tweet_id,"
@@ -354,10 +355,6 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
-        else None
-
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -392,9 +389,9 @@ def _facts(user: Mapping[str, Any], fetched_at: datetime, earliest: datetime) ->
         banner_is_default=None if banner is None else False,
         links=tuple(links[:20]),
         created_at=parse_iso_time(user.get("created_at")),
-        posts_total=_count(metrics.get("tweet_count")),
+        posts_total=count(metrics.get("tweet_count")),
         last_post_reported_at=last,
-        followers=_count(metrics.get("followers_count")),
+        followers=count(metrics.get("followers_count")),
     )
 
 
@@ -439,9 +436,9 @@ def _items(tweets: list[Any], user_id: str, username: str | None, pinned: str,
             pinned=bool(pinned) and tweet_id == pinned,
             text=cap_text(text if isinstance(text, str) else "") or "",
             links=tuple(links[:20]),
-            comments=_count(counts.get("reply_count")), likes=_count(counts.get("like_count")),
-            shares=_count(counts.get("retweet_count")),
-            quotes=_count(counts.get("quote_count")),
-            views=_count(counts.get("impression_count")),
+            comments=count(counts.get("reply_count")), likes=count(counts.get("like_count")),
+            shares=count(counts.get("retweet_count")),
+            quotes=count(counts.get("quote_count")),
+            views=count(counts.get("impression_count")),
         ))
     return items, skipped
