@@ -110,6 +110,8 @@ ENGLISH: Final[dict[str, Template]] = {
     "observed.replies": "how many posts answer someone else",
     "observed.reposts": "reposts",
     "observed.gaps": "the gaps between posts",
+    "observed.interactions": "interaction counts",
+    "observed.followers": "the number of followers",
     "note.not_on_sheet": "the observation sheet does not ask for it",
     "note.not_observed": "left empty on the observation sheet (unknown)",
     "flag.observed": "{reason}; {provenance}",

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Final
 
 from auditor.config import AuditConfig, ProfileEntry, Thresholds
+from auditor.engagement import Engagement
 from auditor.messages import Msg, msg
 from auditor.metrics import CHECK_WEIGHTS, Automation, Completeness, Metrics
 from auditor.models import Observation, ProfileFacts, ProfileRecord
@@ -243,7 +244,21 @@ def observed_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int
         reply_share=reply_share, repost_share=None, posts_total=None,
         completeness=observed_completeness(observation), null_reasons=reasons,
         automation=Automation(basis=0),
+        engagement=observed_engagement(observation),
     )
+
+
+def observed_engagement(observation: Observation) -> Engagement:
+    """The followers a person wrote down; a sheet has no interaction counts."""
+    seen = provenance_message(observation)
+    why = msg("null.observed_not_asked", what=msg("observed.interactions"))
+    reasons = {name: why for name in ("median_interactions", "median_views", "rate_per_1000",
+                                      "link_share", "media_share", "video_share",
+                                      "best_weekday", "best_hour")}
+    if observation.followers is None:
+        reasons["followers"] = msg("null.observed_missing", what=msg("observed.followers"),
+                                   provenance=seen)
+    return Engagement(followers=observation.followers, null_reasons=reasons)
 
 
 def observed_completeness(observation: Observation) -> Completeness:
