@@ -179,3 +179,19 @@ def test_activitypub_reads_embedded_collection_totals_and_media() -> None:
     assert (first.likes, first.shares, first.comments, first.media) == (7, 2, None, 1)
     # a bare link to a collection says nothing; PeerTube's views are a number
     assert (second.likes, second.views, second.media) == (None, 321, 0)
+
+
+def test_an_observed_profiles_audience_is_what_the_person_wrote_down() -> None:
+    from datetime import date
+
+    from auditor.models import Observation
+    from auditor.observed import observed_engagement
+
+    seen = observed_engagement(Observation(observer="Anna", observed_on=date(2026, 10, 28),
+                                           followers=1284))
+    assert seen.followers == 1284 and seen.median_interactions is None
+    assert str(seen.null_reasons["median_interactions"]) == (
+        "the observation sheet does not ask for interaction counts")
+    empty = observed_engagement(Observation(observer="Anna", observed_on=date(2026, 10, 28)))
+    assert empty.followers is None
+    assert "Anna" in str(empty.null_reasons["followers"])
