@@ -92,6 +92,8 @@ _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
 #: estimate is then the full limit, which the paging budget of Mastodon may not have): so
 #: that a wrong guess costs at most one 429.
 UNKNOWN_IN_FLIGHT = 1
+#: Seconds between the requests of one depth and the next coming back from a wait.
+_RANK_STEP = 0.02
 _NUMBER = re.compile(r"^\s*(\d{1,15})(?:\.\d+)?\s*$")
 _DRAFT_ITEM = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*(\d{1,15})", re.I)
 
@@ -446,7 +448,12 @@ class RateLimitMiddleware:
         self.parked.add(request)
         self._wake_engine()
         try:
-            await sleep(seconds)
+            # At a reset the waiting requests come back in order: the deepest first (a
+            # profile's next page before another profile's first call), so that budgets only
+            # some calls draw on (Mastodon's paged calls) are not left unspent while new
+            # profiles take the budget all calls share.
+            depth = int(request.meta.get("depth") or 0)
+            await sleep(seconds + (_RANK_STEP * max(0, 4 - depth) if seconds >= 0.5 else 0.0))
         finally:
             self.parked.discard(request)
             for budget in budgets:
