@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -76,6 +75,9 @@ def _read_with_lxml(html: str) -> Fragment:
 
 
 def _read_with_bs4(html: str) -> Fragment:
+    # beautifulsoup4 (with soupsieve, ~0.1 s to import) only when lxml could not read it
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)

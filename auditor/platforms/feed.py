@@ -31,8 +31,6 @@ from datetime import datetime
 from typing import Final
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
-
 from auditor.models import MAX_NAME_CHARS, ProfileRecord, Sample, cap_text
 from auditor.platforms.base import (
     EARLIEST_POST,
@@ -141,6 +139,9 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
     """
     if not html:
         return []
+    # imported here, not with the module: `auditor check` of a Mastodon profile needs none
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)

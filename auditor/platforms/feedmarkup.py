@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from html.entities import entitydefs, name2codepoint
 from typing import Any
 
-import feedparser
-
 #: URI schemes feedparser keeps when it resolves a link (any other becomes "").
 ACCEPTABLE_URI_SCHEMES = frozenset({
     "file", "ftp", "gopher", "h323", "hdl", "http", "https", "imap", "magnet", "mailto",
@@ -182,6 +180,8 @@ def feedparser_pass(texts: Sequence[str], base: str) -> list[str] | None:
             return None
         parts.append(f'<entry><summary type="html">{_cdata(text)}</summary></entry>')
     parts.append("</feed>")
+    import feedparser  # ~0.1 s to import: only when a feed's markup needs its pass
+
     try:
         parsed = feedparser.parse(
             io.BytesIO("".join(parts).encode("utf-8")),

@@ -28,9 +28,6 @@ from typing import Any
 from urllib.parse import urljoin
 from xml.sax import SAXException
 
-import feedparser
-from bs4 import XMLParsedAsHTMLWarning
-
 from auditor.contacts import find_contacts
 from auditor.htmltext import Fragment, read_fragment
 from auditor.models import (
@@ -212,6 +209,8 @@ def read_feed(body: bytes, *, url: str, content_type: str = "", fetched_at: date
 
 def _parse(body: bytes, *, url: str, content_type: str, exact: bool) -> Any:
     """feedparser on the body; ``exact`` lets feedparser resolve and sanitise markup itself."""
+    import feedparser  # ~0.1 s to import: only when a feed is read
+
     return feedparser.parse(
         io.BytesIO(body),  # a stream: feedparser opens str/bytes arguments as URLs or files
         response_headers={"content-type": content_type or "application/xml",
@@ -527,6 +526,8 @@ def _plain(data: Mapping[str, Any], key: str, markup: Markup | None = None) -> s
 
 def _fragment(html: str) -> Fragment:
     """read_fragment, quiet about fragments that look like XML (feeds carry such HTML)."""
+    from bs4 import XMLParsedAsHTMLWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         return read_fragment(html)

@@ -29,15 +29,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from bs4 import (
-    BeautifulSoup,
-    MarkupResemblesLocatorWarning,
-    NavigableString,
-    Tag,
-    XMLParsedAsHTMLWarning,
-)
+from typing import TYPE_CHECKING, Any
 
 from auditor.models import MAX_BIO_CHARS, MAX_NAME_CHARS, cap_text
 from auditor.platforms.jsonld import (
@@ -54,6 +46,9 @@ from auditor.platforms.jsonld import (
     pick_entity,
 )
 from auditor.platforms.markupcap import cap_markup
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
 
 #: Pages are cut to this many bytes before parsing (an Instagram profile is 1.2 MB).
 MAX_HTML_BYTES = 4 * 1024 * 1024
@@ -187,6 +182,8 @@ def _capped(body: str | bytes) -> tuple[str | bytes, bool]:
 
 
 def _soup(body: str | bytes) -> BeautifulSoup | None:
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
@@ -316,6 +313,8 @@ MAX_PAGE_TEXT = 5000
 
 
 def _walk(soup: BeautifulSoup) -> _Parts:
+    from bs4 import NavigableString, Tag
+
     parts = _Parts()
     words: list[str] = []
     size = 0
@@ -488,6 +487,8 @@ def _read(soup: BeautifulSoup, base_url: str | None) -> HtmlMeta:
 
 def _own_properties(root: Tag) -> Iterator[Tag]:
     """Descendants of ``root`` that are not inside a nested microformat."""
+    from bs4 import Tag
+
     stack = list(reversed([c for c in root.children if isinstance(c, Tag)]))
     seen = 0
     while stack and seen < 5000:
@@ -500,6 +501,8 @@ def _own_properties(root: Tag) -> Iterator[Tag]:
 
 
 def _hcard(root: Tag, base: str | None) -> HCard:
+    from bs4 import Tag
+
     name = photo = logo = url = note = None
     emails: list[str] = []
     phones: list[str] = []
