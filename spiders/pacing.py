@@ -76,6 +76,11 @@ logger = logging.getLogger(__name__)
 
 #: Request meta: the budgets a request took a unit of (released when it is answered).
 TAKEN_KEY = "auditor_rate_budgets"
+#: Request meta: the budgets a request gave back as it left the downloader.
+GIVEN_KEY = "auditor_rate_budgets_given"
+#: How often (every 0.05 s) a request looks whether the first answer of its part of a host
+#: came back, before it goes anyway (that answer may be lost to a failure).
+_FIRST_ANSWER_POLLS = 200
 #: Request meta: the 429 waits already made for a request.
 WAITS_KEY = "auditor_rate_limit_waits"
 #: Request meta: when (epoch seconds) the host allows more requests, for a request given up.
@@ -331,6 +336,11 @@ class RateLimitMiddleware:
         middleware = cls(crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        # Every request that reached the network gives its units back here, whatever a
+        # middleware above does with its answer or its failure (one that raises in
+        # process_exception, as TooLargeMiddleware does, skips the ones below it).
+        crawler.signals.connect(middleware.request_left_downloader,
+                                signal=signals.request_left_downloader)
         return middleware
 
     # -- the crawl's life -------------------------------------------------------------------
@@ -388,7 +398,9 @@ class RateLimitMiddleware:
         if self.sections.get(section) is False:
             return None  # its answers say nothing of a limit
         keys = budget_keys(request)
-        while section not in self.sections:
+        for _ in range(_FIRST_ANSWER_POLLS):
+            if section in self.sections:
+                break
             if not self.section_in_flight.get(section):
                 # A first request there: it tells whether that part of the host is limited
                 # (Mastodon's images are not), so it does not wait for the API's budget.
@@ -479,6 +491,9 @@ class RateLimitMiddleware:
 
     # -- answers ----------------------------------------------------------------------------
 
+    def request_left_downloader(self, request: Request) -> None:
+        request.meta[GIVEN_KEY] = self._give_back(request)
+
     def _give_back(self, request: Request) -> tuple[str, ...]:
         keys: tuple[str, ...] = request.meta.pop(TAKEN_KEY, None) or ()
         if keys:
@@ -496,7 +511,7 @@ class RateLimitMiddleware:
         self.responses += 1
         if "replay" in response.flags:
             return response
-        taken = self._give_back(request)
+        taken = self._give_back(request) or request.meta.pop(GIVEN_KEY, None) or ()
         keys = taken or budget_keys(request)
         local = time()
         headers = _lower_headers(response)
@@ -544,6 +559,7 @@ class RateLimitMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         self._give_back(request)
+        request.meta.pop(GIVEN_KEY, None)
         kind = unreachable_kind(exception)
         if kind is not None:
             self.unreachable[kind] = self.unreachable.get(kind, 0) + 1
