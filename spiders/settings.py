@@ -77,12 +77,17 @@ DOWNLOADER_MIDDLEWARES = {
     # Just below RedirectMiddleware (600): redirects to file:/data:, to overlong addresses or
     # with control characters are refused with a sentence.
     "spiders.manners.RedirectGuardMiddleware": 610,
-    # An answer over the size cap: a sentence, also when it came without a length.
-    "spiders.manners.TooLargeMiddleware": 940,
+    # An answer over the size cap: a sentence, also when it came without a length. Below
+    # the pacing (700): an exception raised here ends the chain, and the pacing must have
+    # seen the request's end first (at 940 it never did, and a host's waiting requests
+    # waited for that answer for ever); above RedirectMiddleware and the retries, which
+    # must not ask again for an answer that is too large.
+    "spiders.manners.TooLargeMiddleware": 650,
     # After HttpCompression (590) has decoded the body, before anything else sees it.
     "spiders.middlewares.RecordMiddleware": 580,
     # A name the DNS resolver refused: its reason, not "DNS lookup failed", and no retry.
-    "spiders.manners.RefusedNameMiddleware": 950,
+    # Below the pacing too, for the same reason.
+    "spiders.manners.RefusedNameMiddleware": 660,
     # Closest to the downloader: with --replay no request ever reaches the network.
     "spiders.middlewares.ReplayMiddleware": 990,
 }
