@@ -49,9 +49,11 @@ class CrawlStatus:
 
     @property
     def nothing_fetched(self) -> bool:
-        """Not one answer, and requests failed to reach their hosts: the network (or DNS)
-        is down, not the servers."""
-        return self.responses == 0 and sum(self.unreachable.values()) > 0
+        """Not one answer, and requests failed to reach their hosts (a name not found, a
+        connection refused or broken in TLS): the network (or DNS) is down, not the
+        servers. Timeouts alone do not count: a server that hangs is there."""
+        return self.responses == 0 and sum(
+            count for kind, count in self.unreachable.items() if kind != "timeout") > 0
 
 
 def status_path(records: Path) -> Path:

@@ -231,6 +231,7 @@ def test_status_file_is_read_and_tolerates_garbage(tmp_path: Path) -> None:
 def test_nothing_fetched_needs_failures_and_no_answer() -> None:
     assert not CrawlStatus().nothing_fetched
     assert not CrawlStatus(responses=1, unreachable={"dns": 5}).nothing_fetched
+    assert not CrawlStatus(unreachable={"timeout": 3}).nothing_fetched  # a server that hangs
     status = CrawlStatus(unreachable={"dns": 5, "connection": 1})
     assert nothing_fetched_reason(status) == (
         "every request failed before any answer: 5 host names could not be looked up (DNS), "
