@@ -39,6 +39,8 @@ DEMO_SITES = ("https://www.spaak.example", "https://www.ratel.example",
 NOT_LINKED = {
     "Spaak Fietsen": {"https://mastodon.example/@spaaknieuws",
                       "https://www.linkedin.com/in/joost-spaak",  # the owner, a person
+                      # the client's Facebook page, which the website does not link
+                      "https://www.facebook.com/spaakfietsen",
                       "https://mastodon.example/@spaak_oud",
                       # a newsletter page, not a feed address: the audit looks for its feed
                       "https://nieuws.spaak.example"},

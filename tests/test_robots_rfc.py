@@ -122,7 +122,10 @@ def test_an_unreadable_robots_txt_is_said_in_the_crawl_log(status_crawl: SimpleN
 def test_a_hanging_robots_txt_disallows_the_host_after_one_short_wait(tmp_path: Path) -> None:
     # robots.txt answers after 30 s: far beyond the robots.txt timeout (1 s here; the page
     # timeout is 3 s, so without the fix the crawl ends too, after three 3 s waits)
-    hanging = {"127.0.0.1": _text(200, "User-agent: *\nDisallow:\n", delay=30.0)}
+    # and a second host that answers, so that the run fetched something (a run where
+    # nothing at all answers is "nothing fetched": exit 5, see test_pacing)
+    hanging = {"127.0.0.1": _text(200, "User-agent: *\nDisallow:\n", delay=30.0),
+               "127.0.0.2": _text(200, "User-agent: *\nDisallow:\n")}
     handles = ("ok1", "ok2", "ok3", "ok4")
     crawl = _crawl(tmp_path, hanging, handles, "-s", "AUDITOR_ROBOTSTXT_TIMEOUT=1",
                    "-s", "DOWNLOAD_TIMEOUT=3")
