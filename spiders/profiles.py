@@ -37,7 +37,6 @@ from auditor.answercache import CONDITIONAL_STEPS, FINAL_URL, AnswerCache
 from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import CrawlPlan, crawl_plan
 from auditor.credentials import ApiCredentials, load_credentials, replay_credentials
-from auditor.credentials import load_credentials
 from auditor.messages import msg
 from auditor.models import ProfileRecord
 from auditor.platforms import adapter_named
@@ -149,8 +148,6 @@ class ProfilesSpider(scrapy.Spider):
         if directory and not spider.replay:
             spider.options = replace(spider.options,
                                      credentials=_replay_credentials(directory, spider.options))
-        if crawler.settings.get("AUDITOR_REPLAY_DIR") and not spider.replay:
-            spider.options = replace(spider.options, credentials=load_credentials(replay=True))
         spider.parse_seconds = crawler.settings.getfloat("AUDITOR_PARSE_SECONDS",
                                                          PARSE_SECONDS)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
