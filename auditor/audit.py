@@ -21,6 +21,7 @@ from auditor.i18n import LANGUAGES
 from auditor.messages import Msg
 from auditor.metrics import Metrics, compute_metrics
 from auditor.models import ProfileRecord, pickled_by_position
+from auditor.observed import judge_observed
 from auditor.platforms import adapter_named
 from auditor.sitelinks import website_findings
 from auditor.urls import host_of, same_site
@@ -188,10 +189,15 @@ def judge_organisation(config: AuditConfig, organisation: Organisation, records:
     results: list[ProfileResult] = []
     for record in org_records:
         thresholds = config.thresholds_for(record.role or organisation.role)
-        metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
-                                  thresholds=thresholds, own_hosts=own_hosts,
-                                  crossposted=repeated.get(record.url), tz=zone)
-        flags = list(judge(record, metrics, thresholds))
+        if record.outcome == "observed" and record.observation is not None:
+            metrics, observed_flags = judge_observed(
+                record, as_of, window_days=config.audit.window_days, thresholds=thresholds)
+            flags = list(observed_flags)
+        else:
+            metrics = compute_metrics(record, as_of, window_days=config.audit.window_days,
+                                      thresholds=thresholds, own_hosts=own_hosts,
+                                      crossposted=repeated.get(record.url), tz=zone)
+            flags = list(judge(record, metrics, thresholds))
         inconsistent = inconsistent_flag(per_profile.get(record.url, []))
         if inconsistent is not None and record.outcome == "ok":
             flags.append(inconsistent)

@@ -7,7 +7,7 @@ import dataclasses
 import difflib
 import io
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
@@ -18,7 +18,6 @@ from auditor.apicost import XSettings, read_x_settings
 from auditor.branding import Branding, read_branding
 from auditor.platforms import platform_of, profile_url
 from auditor.platforms.base import DEFAULT_ENDPOINTS
-from auditor.seed import EarlierRun, read_earlier_runs
 from auditor.urls import BadURL, canonicalise
 
 ROLES = ("client", "competitor", "person")
@@ -141,6 +140,62 @@ class AuditConfig:
                 yield ProfileEntry(url=organisation.website, platform="website",
                                    organisation=organisation.name, role=organisation.role,
                                    source_url=organisation.website)
+
+
+# -- [[history.earlier]]: earlier crawls that start an empty history (auditor.seed) --
+
+#: At most this many earlier runs are read from a config.
+MAX_EARLIER = 36
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierRun:
+    as_of: datetime
+    records: Path
+
+
+def read_earlier_runs(raw: Any, base: Path | None,
+                      problem: Callable[[str, str], None]) -> tuple[EarlierRun, ...]:
+    """The ``[history]`` table's ``earlier`` list; every bad entry is a problem line."""
+    if not isinstance(raw, dict):
+        problem("history", "must be a table ([history]) with an `earlier` list")
+        return ()
+    for key in raw:
+        if key != "earlier":
+            problem(f"history.{key}", "unknown key (only `earlier`)")
+    entries = raw.get("earlier", [])
+    if not isinstance(entries, list):
+        problem("history.earlier", "must be a list of tables ([[history.earlier]])")
+        return ()
+    if len(entries) > MAX_EARLIER:
+        problem("history.earlier", f"at most {MAX_EARLIER} earlier runs")
+        return ()
+    found: list[EarlierRun] = []
+    for index, entry in enumerate(entries):
+        where = f"history.earlier[{index}]"
+        if not isinstance(entry, dict) or set(entry) != {"as_of", "records"}:
+            problem(where, "needs exactly `as_of` (a date) and `records` (a file)")
+            continue
+        try:
+            as_of = parse_as_of(entry["as_of"])
+        except ValueError as exc:
+            problem(f"{where}.as_of", str(exc))
+            continue
+        records = entry["records"]
+        if not isinstance(records, str) or not records.strip():
+            problem(f"{where}.records", "must be the path of a records.jsonl file")
+            continue
+        path = Path(records)
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        if not path.is_file():
+            problem(f"{where}.records", f"{path} is not a file")
+            continue
+        found.append(EarlierRun(as_of, path))
+    dates = [run.as_of for run in found]
+    if len(set(dates)) != len(dates):
+        problem("history.earlier", "two earlier runs have the same as_of")
+    return tuple(sorted(found, key=lambda run: run.as_of))
 
 
 _AUDIT_KEYS = {f.name for f in fields(AuditSettings)}

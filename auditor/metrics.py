@@ -175,10 +175,6 @@ def compute_metrics(record: ProfileRecord, as_of: datetime, *, window_days: int,
     organisation's other profiles repeat of this one's posts (auditor.consistency), which
     only the whole organisation shows.
     """
-    if record.outcome == "observed" and record.observation is not None:
-        from auditor.observed import observed_metrics  # it builds on this module
-
-        return observed_metrics(record, as_of, window_days=window_days, thresholds=thresholds)
     completeness = compute_completeness(record)
     posts_total = record.profile.posts_total if record.profile else None
     reasons: dict[str, Msg] = {}

@@ -36,6 +36,7 @@ from auditor.metrics import CHECK_WEIGHTS, Automation, Completeness, Metrics
 from auditor.models import Observation, ProfileFacts, ProfileRecord
 from auditor.platforms import adapter_named
 from auditor.sheet import SheetRow, read_sheet
+from auditor.verdicts import Flag, judge
 
 #: Outcomes that are the crawl's own answer about the profile: an observation never
 #: replaces them.
@@ -290,3 +291,16 @@ def observation_evidence(observation: Observation) -> dict[str, object]:
     return {"observed_by": observation.observer,
             "observed_on": observation.observed_on.isoformat(),
             "observation": observation.source}
+
+
+def judge_observed(record: ProfileRecord, as_of: datetime, *, window_days: int,
+                   thresholds: Thresholds) -> tuple[Metrics, tuple[Flag, ...]]:
+    """An observed profile's metrics and flags, by the same rules as a crawled profile's,
+    each flag's reason with who observed it and when, and its evidence with the sheet's."""
+    assert record.observation is not None
+    metrics = observed_metrics(record, as_of, window_days=window_days, thresholds=thresholds)
+    observation = record.observation
+    flags = tuple(replace(flag, reason=with_provenance(flag.reason, observation),
+                          evidence={**flag.evidence, **observation_evidence(observation)})
+                  for flag in judge(record, metrics, thresholds))
+    return metrics, flags

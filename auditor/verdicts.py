@@ -68,13 +68,6 @@ def judge(record: ProfileRecord, metrics: Metrics, thresholds: Thresholds) -> tu
     incomplete = _incomplete_flag(record, metrics)
     if incomplete is not None:
         flags.append(incomplete)
-    if record.observation is not None and record.outcome == "observed":
-        from auditor.observed import observation_evidence, with_provenance
-
-        flags = [replace(flag, reason=with_provenance(flag.reason, record.observation),
-                         evidence={**flag.evidence,
-                                   **observation_evidence(record.observation)})
-                 for flag in flags]
     return tuple(flags)
 
 

@@ -20,6 +20,7 @@ from auditor.models import Observation, ProfileRecord
 from auditor.observed import (
     Observations,
     ObservedSource,
+    judge_observed,
     load_observations,
     observed_record,
     select,
@@ -76,6 +77,10 @@ def observed(obs: Observation, url: str = COMPANY) -> ProfileRecord:
 
 
 def judged(record: ProfileRecord) -> tuple[Any, dict[str, Any]]:
+    """As auditor.audit judges a profile: an observed one through judge_observed."""
+    if record.outcome == "observed":
+        metrics, flags = judge_observed(record, AS_OF, window_days=90, thresholds=Thresholds())
+        return metrics, {flag.code: flag for flag in flags}
     metrics = compute_metrics(record, AS_OF, window_days=90, thresholds=Thresholds())
     return metrics, {flag.code: flag for flag in judge(record, metrics, Thresholds())}
 
