@@ -44,6 +44,7 @@ from auditor.crawlstatus import (
     status_path,
     still_to_read,
 )
+from auditor.fanout import Fanout
 from auditor.i18n import LANGUAGES
 from auditor.observed import Observations
 from auditor.outdir import (
@@ -328,79 +329,6 @@ class _Tally:
                                      for flag in profile.flags)
 
 
-@dataclass
-class _Sink:
-    """One receiver of the judged organisations, and the errors it may fail with without
-    stopping the others (a full disk for a report, a broken file for the history)."""
-
-    name: str
-    target: Any = None
-    tolerated: tuple[type[BaseException], ...] = ()
-    #: What the sink holds open (its file, its transaction), closed when it finishes or
-    #: fails.
-    stack: ExitStack = field(default_factory=ExitStack)
-    error: BaseException | None = None
-
-    @property
-    def live(self) -> bool:
-        return self.error is None
-
-
-class _Fanout:
-    """Hands each judged organisation to every sink, in order. A sink that fails with an
-    error it tolerates is closed (its half-written file dropped, its transaction rolled
-    back) and left out from then on; the others go on."""
-
-    def __init__(self) -> None:
-        self.sinks: list[_Sink] = []
-
-    def add(self, name: str, target: Any) -> _Sink:
-        sink = _Sink(name, target)
-        self.sinks.append(sink)
-        return sink
-
-    def open(self, name: str, make: Callable[[ExitStack], Any],
-             tolerated: tuple[type[BaseException], ...], outer: ExitStack) -> _Sink:
-        """A sink made by ``make`` (which enters what it opens into the stack it is given);
-        if making it fails with a tolerated error, the sink is there, failed."""
-        sink = _Sink(name, tolerated=tolerated)
-        outer.enter_context(sink.stack)  # closed at the end whatever happens
-        self.sinks.append(sink)
-        try:
-            sink.target = make(sink.stack)
-        except tolerated as exc:
-            self.fail(sink, exc)
-        return sink
-
-    def append(self, organisation: OrganisationResult) -> None:
-        for sink in self.sinks:
-            if not sink.live:
-                continue
-            try:
-                sink.target.append(organisation)
-            except sink.tolerated as exc:
-                self.fail(sink, exc)
-
-    def finish(self, sink: _Sink, action: Callable[[Any], object]) -> bool:
-        """``action`` on a live sink, then close it (which commits or replaces the file);
-        False when the sink failed, then or before."""
-        if not sink.live:
-            return False
-        try:
-            action(sink.target)
-            sink.stack.close()
-        except sink.tolerated as exc:
-            self.fail(sink, exc)
-            return False
-        return True
-
-    @staticmethod
-    def fail(sink: _Sink, error: BaseException) -> None:
-        sink.error = error
-        with suppress(Exception):  # already failing: the first error is the one to tell
-            sink.stack.__exit__(type(error), error, error.__traceback__)
-
-
 #: What a report writer may fail with and leave the other reports to be written.
 _REPORT_ERRORS: Final = (OSError,)
 
@@ -463,7 +391,7 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
     written: list[Path] = []
     not_written: list[tuple[Path, str]] = []
     with ExitStack() as stack:
-        fanout = _Fanout()
+        fanout = Fanout()
         spool = fanout.open("spool", lambda own: own.enter_context(
             OrganisationSpool(out, posts_with_text=POSTS_SHOWN)), _REPORT_ERRORS, stack)
         fanout.add("tally", tally)
