@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from auditor.audit import AuditResult, OrganisationResult
+from auditor.audit import OrganisationResult
 from auditor.i18n import translator
 from auditor.models import Item
 from auditor.report.audience import audience_view, network_tables, organisation_audience
@@ -143,4 +143,3 @@ def test_since_the_last_audit_is_grouped_per_organisation() -> None:
     assert view.since is not None
     assert [g.name for g in view.since.groups] == ["Spaak <Fietsen>", "Ratel"]
     assert view.since.groups[0].profiles[0].lines == ("1000 → 1200 followers (+200)",)
-    assert isinstance(after, AuditResult)

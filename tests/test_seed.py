@@ -59,7 +59,7 @@ def test_the_demo_starts_its_history_with_two_earlier_months(
     out = tmp_path / "out"
     demo = str(SAMPLE_PAGES / "demo.toml")
     assert main(["audit", demo, "--replay", str(SAMPLE_PAGES), "--out", str(out),
-                 "--format", "json,md"]) in (0, 1)
+                 "--format", "json,md"]) == 0
     assert "starts with the config's 2 earlier run(s)" in capsys.readouterr().err
     db = out / "demo.history.sqlite"
     with HistoryStore(db) as store:
@@ -72,13 +72,13 @@ def test_the_demo_starts_its_history_with_two_earlier_months(
         out / "report.md").read_text(encoding="utf-8")
     # a history that has runs is never seeded again
     assert main(["audit", demo, "--replay", str(SAMPLE_PAGES), "--out", str(out),
-                 "--format", "json"]) in (0, 1)
+                 "--format", "json"]) == 0
     assert "earlier run" not in capsys.readouterr().err
     with HistoryStore(db) as store:
         assert len(store.runs()) == 4
     # an audit dated before the earlier runs gets none of them
     early = tmp_path / "early"
     assert main(["audit", demo, "--replay", str(SAMPLE_PAGES), "--out", str(early),
-                 "--format", "json", "--as-of", "2026-08-15"]) in (0, 1)
+                 "--format", "json", "--as-of", "2026-08-15"]) == 0
     with HistoryStore(early / "demo.history.sqlite") as store:
         assert len(store.runs()) == 1

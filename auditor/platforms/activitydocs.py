@@ -359,7 +359,7 @@ def _total(collection: Any) -> int | None:
 
 def _media(attachment: Any) -> int | None:
     """The attachments that are media (images, video, audio), not links or property
-    values; None when the object has no attachment list."""
+    values; 0 when the object has no attachment at all (it shows none)."""
     if attachment is None:
         return 0
     items = attachment if isinstance(attachment, list) else [attachment]
