@@ -1,4 +1,5 @@
-"""The history store: every audit run in one SQLite file, so later runs can say what changed.
+"""The history store: every audit run in one SQLite file (or a PostgreSQL database, see
+:mod:`auditor.historydb`), so later runs can say what changed.
 
 One file per config by default (``<config stem>.history.sqlite`` beside the config). Per run:
 its times (UTC ISO strings), the config hash, the tool version and whether it completed. Per
@@ -14,6 +15,9 @@ Safety rules:
   marked incomplete.
 - The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` are applied in
   order on open, and a file from a newer auditor is refused with a clear message.
+
+On PostgreSQL the same SQL runs with the same rules: a version table instead of the pragma,
+an advisory lock instead of ``BEGIN IMMEDIATE`` (:mod:`auditor.historydb`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +35,19 @@ from typing import Any, Final
 from auditor.answercache import CACHE_TABLES
 from auditor.audit import AuditResult, OrganisationResult, ProfileResult
 from auditor.config import AuditConfig
+from auditor.historydb import BUSY_TIMEOUT_S as BUSY_TIMEOUT_S
+from auditor.historydb import (
+    Database,
+    DbTarget,
+    PostgresURL,
+    SqliteDatabase,
+    connect,
+    is_lock,
+    parse_db,
+    postgres_ddl,
+)
+from auditor.historydb import HistoryError as HistoryError
+from auditor.historydb import sqlite_problem as sqlite_problem
 from auditor.snapshots import (
     FlagSnapshot,
     ItemSnapshot,
@@ -51,24 +67,19 @@ from auditor.snapshots import (
     with_changes,
 )
 
-#: Seconds a writer waits for another writer before giving up.
-BUSY_TIMEOUT_S: Final = 60.0
-
-
-class HistoryError(Exception):
-    """The history file cannot be used; the message says why in one line."""
-
 
 @dataclass(frozen=True, slots=True)
 class Migration:
     #: The schema version this step produces (steps run in order 1, 2, ...).
     version: int
     description: str
+    #: Written for SQLite; on PostgreSQL translated by :func:`auditor.historydb.postgres_ddl`
+    #: unless ``postgres`` gives the step's own statements.
     statements: tuple[str, ...]
+    postgres: tuple[str, ...] | None = None
 
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "runs, profiles, flags and items", (
+_FIRST: Final = (
         """CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             audit_name TEXT NOT NULL,
@@ -126,7 +137,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (run_id, url, item_id),
             FOREIGN KEY (run_id, url) REFERENCES profiles (run_id, url) ON DELETE CASCADE
         )""",
-    )),
+)
+MIGRATIONS: tuple[Migration, ...] = (
+    # PostgreSQL has no rowid: its flags keep their order in a column of their own.
+    Migration(1, "runs, profiles, flags and items", _FIRST, postgres=(
+        *(postgres_ddl(statement) for statement in _FIRST),
+        "ALTER TABLE flags ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY")),
     # No new columns: from here on flags.reason and profiles.outcome_detail hold a message
     # (its id and parameters as JSON, see auditor.messages), never a sentence in some
     # language, and metrics_json's null reasons and notes too. Rows of version 1 hold
@@ -145,55 +161,32 @@ SCHEMA_VERSION: Final = MIGRATIONS[-1].version
 class HistoryStore:
     """An open history file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, timeout: float | None = None,
+    def __init__(self, path: str | Path | PostgresURL, *, timeout: float | None = None,
                  migrations: Sequence[Migration] = MIGRATIONS) -> None:
-        self.path = Path(path)
+        #: A path, or a PostgreSQL URL without its password: what messages show.
+        self.path: DbTarget = parse_db(path)
         timeout = BUSY_TIMEOUT_S if timeout is None else timeout
-        if not self.path.parent.is_dir():
-            raise HistoryError(f"{self.path}: the folder {self.path.parent} does not exist")
-        if self.path.is_dir():
-            raise HistoryError(f"{self.path}: is a folder, not a history file")
+        self.db: Database = connect(self.path, timeout=timeout)
+        where = self.db.where
         try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise HistoryError(f"{self.path}: cannot open the history file ({exc})") from None
-        self._conn.row_factory = sqlite3.Row
-        try:
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._conn.execute("PRAGMA foreign_keys = ON")
             # Before anything is written (even the switch to WAL): another program's
             # SQLite file given as --db is refused, never extended with our tables.
-            refuse_foreign(self._conn, migrations, where=str(self.path))
-            self._set_wal(timeout)
-            migrate(self._conn, migrations, where=str(self.path))
-            check_shape(self._conn, migrations, where=str(self.path))
+            refuse_foreign(self.db, migrations, where=where)
+            if isinstance(self.db, SqliteDatabase):
+                self.db.set_wal()
+            migrate(self.db, migrations, where=where)
+            check_shape(self.db, migrations, where=where)
         except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            if _is_lock(exc):
-                raise HistoryError(sqlite_problem(self.path, exc, timeout=timeout)) from None
-            raise HistoryError(f"{self.path}: not a usable history file ({exc})") from None
+            self.db.close()
+            if is_lock(exc):
+                raise HistoryError(sqlite_problem(where, exc, timeout=timeout)) from None
+            raise HistoryError(f"{where}: not a usable history file ({exc})") from None
         except BaseException:
-            self._conn.close()
+            self.db.close()
             raise
 
-    def _set_wal(self, timeout: float) -> None:
-        # Switching to WAL needs a moment with no other connection mid-write; the busy
-        # handler does not always cover it, so retry briefly. A WAL file stays WAL.
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        if str(mode).lower() != "wal":
-            raise HistoryError(f"{self.path}: cannot use write-ahead logging "
-                               f"(journal mode stays {mode})")
-
     def close(self) -> None:
-        self._conn.close()
+        self.db.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -202,19 +195,21 @@ class HistoryStore:
         self.close()
 
     @property
-    def connection(self) -> sqlite3.Connection:
-        return self._conn
+    def connection(self) -> Database:
+        return self.db
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A short write transaction, taken at once (BEGIN IMMEDIATE) so writers queue."""
-        self._conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[Database]:
+        """A short write transaction, taken at once (BEGIN IMMEDIATE, or PostgreSQL's
+        advisory lock) so writers queue."""
+        self.db.begin_write()
         try:
-            yield self._conn
+            yield self.db
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            with contextlib.suppress(*self.db.errors):
+                self.db.rollback()
             raise
-        self._conn.execute("COMMIT")
+        self.db.commit()
 
     # -- writing --
 
@@ -223,14 +218,11 @@ class HistoryStore:
                   window_days: int | None = None) -> int:
         """Insert the run, not completed yet; return its id."""
         with self.transaction() as conn:
-            cursor = conn.execute(
+            return conn.insert_id(
                 "INSERT INTO runs (audit_name, config_path, config_hash, tool_version, "
                 "started_at, as_of, window_days, completed) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
                 (name, config_path, config_hash, tool_version, to_utc_text(started_at),
                  to_utc_text(as_of), window_days))
-            run_id = cursor.lastrowid
-        assert run_id is not None
-        return run_id
 
     def finish_run(self, run_id: int, result: AuditResult, *, completed: bool,
                    finished_at: datetime | None = None) -> None:
@@ -267,7 +259,7 @@ class HistoryStore:
                 raise HistoryError(f"{self.path}: run {run_id} was not finished")
 
     @classmethod
-    def insert_profiles(cls, conn: sqlite3.Connection, run_id: int,
+    def insert_profiles(cls, conn: Database, run_id: int,
                         result: AuditResult) -> None:
         """Write (or rewrite) a run's profiles; call inside :meth:`transaction`."""
         conn.execute("DELETE FROM profiles WHERE run_id = ?", (run_id,))
@@ -276,7 +268,7 @@ class HistoryStore:
             writer.append(organisation)
 
     @staticmethod
-    def _insert_profile(conn: sqlite3.Connection, run_id: int, profile: ProfileResult,
+    def _insert_profile(conn: Database, run_id: int, profile: ProfileResult,
                         organisation: str, role: str | None, position: int) -> None:
         row = profile_row(profile, organisation, role, position)
         columns = ", ".join(row)
@@ -319,10 +311,10 @@ class HistoryStore:
             "FROM runs r" + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY r.id"
         )
-        return [_run_info(row) for row in self._conn.execute(sql, params)]
+        return [_run_info(row) for row in self.db.execute(sql, params)]
 
     def run(self, run_id: int) -> RunInfo | None:
-        row = self._conn.execute(
+        row = self.db.execute(
             "SELECT r.*, "
             "(SELECT COUNT(*) FROM profiles p WHERE p.run_id = r.id) AS n_profiles, "
             "(SELECT COUNT(*) FROM flags f WHERE f.run_id = r.id) AS n_flags "
@@ -349,14 +341,15 @@ class HistoryStore:
         if info is None:
             raise HistoryError(f"{self.path}: no run {run_id}")
         flags: dict[str, list[FlagSnapshot]] = {}
-        for row in self._conn.execute(
-                "SELECT url, code, severity, reason FROM flags WHERE run_id = ? ORDER BY rowid",
+        for row in self.db.execute(
+                "SELECT url, code, severity, reason FROM flags WHERE run_id = ? "
+                f"ORDER BY {self.db.flag_order}",
                 (run_id,)):
             flags.setdefault(row["url"], []).append(
                 FlagSnapshot(row["code"], row["severity"], stored_message(row["reason"])))
         seen: dict[str, list[ItemSnapshot]] = {}
         if items:
-            for row in self._conn.execute(
+            for row in self.db.execute(
                     "SELECT url, item_id, published_at, kind FROM items WHERE run_id = ? "
                     "ORDER BY published_at DESC", (run_id,)):
                 published = from_utc_text(row["published_at"])
@@ -364,7 +357,7 @@ class HistoryStore:
                     seen.setdefault(row["url"], []).append(
                         ItemSnapshot(row["item_id"], published, row["kind"]))
         profiles: list[ProfileSnapshot] = []
-        for row in self._conn.execute(
+        for row in self.db.execute(
                 "SELECT * FROM profiles WHERE run_id = ? ORDER BY position", (run_id,)):
             snap = snapshot_from_row(row, run_id=run_id, as_of=info.as_of)
             snap = with_changes(snap, flags=tuple(flags.get(snap.url, ())),
@@ -384,7 +377,7 @@ class HistoryStore:
         if before_run is not None:
             where.append("p.run_id < ?")
             params.append(before_run)
-        row = self._conn.execute(
+        row = self.db.execute(
             "SELECT p.*, r.as_of AS run_as_of FROM profiles p JOIN runs r ON r.id = p.run_id "
             "WHERE " + " AND ".join(where) + " ORDER BY p.run_id DESC LIMIT 1",
             params).fetchone()
@@ -392,9 +385,9 @@ class HistoryStore:
             return None
         snap = snapshot_from_row(row, run_id=row["run_id"],
                                   as_of=from_utc_text(row["run_as_of"]))
-        codes = self._conn.execute(
+        codes = self.db.execute(
             "SELECT code, severity, reason FROM flags WHERE run_id = ? AND url = ? "
-            "ORDER BY rowid", (row["run_id"], url)).fetchall()
+            f"ORDER BY {self.db.flag_order}", (row["run_id"], url)).fetchall()
         return with_changes(snap, flags=tuple(
             FlagSnapshot(c["code"], c["severity"], stored_message(c["reason"])) for c in codes))
 
@@ -403,8 +396,7 @@ class HistoryStore:
                                name=info.name)
 
     def integrity_ok(self) -> bool:
-        row = self._conn.execute("PRAGMA integrity_check").fetchone()
-        return row is not None and row[0] == "ok"
+        return self.db.integrity_ok()
 
 
 def _family(config_path: str | None, name: str | None) -> tuple[list[str], list[Any]]:
@@ -422,7 +414,7 @@ def _family(config_path: str | None, name: str | None) -> tuple[list[str], list[
     return ["(" + " OR ".join(alternatives) + ")"], params
 
 
-def _run_info(row: sqlite3.Row) -> RunInfo:
+def _run_info(row: Any) -> RunInfo:
     return RunInfo(
         id=row["id"], name=row["audit_name"], config_path=row["config_path"],
         config_hash=row["config_hash"], tool_version=row["tool_version"],
@@ -433,85 +425,87 @@ def _run_info(row: sqlite3.Row) -> RunInfo:
     )
 
 
-def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS, *,
+def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS, *,
             where: str = "history file") -> int:
-    """Bring the file to the newest schema version; return it. Refuses a newer file."""
+    """Bring the history to the newest schema version; return it. Refuses a newer one."""
     newest = migrations[-1].version if migrations else 0
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    current = db.schema_version()
     if current > newest:
         raise HistoryError(_newerstored_message(where, current, newest))
     if current == newest:
         return current
-    conn.execute("BEGIN IMMEDIATE")
+    db.begin_write()
     try:
         # Read again under the write lock: another process may have migrated meanwhile.
-        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        current = db.schema_version()
         if current > newest:
             raise HistoryError(_newerstored_message(where, current, newest))
         if current == 0:
-            _refuse_tables(conn, where)
+            _refuse_tables(db, where)
         for step in migrations:
             if step.version <= current:
                 continue
             try:
-                for statement in step.statements:
-                    conn.execute(statement)
-            except sqlite3.Error as exc:
+                for statement in db.ddl(step.statements, step.postgres):
+                    db.execute(statement)
+            except db.errors as exc:
+                why = str(exc).removeprefix(f"{where}: ")
                 raise HistoryError(f"{where}: upgrading the history to schema version "
-                                   f"{step.version} ({step.description}) failed: {exc}; "
-                                   "the file was left as it was") from None
-            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+                                   f"{step.version} ({step.description}) failed: {why}; "
+                                   f"the {db.noun} was left as it was") from None
+            db.set_schema_version(step.version)
             current = step.version
     except BaseException:
-        conn.execute("ROLLBACK")
+        with contextlib.suppress(*db.errors):
+            db.rollback()
         raise
-    conn.execute("COMMIT")
+    db.commit()
     return current
 
 
-def refuse_foreign(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS, *,
+def refuse_foreign(db: Database, migrations: Sequence[Migration] = MIGRATIONS, *,
                    where: str = "history file") -> None:
-    """Refuse a file that is not a history file before anything is written to it: an SQLite
-    file with tables but no schema version of ours (another program's database)."""
-    conn.execute("BEGIN")  # one snapshot: a history being created meanwhile is all or nothing
+    """Refuse a database that is not a history before anything is written to it: one with
+    tables but no schema version of ours (another program's database)."""
+    db.begin()  # one snapshot: a history being created meanwhile is all or nothing
     try:
-        current = conn.execute("PRAGMA user_version").fetchone()[0]
-        if current == 0:
-            _refuse_tables(conn, where)
+        if db.schema_version() == 0:
+            _refuse_tables(db, where)
     except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
+        with contextlib.suppress(*db.errors):
+            db.rollback()
         raise
-    conn.execute("COMMIT")
+    db.commit()
 
 
-def _refuse_tables(conn: sqlite3.Connection, where: str) -> None:
-    """A file at schema version 0 is new (no tables): anything else is another program's."""
-    tables = sorted(row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-        "AND name NOT LIKE 'sqlite_%'"))
+def _refuse_tables(db: Database, where: str) -> None:
+    """A history at schema version 0 is new (no tables): anything else is another program's."""
+    tables = db.tables()
     if tables:
         shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
-        raise HistoryError(f"{where}: an SQLite file of another program (tables: {shown}; no "
-                           "history schema version), not an auditor history file; it was "
-                           "left as it was. Give --db a new file or an auditor history.")
+        what = ("an SQLite file" if isinstance(db, SqliteDatabase)
+                else "a PostgreSQL database (schema)")
+        raise HistoryError(f"{where}: {what} of another program (tables: {shown}; no "
+                           f"history schema version), not an auditor history {db.noun}; it "
+                           f"was left as it was. Give --db a new {db.noun} or an auditor "
+                           "history.")
 
 
-def check_shape(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS, *,
+def check_shape(db: Database, migrations: Sequence[Migration] = MIGRATIONS, *,
                 where: str = "history file") -> None:
-    """Refuse a file whose schema version is ours but whose tables are not (another
+    """Refuse a history whose schema version is ours but whose tables are not (another
     program's file with a user_version, or a history someone rebuilt by hand)."""
     for table, columns in _expected_shape(tuple(migrations)).items():
-        found = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        found = db.columns(table)
         if not found:
-            raise HistoryError(f"{where}: not an auditor history file (no table {table}); "
-                               "it was left as it was. Give --db a new file or an auditor "
-                               "history.")
+            raise HistoryError(f"{where}: not an auditor history {db.noun} (no table {table}); "
+                               f"it was left as it was. Give --db a new {db.noun} or an "
+                               "auditor history.")
         missing = sorted(columns - found)
         if missing:
-            raise HistoryError(f"{where}: not an auditor history file (table {table} has no "
-                               f"column {', '.join(missing)}); it was left as it was. Give "
-                               "--db a new file or an auditor history.")
+            raise HistoryError(f"{where}: not an auditor history {db.noun} (table {table} has "
+                               f"no column {', '.join(missing)}); it was left as it was. Give "
+                               f"--db a new {db.noun} or an auditor history.")
 
 
 @functools.cache
@@ -532,26 +526,12 @@ def _expected_shape(migrations: tuple[Migration, ...]) -> dict[str, frozenset[st
         conn.close()
 
 
-def sqlite_problem(path: str | Path, exc: sqlite3.Error, *,
-                   timeout: float | None = None) -> str:
-    """One line for an SQLite error on the history file."""
-    if _is_lock(exc):
-        waited = BUSY_TIMEOUT_S if timeout is None else timeout
-        return f"{path}: locked by another program for more than {waited:g} s ({exc})"
-    return f"{path}: {exc}"
-
-
-def _is_lock(exc: sqlite3.Error) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc))
-
-
 def _newerstored_message(where: str, found: int, newest: int) -> str:
     return (f"{where}: written by a newer auditor (history schema version {found}; this "
             f"auditor knows up to {newest}). Upgrade the auditor, or use another --db.")
 
 
-def open_history(path: str | Path) -> HistoryStore:
+def open_history(path: str | Path | PostgresURL) -> HistoryStore:
     """Open (and create on first use) a history file."""
     return HistoryStore(path)
 
@@ -572,7 +552,7 @@ def store_result(store: HistoryStore, config: AuditConfig, result: AuditResult, 
 class RunWriter:
     """Writes one run's profiles inside :meth:`HistoryStore.run_writer`'s transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, run_id: int) -> None:
+    def __init__(self, conn: Database, run_id: int) -> None:
         self.conn = conn
         self.run_id = run_id
         self.position = 0
