@@ -11,7 +11,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditor import __version__, history_cli
+from auditor import __version__, history_cli, merge
 from auditor.audit import AuditResult
 from auditor.config import (
     AuditConfig,
@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--no-history", action="store_true",
                        help="do not store this run in the history file, nor compare with it")
     _lang(audit)
+    merge.add_shard_option(audit)
 
     demo = commands.add_parser("demo", help="audit the bundled sample pages offline "
                                             "(the same as: audit sample_pages/demo.toml "
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--force", action="store_true",
                        help="overwrite FILE if it exists (a filled-in sheet is lost)")
     history_cli.add_commands(commands)
+    merge.add_command(commands)
 
     discover = commands.add_parser(
         "discover", help="write a config from organisations' websites (the first is the "
@@ -184,6 +186,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_sheet(args)
         if args.command in history_cli.COMMANDS:
             return history_cli.run_command(args)
+        if args.command == "merge":
+            return merge.cmd_merge(args)
         return cmd_check(args)
     except (UsageProblem, AuditProblem) as exc:
         print(f"auditor: {exc}", file=sys.stderr)
@@ -268,6 +272,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         as_of = _as_of(args.as_of, config)
     if args.record is not None:
         _writable_folder(args.record, "--record")
+    if args.shard is not None:  # one shard's crawl, judged with the others by auditor merge
+        return merge.crawl_shard(args, config, as_of=as_of, digest=digest, settings=settings)
     if args.no_history or (args.from_records is not None and args.db is None):
         db = None
     else:
@@ -520,13 +526,6 @@ def cmd_discover(args: argparse.Namespace) -> int:
           f"{sum(len(s.profiles) + len(s.guessed) for s in found)} profile(s) "
           f"of {len(found)} organisation(s).", file=sys.stderr)
     return EXIT_OK
-
-
-def write_reports(result: AuditResult, out: Path, formats: Sequence[str]) -> list[Path]:
-    """Write the chosen reports into ``out``; return their paths."""
-    from auditor import service
-
-    return service.write_reports(result, out, formats)
 
 
 def _settings(values: Sequence[str]) -> list[str]:

@@ -99,6 +99,9 @@ class AuditRequest:
     #: The observation sheet (auditor.sheet) for the profiles the crawl cannot read; None:
     #: the config's ``observations``, if any.
     observations: Path | None = None
+    #: Crawl only these URLs (one shard: auditor.shard) into the records and judge nothing;
+    #: ``auditor merge`` judges the shards' records together. None: the whole audit.
+    crawl_only: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +169,8 @@ def run_audit(request: AuditRequest, *,
     problems = setting_problems(request.settings)
     if problems:
         raise AuditProblem("; ".join(problems))
-    observations = _observations(request)  # a sheet that cannot be read stops it here
+    # a sheet that cannot be read stops it here (a shard's crawl leaves it to the merge)
+    observations = _observations(request) if request.crawl_only is None else None
     with out_lock(request.out):
         if request.records_from is not None:
             run = _rejudge(request, present=present, observations=observations)
@@ -201,13 +205,14 @@ def _crawl_and_judge(request: AuditRequest, *,
                      observations: Observations | None = None) -> AuditRun:
     config, out = request.config, request.out
     records = out / "records.jsonl"
-    listed = [entry.url for entry in config.profiles()]
-    only: Callable[[str], bool] | None = None
+    shard = request.crawl_only
+    listed = [entry.url for entry in config.profiles() if shard is None or entry.url in shard]
+    only: Callable[[str], bool] | None = None if shard is None else shard.__contains__
     if request.resume:
         # readable lines only; a profile left rate_limited is read again
         pairs = [(record.url, record.outcome) for record in read_records(records)]
         done = {url for url, _ in pairs} - still_to_read(pairs)
-        only = lambda url: url not in done  # noqa: E731
+        only = lambda url: url not in done and (shard is None or url in shard)  # noqa: E731
         left = sum(1 for url in listed if url not in done)
         _say(request, f"Resuming: {len(listed) - left} of {len(listed)} profile(s) already "
                       f"done, {left} to crawl.")
@@ -257,6 +262,8 @@ def _crawl_and_judge(request: AuditRequest, *,
         if (spent := x_reads_line((r.notes for r in read_records(records) if r.platform == "x"),
                                   config.x)) is not None:
             _say(request, spent)  # the X reads the run paid for
+    if shard is not None:  # a shard is judged with the others by auditor merge
+        return _shard_crawled(request, records, listed, started, completed, retry_later)
     judged = _judge_and_report(request, records, run_id=run_id, started_at=started_at,
                                completed=completed, present=present,
                                observations=observations)
@@ -267,6 +274,17 @@ def _crawl_and_judge(request: AuditRequest, *,
             judged = replace(judged, warnings=(*judged.warnings, str(exc)))
     return replace(judged, elapsed=time.monotonic() - started, completed=completed,
                    retry_later=retry_later)
+
+
+def _shard_crawled(request: AuditRequest, records: Path, listed: list[str], started: float,
+                   completed: bool, retry_later: tuple[HostWait, ...]) -> AuditRun:
+    done = RecordIndex(records)  # reads each line's URL only
+    missing = sum(1 for url in listed if url not in done)
+    if completed and not missing:
+        _run_state(request, completed=True)
+    return AuditRun(written=(), profiles=len(listed) - missing, flagged=0, raised=frozenset(),
+                    missing=missing, completed=completed, elapsed=time.monotonic() - started,
+                    records=records, retry_later=retry_later)
 
 
 def _rejudge(request: AuditRequest, *,

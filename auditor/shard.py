@@ -18,12 +18,16 @@ without talking to the others.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from auditor.config import AuditConfig
 
 #: Platforms read through one home whatever the profile's URL; two names for one home
 #: (the Graph API) share a key.
@@ -82,3 +86,31 @@ def assign(keys: Iterable[str], count: int) -> dict[str, int]:
         owner[key] = lightest + 1
         load[lightest] += size
     return owner
+
+
+def config_keys(config: AuditConfig) -> list[tuple[str, str]]:
+    """Each URL the audit crawls with its shard key: the listed profiles, then each
+    organisation's own website (read for its links, keyed by its host like any page)."""
+    pairs = [(entry.url, shard_key(entry.platform, entry.url)) for entry in config.profiles()]
+    pairs += [(entry.url, shard_key("website", entry.url)) for entry in config.websites()]
+    return pairs
+
+
+def split(config: AuditConfig, count: int) -> dict[str, int]:
+    """Each URL the audit crawls (:func:`config_keys`) with its shard (1 to ``count``)."""
+    pairs = config_keys(config)
+    owner = assign((key for _, key in pairs), count)
+    return {url: owner[key] for url, key in pairs}
+
+
+def shard_urls(config: AuditConfig, shard: Shard) -> frozenset[str]:
+    """The URLs shard ``shard`` crawls: every profile and website whose key it owns."""
+    return frozenset(url for url, index in split(config, shard.count).items()
+                     if index == shard.index)
+
+
+def split_digest(config: AuditConfig, count: int) -> str:
+    """SHA-256 of the whole split (each URL with its shard): two machines whose auditors
+    split the same config differently (another version) cannot be merged."""
+    lines = "".join(f"{index}\t{url}\n" for url, index in sorted(split(config, count).items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()

@@ -76,6 +76,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # the demo crawled once, then judged at three dates into one history
     # the demo audited three times, its history seeded with two earlier months
     "test_seed.py": ("test_the_demo_starts_its_history_with_two_earlier_months",),
+    # issue 21: the demo crawled whole and as three shards through the CLI, then merged
+    "test_shard_e2e.py": (),
     "test_trends.py": ("test_history_trend_on_the_demo_judged_at_three_dates",),
     "test_failon.py": ("test_the_demo_fails_on_a_rivals_dead_account_only_when_asked",),
     "test_discover.py": ("test_discover_on_the_demo_websites_finds_demo_toml",
