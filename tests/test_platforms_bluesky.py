@@ -116,8 +116,9 @@ def test_requests_use_the_endpoint_and_the_did() -> None:
     feed = to_feed(local)
     assert feed.fetch.url == ("http://127.0.0.1:8123/xrpc/app.bsky.feed.getAuthorFeed"
                               f"?actor={SELF}&filter=posts_with_replies&includePins=true"
-                              "&limit=100")  # min(page_size, 100)
-    assert to_feed(start(page_size=25)).fetch.url.endswith("&limit=25")
+                              "&limit=100")  # the API's largest page
+    # whatever page_size says (it is for the APIs that count every post read)
+    assert to_feed(start(page_size=25)).fetch.url.endswith("&limit=100")
 
 
 # -- the sample pages ----------------------------------------------------------------------
@@ -159,11 +160,11 @@ def test_healthy_sample_profile_and_items() -> None:
             record.sample.exhausted) == (2, False, False)
     items = record.items
     ids = [item.id for item in items]
-    assert len(ids) == len(set(ids)) == 70  # the pinned post appears twice, kept once
+    assert len(ids) == len(set(ids)) == 130  # the pinned post appears twice, kept once
     assert [i.published_at for i in items] == sorted((i.published_at for i in items),
                                                      reverse=True)
     kinds = Counter(item.kind for item in items)
-    assert kinds == {"original": 42, "reply": 14, "self_reply": 7, "repost": 7}
+    assert kinds == {"original": 78, "reply": 26, "self_reply": 13, "repost": 13}
     pinned = [item for item in items if item.pinned]
     assert len(pinned) == 1 and pinned[0].kind == "original"
     own = [item for item in items if item.kind != "repost"]
@@ -211,14 +212,14 @@ def test_incomplete_sample_hits_the_page_cap() -> None:
     assert (facts.avatar_url, facts.banner_url, facts.bio) == (None, None, "")
     checks = judged(record).metrics.completeness.checks
     assert checks["photo"] is False and checks["bio"] is False and checks["banner"] is False
-    assert len(record.items) == 120
+    assert len(record.items) == 300  # three pages of 100, the API's largest
 
 
 def test_page_cap_follows_max_pages() -> None:
     record = run("https://bsky.app/profile/velovlot.example", max_pages=2).record
     assert record.sample is not None
     assert (record.sample.pages, record.sample.page_cap_reached) == (2, True)
-    assert len(record.items) == 80
+    assert len(record.items) == 200
 
 
 def test_dead_sample_reads_the_whole_feed() -> None:
@@ -317,7 +318,7 @@ def test_real_get_profile_becomes_profile_facts() -> None:
     assert isinstance(after, Next)
     assert after.fetch.url == (f"{API}/xrpc/app.bsky.feed.getAuthorFeed"
                                "?actor=did:plc:7qsdxoucnmbk4nctklqrzmdy"
-                               "&filter=posts_with_replies&includePins=true&limit=40")
+                               "&filter=posts_with_replies&includePins=true&limit=100")
     facts = after.state.data["facts"]
     assert after.state.data["did"] == "did:plc:7qsdxoucnmbk4nctklqrzmdy"
     assert facts.display_name == "godoglyness"

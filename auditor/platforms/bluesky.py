@@ -80,6 +80,11 @@ _PIN = "app.bsky.feed.defs#reasonPin"
 _NO_UNAUTHENTICATED = "!no-unauthenticated"
 _JSON_HEADERS = {"Accept": "application/json"}
 _MAX_FEED_ITEMS = 200
+#: Posts asked per ``getAuthorFeed`` page: the most the API gives (its lexicon allows 1-100).
+#: A free API's page costs one request whatever its size, so Bluesky always asks for the
+#: largest; the audit's ``page_size`` is for the APIs that count every post read (X, Meta)
+#: and for Mastodon (whose own maximum is 40).
+FEED_PAGE = 100
 _MAX_LINKS = 20
 _MAX_CURSOR_CHARS = 1000
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.I)
@@ -158,7 +163,7 @@ class BlueskyAdapter(PlatformAdapter):
         did = str(body["did"])
         feed = (f"{state.options.endpoint('bluesky')}/xrpc/app.bsky.feed.getAuthorFeed"
                 f"?actor={_q(did)}&filter=posts_with_replies&includePins=true"
-                f"&limit={max(1, min(state.options.page_size, 100))}")
+                f"&limit={FEED_PAGE}")
         pinned = body.get("pinnedPost")
         pinned_uri = pinned.get("uri") if isinstance(pinned, dict) else None
         next_state = state.with_data(

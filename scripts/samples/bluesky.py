@@ -25,7 +25,7 @@ from urllib.parse import quote
 from samples.common import AS_OF, Expect, Writer
 
 ENDPOINT = "https://public.api.bsky.app"
-PAGE_SIZE = 40
+PAGE_SIZE = 100  # the adapter asks for the API's largest page
 _S32 = "234567abcdefghijklmnopqrstuvwxyz"
 
 Kind = str  # original | reply | self_reply | repost
@@ -325,7 +325,7 @@ PROFILES = [
             description=("Fietsenwinkel en werkplaats in Utrecht sinds 1987. Reparaties, "
                          "verhuur en advies.\n📞 030 123 4567 · ✉️ info@spaak.example\n"
                          "https://www.spaak.example"),
-            posts_count=1312, posts=series(70, 0.3, 1.5, conversational), pinned=9,
+            posts_count=1312, posts=series(130, 0.3, 0.75, conversational), pinned=9,
             pages=2, last_page_cursor=True, site="https://www.spaak.example"),
     Profile("rateltweewielers.example", "Ratel Tweewielers", "ok", ["DEAD"],
             "a complete profile whose newest post is 150 days old; the feed ends there",
@@ -341,7 +341,7 @@ PROFILES = [
             "active and chatty, but no avatar, no banner and an empty description; three full "
             "feed pages, so the page cap stops paging",
             display_name="Velo Vlot", avatar=False, banner=False,
-            posts_count=388, posts=series(120, 0.4, 0.45, some_replies), pages=3,
+            posts_count=388, posts=series(300, 0.4, 0.18, some_replies), pages=3,
             last_page_cursor=True),
     Profile("velovlotdeals.example", "Velo Vlot", "blocked", ["UNAUDITABLE"],
             "the account asked not to be shown to logged-out readers (!no-unauthenticated)",
