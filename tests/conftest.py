@@ -36,6 +36,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # the benchmark: fake platforms in a subprocess, crawled by the audit and a raw fetch
     "test_bench_smoke.py": (),
     "test_bench_fakeplatforms.py": (),
+    # issue 21: bench/scale.py's smoke run, shards as parallel processes and their merge
+    "test_bench_scale.py": (),
     # issue 16: first audit, re-audit with history and a full audit, each through the CLI
     "test_reaudit.py": (),
     # crawls through the CLI over loopback HTTP, several per test or waiting out timeouts
