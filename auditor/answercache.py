@@ -17,14 +17,14 @@ only the latest:
 The crawl process writes here as it goes (the history's own rows are written by the
 auditor process after the crawl, never at the same time); writes are batched into short
 transactions. Without a history (``--no-history``) nothing is kept and everything is read.
-This module is core: plain SQLite, no Scrapy.
+This module is core: plain SQLite (or the PostgreSQL history, :mod:`auditor.historydb`, whose
+password the crawl process finds in ``PGPASSWORD``), no Scrapy.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 import time
 import zlib
 from collections.abc import Mapping
@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from auditor.historydb import HistoryError, PostgresURL, connect, parse_db
 from auditor.platforms.base import KnownPosts
 
 #: The history schema version that has these tables.
@@ -79,17 +80,27 @@ _VALIDATOR_MAX = 512
 
 
 class AnswerCache:
-    """The cache tables of one history file, for the crawl process."""
+    """The cache tables of one history (file or PostgreSQL database), for the crawl process."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
-        self.path = Path(path)
-        self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+    def __init__(self, path: str | Path | PostgresURL, *, timeout: float = 30.0) -> None:
+        self.path = parse_db(path)
+        self._db = connect(self.path, timeout=timeout)
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._last_flush = time.monotonic()
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = self._db.schema_version()
+        except self._db.errors as exc:
+            self._db.close()
+            raise HistoryError(f"{self.path}: {exc}") from None
         if version < CACHE_VERSION:
-            self._conn.close()
-            raise sqlite3.DatabaseError(f"{path}: history schema {version} has no answer cache")
+            self._db.close()
+            raise HistoryError(f"{self.path}: history schema {version} has no answer cache")
+        self._upsert = {
+            "answers": self._db.upsert("answers", ("url", "etag", "last_modified",
+                                                   "headers_json", "body", "stored_at")),
+            "timelines": self._db.upsert("timelines", ("url", "posts_json", "stored_at")),
+            "avatars": self._db.upsert("avatars", ("url", "sha256", "stored_at")),
+        }
 
     @classmethod
     def open(cls, path: str | Path | None) -> AnswerCache | None:
@@ -99,7 +110,7 @@ class AnswerCache:
             return None
         try:
             return cls(path)
-        except sqlite3.Error:
+        except HistoryError:
             return None
 
     # -- conditional requests ----------------------------------------------------------
@@ -138,7 +149,7 @@ class AnswerCache:
             return False
         kept = {name: value for name, value in headers.items()
                 if name in KEPT_HEADERS or name == FINAL_URL}
-        self._write("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+        self._write(self._upsert["answers"],
                     (url, etag, modified, json.dumps(kept), zlib.compress(body, 6), _now()))
         return True
 
@@ -159,7 +170,7 @@ class AnswerCache:
         from auditor.platforms.timeline import known_to_json
 
         data = json.dumps(known_to_json(known), ensure_ascii=False).encode("utf-8")
-        self._write("INSERT OR REPLACE INTO timelines VALUES (?, ?, ?)",
+        self._write(self._upsert["timelines"],
                     (url, zlib.compress(data, 6), _now()))
 
     def avatar(self, url: str) -> str | None:
@@ -167,14 +178,14 @@ class AnswerCache:
         return str(row[0]) if row is not None else None
 
     def keep_avatar(self, url: str, digest: str) -> None:
-        self._write("INSERT OR REPLACE INTO avatars VALUES (?, ?, ?)", (url, digest, _now()))
+        self._write(self._upsert["avatars"], (url, digest, _now()))
 
     # -- plumbing ----------------------------------------------------------------------
 
     def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
         try:
-            return self._conn.execute(sql, args).fetchone()
-        except sqlite3.Error:
+            return self._db.execute(sql, args).fetchone()
+        except self._db.errors:
             return None
 
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
@@ -189,17 +200,17 @@ class AnswerCache:
         pending, self._pending = self._pending, []
         self._last_flush = time.monotonic()
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._db.begin_write()
             for sql, args in pending:
-                self._conn.execute(sql, args)
-            self._conn.execute("COMMIT")
-        except sqlite3.Error:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute("ROLLBACK")
+                self._db.execute(sql, args)
+            self._db.commit()
+        except self._db.errors:
+            with contextlib.suppress(*self._db.errors):
+                self._db.rollback()
 
     def close(self) -> None:
         self.flush()
-        self._conn.close()
+        self._db.close()
 
 
 def _validator(value: str | None) -> str | None:

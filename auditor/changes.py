@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from auditor.audit import AuditResult, OrganisationResult
 from auditor.history import HistoryStore
+from auditor.historydb import PostgresURL, parse_db, target_exists
 from auditor.messages import Msg, join, known_text, msg, text
 from auditor.models import MAX_NAME_CHARS, MAX_TEXT_CHARS, to_jsonable
 from auditor.report import clean_text
@@ -182,16 +183,16 @@ class ChangeCollector:
         )
 
 
-def previous_run(db_path: str | Path, *, config_path: str | Path | None, name: str,
+def previous_run(db_path: str | Path | PostgresURL, *, config_path: str | Path | None, name: str,
                  as_of: datetime, generated_before: datetime) -> RunSnapshot | None:
     """The latest complete earlier run of the same config (same config path, or same audit
     name), without its posts; None when the file or such a run does not exist. Never
     creates the file; raises :class:`auditor.history.HistoryError` when it is not a usable
     history (e.g. written by a newer auditor)."""
-    path = Path(db_path)
-    if not path.is_file():
+    target = parse_db(db_path)
+    if not target_exists(target):
         return None
-    with HistoryStore(path) as store:
+    with HistoryStore(target) as store:
         previous = store.latest_complete_before(
             config_path=config_path_key(config_path), name=name, as_of=as_of,
             generated_before=generated_before)
@@ -200,7 +201,7 @@ def previous_run(db_path: str | Path, *, config_path: str | Path | None, name: s
         return store.load_run(previous.id, items=False)
 
 
-def changes_since_last(db_path: str | Path, result: AuditResult, *,
+def changes_since_last(db_path: str | Path | PostgresURL, result: AuditResult, *,
                        config_path: str | Path | None = None) -> Changes | None:
     """Changes from the latest complete earlier run of the same config (same config path,
     or same audit name) to ``result``; None when the file or such a run does not exist."""

@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -431,7 +431,7 @@ def _finished(line: bytes) -> Finished | None:
 
 def run_crawl(command: list[str], records: Path,
               progress: Callable[[list[Finished]], None] | None = None, *,
-              resume: bool = False) -> CrawlRun:
+              resume: bool = False, extra_env: Mapping[str, str] | None = None) -> CrawlRun:
     """Run the crawl; Ctrl-C or SIGTERM stops the child cleanly and marks the run interrupted.
 
     ``progress`` is called every half second with the records finished since its last call
@@ -439,7 +439,8 @@ def run_crawl(command: list[str], records: Path,
     ``resume`` the records file starts empty; with it, new records are appended after the
     old ones.
     """
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
+    # extra_env: what the child needs and must not find in plan.json (PGPASSWORD)
+    env = dict(os.environ, **(extra_env or {}), SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
     records.parent.mkdir(parents=True, exist_ok=True)
     if resume:
         trim_torn_tail(records)

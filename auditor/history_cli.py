@@ -45,6 +45,7 @@ from auditor.history import (
     sqlite_problem,
     store_result,
 )
+from auditor.historydb import DbTarget, PostgresURL, parse_db, target_exists
 from auditor.i18n import EN, LANGUAGES, Translator, translator
 from auditor.models import to_jsonable
 from auditor.report import clean_text
@@ -64,13 +65,15 @@ _MARKS: Final = {FLAG_NEW: "+", FLAG_CLEARED: "-", NOT_RECHECKED: "?", WENT_QUIE
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, metavar="PATH",
-                        help="the history file (SQLite; default: <config name>.history.sqlite "
-                             "beside the config, created on first use)")
+    parser.add_argument("--db", type=parse_db, metavar="PATH|URL",
+                        help="the history: an SQLite file (default: <config name>.history."
+                             "sqlite beside the config, created on first use) or a "
+                             "PostgreSQL database, postgresql://user@host/dbname (password "
+                             "in PGPASSWORD or ~/.pgpass)")
 
 
-def resolve_db_path(db: Path | None, config: AuditConfig, *,
-                    out: Path | None = None) -> Path | None:
+def resolve_db_path(db: DbTarget | str | None, config: AuditConfig, *,
+                    out: Path | None = None) -> DbTarget | None:
     """``--db`` when given, else the default beside the config; None when neither exists
     (a config built from command-line URLs has no file to sit beside).
 
@@ -78,7 +81,7 @@ def resolve_db_path(db: Path | None, config: AuditConfig, *,
     when installed) keeps its history in the audit's ``out`` folder instead, never beside
     itself; without ``out`` (``history``, ``diff``) such a config needs ``--db``."""
     if db is not None:
-        return Path(db)
+        return parse_db(db)
     if config.path is None:
         return None
     if is_bundled(config.path):
@@ -104,7 +107,7 @@ def is_bundled(path: Path) -> bool:
     return any(resolved.is_relative_to(home) for home in homes)
 
 
-def begin_run(db_path: str | Path, config: AuditConfig, *, started_at: datetime,
+def begin_run(db_path: str | Path | PostgresURL, config: AuditConfig, *, started_at: datetime,
               as_of: datetime | None = None, name: str | None = None,
               tool_version: str | None = None) -> int:
     """Insert a run, not completed yet, at the start of an audit; return its id. Pass it to
@@ -121,7 +124,7 @@ def begin_run(db_path: str | Path, config: AuditConfig, *, started_at: datetime,
             raise HistoryError(sqlite_problem(db_path, exc)) from None
 
 
-def store_run(db_path: str | Path, config: AuditConfig, result: AuditResult, *,
+def store_run(db_path: str | Path | PostgresURL, config: AuditConfig, result: AuditResult, *,
               completed: bool, started_at: datetime, run_id: int | None = None) -> int:
     """Store a judged audit in the history file (created on first use); return the run id.
 
@@ -184,11 +187,12 @@ def run_command(args: argparse.Namespace, *, out: TextIO | None = None,
     return EXIT_USAGE
 
 
-def _history(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextIO,
+def _history(config: AuditConfig, db: DbTarget, args: argparse.Namespace, out: TextIO,
              err: TextIO) -> int:
     runs: list[RunInfo] = []
     months: list[RunSnapshot] = []
-    if db.is_file():
+    exists = target_exists(db)
+    if exists:
         with HistoryStore(db) as store:
             runs = store.runs(config_path=config_path_key(config.path), name=config.audit.name)
             if getattr(args, "trend", False):
@@ -209,7 +213,7 @@ def _history(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextI
         print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
     if not runs:
-        where = db if db.is_file() else f"{db} (not created yet)"
+        where = db if exists else f"{db} (not created yet)"
         print(f"No audit runs of “{_c(config.audit.name)}” stored in {where}.", file=out)
         return EXIT_OK
     print(f"Audit runs of “{_c(config.audit.name)}” in {db}:", file=out)
@@ -222,9 +226,9 @@ def _history(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextI
     return EXIT_OK
 
 
-def _diff(config: AuditConfig, db: Path, args: argparse.Namespace, out: TextIO,
+def _diff(config: AuditConfig, db: DbTarget, args: argparse.Namespace, out: TextIO,
           err: TextIO) -> int:
-    if not db.is_file():
+    if not target_exists(db):
         print(f"auditor: no history at {db}; run `auditor audit` first", file=err)
         return EXIT_USAGE
     with HistoryStore(db) as store:

@@ -104,6 +104,17 @@ def postgres_url(url: str) -> PostgresURL:
                                    parts.fragment)), password or None)
 
 
+def location(target: DbTarget) -> str:
+    """What another process is given (the crawl's plan.json): the file's absolute path, or
+    the URL without its password (:func:`child_env` carries that)."""
+    return str(target.resolve()) if isinstance(target, Path) else str(target)
+
+
+def child_env(target: DbTarget | None) -> dict[str, str]:
+    """Environment variables a child process needs to open ``target`` as this one does."""
+    return target.env() if isinstance(target, PostgresURL) else {}
+
+
 def redact(text: str, target: DbTarget) -> str:
     """``text`` with the target's password (if any) replaced by ``***``."""
     if isinstance(target, PostgresURL) and target.password:
@@ -144,6 +155,11 @@ class Database:
     def insert_id(self, sql: str, params: Sequence[Any]) -> int:
         """Run an INSERT into a table with an ``id`` column; return the new row's id."""
         raise NotImplementedError
+
+    def upsert(self, table: str, columns: Sequence[str], key: str = "url") -> str:
+        """An INSERT of ``columns`` into ``table`` that replaces the row with the same ``key``."""
+        marks = ", ".join("?" for _ in columns)
+        return f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
     def begin(self) -> None:
         """A read transaction (one snapshot)."""
@@ -327,6 +343,7 @@ class PostgresDatabase(Database):
     def __init__(self, target: PostgresURL, *, timeout: float) -> None:
         self.target = target
         self.where = str(target)
+        self.timeout = timeout
         try:
             import psycopg
         except ImportError:
@@ -350,7 +367,7 @@ class PostgresDatabase(Database):
         sqlstate = getattr(exc, "sqlstate", None)
         if sqlstate == "55P03":
             return (f"{self.where}: locked by another program for more than "
-                    f"{BUSY_TIMEOUT_S:g} s ({text})")
+                    f"{self.timeout:g} s ({text})")
         if sqlstate in ("28P01", "28000") or "authentication failed" in text:
             return (f"{self.where}: the PostgreSQL server refused the login ({text}); give "
                     "the password in PGPASSWORD, ~/.pgpass or the URL")
@@ -380,6 +397,13 @@ class PostgresDatabase(Database):
 
     def insert_id(self, sql: str, params: Sequence[Any]) -> int:
         return int(self.execute(f"{sql} RETURNING id", params).fetchone()[0])
+
+    def upsert(self, table: str, columns: Sequence[str], key: str = "url") -> str:
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns
+                            if column != key)
+        return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}")
 
     def begin_write(self) -> None:
         self.execute("BEGIN")

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 from auditor.audit import judge_audit
 from auditor.config import AuditConfig, EarlierRun
 from auditor.crawl import read_records
 from auditor.history import HistoryStore, store_result
+from auditor.historydb import DbTarget
 from auditor.snapshots import config_path_key
 
 
-def seed_history(db: Path, config: AuditConfig, runs: Sequence[EarlierRun], *,
+def seed_history(db: DbTarget, config: AuditConfig, runs: Sequence[EarlierRun], *,
                  before: datetime) -> int:
     """Store ``runs`` (those dated before ``before``) in ``db`` when it holds no run of
     ``config`` yet; return how many were stored."""

@@ -45,6 +45,7 @@ from auditor.crawlstatus import (
     still_to_read,
 )
 from auditor.fanout import Fanout
+from auditor.historydb import DbTarget, child_env, location
 from auditor.i18n import LANGUAGES
 from auditor.observed import Observations
 from auditor.outdir import (
@@ -87,8 +88,8 @@ class AuditRequest:
     settings: tuple[str, ...] = ()
     #: Continue the interrupted audit in ``out`` (only the profiles not finished are read).
     resume: bool = False
-    #: The history file; None: no history.
-    db: Path | None = None
+    #: The history: a file, or a PostgreSQL URL (auditor.historydb); None: no history.
+    db: DbTarget | None = None
     #: SHA-256 of the config file (what ``run.json`` ties the records to), when there is one.
     config_digest: str | None = None
     #: Progress lines on stderr.
@@ -223,7 +224,7 @@ def _crawl_and_judge(request: AuditRequest, *,
             and request.record is None:
         # The crawl asks only for what is new since the last audit (auditor.answercache);
         # a replay or a recording reads and keeps every answer as it is.
-        plan = replace(plan, history=str(request.db.resolve()))
+        plan = replace(plan, history=location(request.db))
     _run_state(request, completed=False)
     if not request.resume:
         (out / "crawl.log").write_text("", encoding="utf-8")
@@ -243,7 +244,8 @@ def _crawl_and_judge(request: AuditRequest, *,
         status_file.unlink(missing_ok=True)
         kept = records.stat().st_size if request.resume and records.is_file() else 0
         progress = progress_printer(listed, status_file) if request.progress else None
-        run = run_crawl(command, records, progress=progress, resume=request.resume)
+        run = run_crawl(command, records, progress=progress, resume=request.resume,
+                        extra_env=child_env(request.db))
         completed = run.completed
         if run.returncode != 0 and not run.interrupted:
             print_log_tail(out / "crawl.log")
@@ -486,7 +488,7 @@ def _judge_and_report(request: AuditRequest, records: Path, *, run_id: int | Non
                     records=records)
 
 
-def _history_warning(db: Path, error: BaseException) -> str:
+def _history_warning(db: DbTarget, error: BaseException) -> str:
     import sqlite3
 
     from auditor.history import HistoryError, sqlite_problem

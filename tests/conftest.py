@@ -16,6 +16,7 @@ from auditor.models import Item, ProfileFacts, ProfileRecord, Sample
 from auditor.platforms.base import Page
 from auditor.verdicts import judge
 from tests.fuzzdepth import active_factor, load_profile
+from tests.postgres import postgres_server  # noqa: F401  (a fixture: the history's tests)
 
 #: The Hypothesis profile AUDITOR_FUZZ (or CI) asks for, loaded before any test module is
 #: imported: see tests/fuzzdepth.py.

@@ -1,4 +1,8 @@
-"""The history store: what a run keeps, migrations, concurrent writers, crashes, commands."""
+"""The history store: what a run keeps, migrations, concurrent writers, crashes, commands.
+
+The tests that take ``db`` run twice: on an SQLite file and on a PostgreSQL database of
+the throwaway server (tests/postgres.py), so both backends pass the same tests.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from auditor.history_cli import (
     run_command,
     store_run,
 )
+from auditor.historydb import PG_VERSION_TABLE, DbTarget, PostgresURL, postgres_sql
 from auditor.snapshots import avatar_hash, config_hash, default_db_path, snapshot_of, text_hash
 from tests.test_changes import (
     CONFIG_DATA,
@@ -55,16 +60,65 @@ def command(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def raw(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> DbTarget:
+    """A history not created yet: an SQLite file's path, or an empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "h.sqlite"
+    return request.getfixturevalue("postgres_server").new_database()
+
+
+def db_arg(db: DbTarget) -> str:
+    """``--db``'s value for ``db`` (a PostgreSQL URL with its password, as a user types it)."""
+    if isinstance(db, PostgresURL):
+        scheme, _, rest = db.url.partition("://")
+        user, _, host = rest.partition("@")
+        from urllib.parse import quote
+        return f"{scheme}://{user}:{quote(db.password or '', safe='')}@{host}"
+    return str(db)
+
+
+def raw(db: DbTarget, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows read past the store (SQLite's SQL; placeholders translated for PostgreSQL)."""
+    if isinstance(db, PostgresURL):
+        import psycopg
+
+        with psycopg.connect(db.url, password=db.password, autocommit=True) as pg:
+            cursor = pg.execute(postgres_sql(sql), params)
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def schema_version(db: DbTarget) -> int:
+    if isinstance(db, PostgresURL):
+        if not raw(db, "SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                   (PG_VERSION_TABLE,)):
+            return 0
+        return int(raw(db, f"SELECT max(version) FROM {PG_VERSION_TABLE}")[0][0])
+    return int(raw(db, "PRAGMA user_version")[0][0])
+
+
+def set_schema_version(db: DbTarget, version: int) -> None:
+    if isinstance(db, PostgresURL):
+        raw(db, f"CREATE TABLE {PG_VERSION_TABLE} (version INTEGER NOT NULL)")
+        raw(db, f"INSERT INTO {PG_VERSION_TABLE} VALUES (?)", (version,))
+        return
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {version}")
+
+
+def table_names(db: DbTarget) -> set[str]:
+    if isinstance(db, PostgresURL):
+        return {row[0] for row in raw(db, "SELECT table_name FROM information_schema.tables "
+                                          "WHERE table_schema = current_schema()")}
+    return {row[0] for row in raw(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 # --- what a run keeps --------------------------------------------------------------------
 
 
-def test_a_run_keeps_times_facts_flags_and_items(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_a_run_keeps_times_facts_flags_and_items(tmp_path: Path, db: DbTarget) -> None:
     config = scenario_config(tmp_path / "audit.toml")
     started = datetime(2026, 9, 2, 0, 30, tzinfo=UTC)
     run_id = store_run(db, config, run_result(2, config), completed=True, started_at=started)
@@ -145,8 +199,7 @@ def test_a_missing_folder_or_a_file_that_is_no_database_is_a_clear_error(
         HistoryStore(junk)
 
 
-def test_an_incomplete_run_is_stored_as_incomplete(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_an_incomplete_run_is_stored_as_incomplete(tmp_path: Path, db: DbTarget) -> None:
     config = scenario_config(tmp_path / "audit.toml")
     run_id = store_run(db, config, run_result(1, config), completed=False, started_at=T1)
     with HistoryStore(db) as store:
@@ -158,28 +211,29 @@ def test_an_incomplete_run_is_stored_as_incomplete(tmp_path: Path) -> None:
 # --- migrations --------------------------------------------------------------------------
 
 
-def test_an_empty_file_is_migrated_to_the_current_version(tmp_path: Path) -> None:
-    db = tmp_path / "empty.sqlite"
-    db.write_bytes(b"")  # a v0 file: what sqlite3 leaves after a bare connect
-    with HistoryStore(db) as store:
-        tables = {row[0] for row in store.connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"runs", "profiles", "flags", "items"} <= tables
-    assert raw(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+def test_an_empty_file_is_migrated_to_the_current_version(db: DbTarget) -> None:
+    if isinstance(db, Path):
+        db.write_bytes(b"")  # a v0 file: what sqlite3 leaves after a bare connect
+    assert schema_version(db) == 0 and table_names(db) == set()  # an empty database
+    with HistoryStore(db):
+        pass
+    assert {"runs", "profiles", "flags", "items", "answers", "timelines",
+            "avatars"} <= table_names(db)
+    assert schema_version(db) == SCHEMA_VERSION
 
 
-def test_a_file_at_the_current_version_is_opened_as_it_is(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_a_file_at_the_current_version_is_opened_as_it_is(tmp_path: Path,
+                                                           db: DbTarget) -> None:
     config = scenario_config(tmp_path / "audit.toml")
     first = store_run(db, config, run_result(1, config), completed=True, started_at=T1)
     with HistoryStore(db) as store:  # opening again must not re-create anything
         assert [run.id for run in store.runs()] == [first]
         assert store.load_run(first).profiles[0].url == SPAAK
-    assert raw(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert schema_version(db) == SCHEMA_VERSION
 
 
-def test_migration_steps_run_in_order_from_the_file_version(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_migration_steps_run_in_order_from_the_file_version(tmp_path: Path,
+                                                             db: DbTarget) -> None:
     config = scenario_config(tmp_path / "audit.toml")
     first = store_run(db, config, run_result(1, config), completed=True, started_at=T1)
     later = (*MIGRATIONS,
@@ -189,12 +243,11 @@ def test_migration_steps_run_in_order_from_the_file_version(tmp_path: Path) -> N
                        ("UPDATE runs SET label = 'before v3'",)))
     with HistoryStore(db, migrations=later):
         pass
-    assert raw(db, "PRAGMA user_version") == [(SCHEMA_VERSION + 2,)]
+    assert schema_version(db) == SCHEMA_VERSION + 2
     assert raw(db, "SELECT id, label FROM runs") == [(first, "before v3")]
 
 
-def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_a_failing_migration_leaves_the_file_as_it_was(db: DbTarget) -> None:
     with HistoryStore(db):
         pass
     broken = (*MIGRATIONS,
@@ -202,21 +255,20 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
               Migration(SCHEMA_VERSION + 2, "broken", ("THIS IS NOT SQL",)))
     with pytest.raises(HistoryError, match=r"schema version .* failed.*left as it was"):
         HistoryStore(db, migrations=broken)
-    assert raw(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
-    assert raw(db, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
+    assert schema_version(db) == SCHEMA_VERSION
+    assert "extra" not in table_names(db)
 
 
-def test_a_file_from_a_newer_auditor_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
-    with sqlite3.connect(db) as conn:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+def test_a_file_from_a_newer_auditor_is_refused(tmp_path: Path, db: DbTarget) -> None:
+    set_schema_version(db, SCHEMA_VERSION + 1)
     with pytest.raises(HistoryError, match="newer auditor") as caught:
         HistoryStore(db)
     assert f"schema version {SCHEMA_VERSION + 1}" in str(caught.value)
-    assert raw(db, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]  # untouched
+    assert schema_version(db) == SCHEMA_VERSION + 1  # untouched
+    assert table_names(db) <= {PG_VERSION_TABLE}
     config_file = tmp_path / "audit.toml"
     config_file.write_text(CONFIG_TOML, encoding="utf-8")
-    code, out, err = command("history", str(config_file), "--db", str(db))
+    code, out, err = command("history", str(config_file), "--db", db_arg(db))
     assert code == 2 and out == ""
     assert "newer auditor" in err and "Upgrade the auditor" in err
 
@@ -232,11 +284,12 @@ def _writer(db: str, config_path: str, label: str, runs: int, start: Any) -> Non
         store_run(db, config, result, completed=True, started_at=datetime.now(UTC))
 
 
-def test_two_writers_at_once_both_land_and_the_file_stays_consistent(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"  # not created yet: both also race to create the schema
+def test_two_writers_at_once_both_land_and_the_file_stays_consistent(tmp_path: Path,
+                                                                      db: DbTarget) -> None:
+    # db is not created yet: both also race to create the schema
     start = SPAWN.Event()
     runs = 6
-    workers = [SPAWN.Process(target=_writer, args=(str(db), str(tmp_path / "audit.toml"),
+    workers = [SPAWN.Process(target=_writer, args=(db_arg(db), str(tmp_path / "audit.toml"),
                                                     label, runs, start))
                for label in ("a", "b")]
     for worker in workers:
@@ -264,13 +317,13 @@ def _crashing_writer(db: str, config_path: str, ready: Any) -> None:
         time.sleep(60)
 
 
-def test_a_run_killed_midway_stays_incomplete_and_the_file_opens(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_a_run_killed_midway_stays_incomplete_and_the_file_opens(tmp_path: Path,
+                                                                  db: DbTarget) -> None:
     config = scenario_config(tmp_path / "audit.toml")
     earlier = store_run(db, config, run_result(1, config), completed=True, started_at=T1)
     ready = SPAWN.Event()
     worker = SPAWN.Process(target=_crashing_writer,
-                           args=(str(db), str(tmp_path / "audit.toml"), ready))
+                           args=(db_arg(db), str(tmp_path / "audit.toml"), ready))
     worker.start()
     try:
         assert ready.wait(60), "the writer never got going"
@@ -293,21 +346,30 @@ def test_a_run_killed_midway_stays_incomplete_and_the_file_opens(tmp_path: Path)
 
 
 @pytest.fixture()
-def audited(tmp_path: Path) -> dict[str, Any]:
-    """A config file and three complete runs plus an incomplete one in the default db."""
+def audited(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A config file and three complete runs plus an incomplete one: in the default db, or
+    (``audited_pg``) in a PostgreSQL database given with ``--db``."""
     config_file = tmp_path / "audit.toml"
     config_file.write_text(CONFIG_TOML, encoding="utf-8")
     config = load_config(config_file)
-    db = default_db_path(config_file)
+    db: DbTarget = default_db_path(config_file)
+    args: tuple[str, ...] = ()
+    if getattr(request, "param", "sqlite") == "postgres":
+        db = request.getfixturevalue("postgres_server").new_database()
+        args = ("--db", db_arg(db))
     ids = [store_run(db, config, run_result(1, config), completed=True, started_at=T1),
            store_run(db, config, run_result(2, config), completed=True, started_at=T2),
            store_run(db, config, run_result(2, config), completed=False, started_at=T2),
            store_run(db, config, run_result(3, config), completed=True, started_at=T3)]
-    return {"config": config_file, "db": db, "ids": ids}
+    return {"config": config_file, "db": db, "ids": ids, "args": args}
 
 
+BOTH = pytest.mark.parametrize("audited", ["sqlite", "postgres"], indirect=True)
+
+
+@BOTH
 def test_history_lists_runs_newest_first(audited: dict[str, Any]) -> None:
-    code, out, err = command("history", str(audited["config"]))
+    code, out, err = command("history", str(audited["config"]), *audited["args"])
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == f"Audit runs of “Presence audit” in {audited['db']}:"
@@ -321,8 +383,9 @@ def test_history_lists_runs_newest_first(audited: dict[str, Any]) -> None:
     assert [row[0] for row in rows] == [str(i) for i in reversed(ids)]
 
 
+@BOTH
 def test_history_json(audited: dict[str, Any]) -> None:
-    code, out, _ = command("history", str(audited["config"]), "--json")
+    code, out, _ = command("history", str(audited["config"]), *audited["args"], "--json")
     data = json.loads(out)
     assert code == 0
     assert data["db"] == str(audited["db"]) and data["name"] == "Presence audit"
@@ -346,9 +409,10 @@ def test_history_with_no_file_yet(tmp_path: Path) -> None:
     assert code == 2 and "no history" in err
 
 
+@BOTH
 def test_diff_defaults_to_the_last_two_complete_runs(audited: dict[str, Any]) -> None:
     ids = audited["ids"]
-    code, out, err = command("diff", str(audited["config"]))
+    code, out, err = command("diff", str(audited["config"]), *audited["args"])
     assert code == 0, err
     lines = out.splitlines()
     # The incomplete run (ids[2]) is skipped.
@@ -364,9 +428,11 @@ def test_diff_defaults_to_the_last_two_complete_runs(audited: dict[str, Any]) ->
         "run 2", f"run {ids[1]}") in lines
 
 
+@BOTH
 def test_diff_from_and_to(audited: dict[str, Any]) -> None:
     ids = audited["ids"]
-    code, out, _ = command("diff", str(audited["config"]), "--from", str(ids[0]),
+    code, out, _ = command("diff", str(audited["config"]), *audited["args"],
+                           "--from", str(ids[0]),
                            "--to", str(ids[1]))
     assert code == 0
     assert "    - BROADCAST_ONLY cleared (was: 0% of 25 own posts in the last 90 days are " \
@@ -374,16 +440,20 @@ def test_diff_from_and_to(audited: dict[str, Any]) -> None:
     assert "    ! went quiet (STALE): last post 35 days ago" in out.splitlines()
     assert "    * new bio" in out.splitlines()
     # --to alone compares with the complete run before it.
-    code, out, _ = command("diff", str(audited["config"]), "--to", str(ids[1]))
+    code, out, _ = command("diff", str(audited["config"]), *audited["args"],
+                           "--to", str(ids[1]))
     assert out.startswith(f"Changes from run {ids[0]} ")
     # --from alone compares with the latest complete run.
-    code, out, _ = command("diff", str(audited["config"]), "--from", str(ids[0]))
+    code, out, _ = command("diff", str(audited["config"]), *audited["args"],
+                           "--from", str(ids[0]))
     assert out.startswith(f"Changes from run {ids[0]} ") and f"to run {ids[3]} " in out
 
 
+@BOTH
 def test_diff_json_shape(audited: dict[str, Any]) -> None:
     ids = audited["ids"]
-    code, out, _ = command("diff", str(audited["config"]), "--json", "--from", str(ids[0]),
+    code, out, _ = command("diff", str(audited["config"]), *audited["args"], "--json",
+                           "--from", str(ids[0]),
                            "--to", str(ids[1]))
     assert code == 0
     data = json.loads(out)
@@ -404,9 +474,10 @@ def test_diff_json_shape(audited: dict[str, Any]) -> None:
     assert ratel["posting"] is None
 
 
+@BOTH
 def test_diff_needs_two_complete_runs_and_known_run_ids(tmp_path: Path,
                                                         audited: dict[str, Any]) -> None:
-    code, _, err = command("diff", str(audited["config"]), "--from", "999")
+    code, _, err = command("diff", str(audited["config"]), *audited["args"], "--from", "999")
     assert code == 2 and "no run 999" in err
     lonely = tmp_path / "lonely.toml"
     lonely.write_text(CONFIG_TOML, encoding="utf-8")
@@ -443,8 +514,7 @@ def test_terminal_output_strips_escapes_from_scraped_text(tmp_path: Path) -> Non
     assert "new name: “Fietsenmaker Spaak” → “Evil”" in text
 
 
-def test_store_run_continues_a_begun_run(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite"
+def test_store_run_continues_a_begun_run(tmp_path: Path, db: DbTarget) -> None:
     config = scenario_config(tmp_path / "audit.toml")
     run_id = begin_run(db, config, started_at=T3 - timedelta(hours=1), as_of=T3)
     with HistoryStore(db) as store:

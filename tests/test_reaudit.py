@@ -160,9 +160,21 @@ class FeedServer(ThreadingHTTPServer):
         self.body = FEED.format(items=items)
 
 
-@pytest.mark.parametrize("use_etag", [True, False], ids=["etag", "last-modified"])
+@pytest.mark.parametrize(("use_etag", "backend"), [
+    (True, "sqlite"), (False, "sqlite"), (True, "postgres")],
+    ids=["etag", "last-modified", "etag-postgres"])
 def test_unchanged_feed_answers_304_and_the_stored_answer_is_read(
-        tmp_path: Path, use_etag: bool) -> None:
+        tmp_path: Path, use_etag: bool, backend: str, request: pytest.FixtureRequest) -> None:
+    """The crawl process reads the stored answer from the history, a file or PostgreSQL;
+    PostgreSQL's password (given in the URL) is in no file the audit writes, nor its output."""
+    password = None
+    if backend == "postgres":
+        server_pg = request.getfixturevalue("postgres_server")
+        target = server_pg.new_database()
+        password = server_pg.password
+        db = server_pg.url(target.url.rsplit("/", 1)[1])  # with the password in it
+    else:
+        db = str(tmp_path / "history.sqlite")
     server = FeedServer(use_etag=use_etag)
     serve_in_background(server)
     try:
@@ -172,9 +184,8 @@ def test_unchanged_feed_answers_304_and_the_stored_answer_is_read(
             '[audit]\nas_of = "2026-11-01"\nallow_private_addresses = true\n\n'
             f'[[organisation]]\nname = "Spaak"\nrole = "client"\nprofiles = ["{url}"]\n',
             "utf-8")
-        db = tmp_path / "history.sqlite"
-        audit(config, tmp_path / "one", "--db", str(db))
-        audit(config, tmp_path / "two", "--db", str(db))
+        said = [audit(config, tmp_path / "one", "--db", db),
+                audit(config, tmp_path / "two", "--db", db)]
         audit(config, tmp_path / "three", "--no-history")
         feed = [seen for seen in server.seen if seen[0] == "/feed.xml"]
         assert len(feed) == 3
@@ -191,3 +202,16 @@ def test_unchanged_feed_answers_304_and_the_stored_answer_is_read(
     profile = two["organisations"][0]["profiles"][0]
     assert profile["outcome"] == "ok" and profile["metrics"]["sampled_items"] == 8
     assert one["organisations"][0]["profiles"][0]["metrics"]["sampled_items"] == 8
+    if password is not None:
+        plan = json.loads((tmp_path / "two" / "plan.json").read_text("utf-8"))
+        assert plan["history"] == str(target)  # the URL without its password
+        assert password not in plan["history"] and target.url.startswith("postgresql://")
+        from urllib.parse import quote
+
+        forms = (password, quote(password, safe=""))  # as typed in the URL, and decoded
+        for done in said:
+            assert not any(form in done.stdout + done.stderr for form in forms)
+        for written in [*(tmp_path / "one").rglob("*"), *(tmp_path / "two").rglob("*")]:
+            if written.is_file():
+                data = written.read_bytes()
+                assert not any(form.encode() in data for form in forms), written
