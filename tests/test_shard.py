@@ -275,3 +275,16 @@ def test_shard_refuses_what_only_the_merge_does(tmp_path: Path,
     assert main(["audit", str(SAMPLE_PAGES / "demo.toml"), "--shard", "3/2", "--out",
                  str(tmp_path / "s")]) == 2
     assert "K must be 1 to N" in _error(capsys)
+
+
+def test_the_merged_audit_is_stored_in_the_history_only_with_db(shards: dict) -> None:
+    from auditor.history import HistoryStore
+
+    db = shards["out"].parent / "history.sqlite"
+    assert _merge(shards, *shards["folders"]) == 0
+    assert not db.exists() and not list(shards["config"].parent.glob("*.sqlite"))
+    assert _merge(shards, *shards["folders"], extra=("--db", str(db))) == 0
+    with HistoryStore(db) as store:
+        runs = store.runs(completed=True)
+    assert len(runs) == 1 and runs[0].as_of is not None
+    assert runs[0].as_of.date().isoformat() == "2026-11-01"
