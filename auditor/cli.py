@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--force", action="store_true",
                        help="overwrite FILE if it exists (a filled-in sheet is lost)")
     history_cli.add_commands(commands)
+    from auditor import scrapyd  # --scrapyd on audit, and scrapyd-deploy
+    scrapyd.add_commands(commands)
     merge.add_command(commands)
 
     discover = commands.add_parser(
@@ -184,6 +186,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_discover(args)
         if args.command == "sheet":
             return cmd_sheet(args)
+        if hasattr(args, "handler"):  # a command that names its own function
+            return int(args.handler(args))
         if args.command in history_cli.COMMANDS:
             return history_cli.run_command(args)
         if args.command == "merge":
@@ -287,6 +291,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         settings=tuple(settings), resume=args.resume, db=db,
         config_digest=digest, records_from=args.from_records,
         observations=args.observations)
+    if args.scrapyd:  # the crawl in shards on Scrapyd, judged here
+        from auditor.scrapyd import sharded_request
+        request = sharded_request(args, request)
     return _finish(request, _run_audit(request, config_arg=args.config), fail_on,
                    resume_hint=f"auditor audit {args.config} --out {args.out} --resume",
                    config_arg=args.config)

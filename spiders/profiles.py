@@ -52,6 +52,7 @@ from auditor.platforms.base import (
     Target,
 )
 from auditor.replay import ReplayError, ReplayStore
+from auditor.scrapyd_api import fetch_plan
 from auditor.urls import host_of, is_http_url
 from spiders.manners import AddressRefused
 from spiders.middlewares import NotInReplay
@@ -94,14 +95,19 @@ class ProfilesSpider(scrapy.Spider):
     def __init__(self, config: str | None = None, urls: str | None = None,
                  as_of: str | None = None, records: str | None = None,
                  replay: str | None = None, record: str | None = None,
-                 plan: str | None = None, **kwargs: Any):
+                 plan: str | None = None, plan_url: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        if plan:
+        if plan or plan_url:
+            # plan_url: a Scrapyd job's plan, served by the auditor that scheduled it (a
+            # spider argument is limited to 128 KiB; auditor.scrapyd_api)
             try:
-                with open(plan, encoding="utf-8") as handle:
-                    self.plan = CrawlPlan.from_json(handle.read())
+                if plan_url:
+                    self.plan = CrawlPlan.from_json(fetch_plan(plan_url))
+                else:
+                    with open(str(plan), encoding="utf-8") as handle:
+                        self.plan = CrawlPlan.from_json(handle.read())
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise UsageError(f"plan {plan}: cannot be read ({exc})") from None
+                raise UsageError(f"plan {plan_url or plan}: cannot be read ({exc})") from None
         else:
             try:
                 if config:

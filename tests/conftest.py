@@ -41,6 +41,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_bench_scale.py": (),
     # issue 16: first audit, re-audit with history and a full audit, each through the CLI
     "test_reaudit.py": (),
+    # issue 21: two real Scrapyd servers, a sharded audit on them and one without items
+    "test_scrapyd.py": ("test_sharded_audit_on_two_scrapyds_with_a_job_killed_and_resumed",
+                        "test_a_scrapyd_without_items_is_refused_with_what_to_set"),
     # crawls through the CLI over loopback HTTP, several per test or waiting out timeouts
     "test_e2e.py": (),
     # issue 15: sheet -> filled in -> audit --observations, crawls through the CLI
