@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeAlias
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 #: Seconds a writer waits for another writer before giving up.
 BUSY_TIMEOUT_S: Final = 60.0
@@ -95,13 +95,15 @@ def postgres_url(url: str) -> PostgresURL:
     userinfo, at, hostport = parts.netloc.rpartition("@")
     user, colon, secret = userinfo.partition(":")
     password = unquote(secret) if colon else None
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, value) for key, value in query if key != "password"]
-    if len(kept) != len(query):
-        password = password or next(value for key, value in query if key == "password")
+    query = parts.query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if key != "password"]
+    if len(kept) != len(pairs):
+        password = password or next(value for key, value in pairs if key == "password")
+        query = urlencode(kept, quote_via=quote)  # libpq reads %20, not +
     netloc = f"{user}@{hostport}" if at and user else hostport
-    return PostgresURL(urlunsplit((parts.scheme, netloc, parts.path, urlencode(kept),
-                                   parts.fragment)), password or None)
+    return PostgresURL(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)),
+                       password or None)
 
 
 def location(target: DbTarget) -> str:

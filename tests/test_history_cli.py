@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SAMPLE_PAGES
 from tests.test_e2e import auditor
 
@@ -29,8 +31,13 @@ def _audit(config: Path, replay: Path, out: Path, as_of: str, *extra: str):
                    "--as-of", as_of, "--format", "json,md,html", *extra)
 
 
-def test_two_demo_audits_a_month_apart(tmp_path: Path) -> None:
-    db = tmp_path / "demo.sqlite"
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_two_demo_audits_a_month_apart(tmp_path: Path, backend: str,
+                                       request: pytest.FixtureRequest) -> None:
+    db: Path | str = tmp_path / "demo.sqlite"
+    if backend == "postgres":  # the same, with the history in PostgreSQL
+        server = request.getfixturevalue("postgres_server")
+        db = server.url(server.new_database().url.rsplit("/", 1)[1])
     demo = SAMPLE_PAGES / "demo.toml"
     first = _audit(demo, SAMPLE_PAGES, tmp_path / "oct", "2026-11-01", "--db", str(db))
     second = _audit(demo, SAMPLE_PAGES, tmp_path / "nov", "2026-12-01", "--db", str(db))

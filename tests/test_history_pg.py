@@ -24,8 +24,8 @@ def test_the_password_is_taken_out_of_the_url() -> None:
     assert url.password == "p@ss:w0rd"  # decoded, as libpq reads it
     assert str(url) == url.url and "p@ss" not in repr(url) and "w0rd" not in repr(url)
     assert url.env() == {"PGPASSWORD": "p@ss:w0rd"}
-    query = postgres_url("postgres://ana@h/db?password=s3cr3t&application_name=x")
-    assert query.url == "postgres://ana@h/db?application_name=x"
+    query = postgres_url("postgres://ana@h/db?password=s3cr3t&options=-c%20a%3Db")
+    assert query.url == "postgres://ana@h/db?options=-c%20a%3Db"
     assert query.password == "s3cr3t"
     plain = parse_db("postgresql://ana@h/db")
     assert isinstance(plain, PostgresURL) and plain.password is None and plain.env() == {}
