@@ -200,8 +200,8 @@ class HistoryStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """A short write transaction, taken at once (BEGIN IMMEDIATE, or PostgreSQL's
-        advisory lock) so writers queue."""
+        """A short write transaction, taken at once (BEGIN IMMEDIATE, so SQLite's writers
+        queue; on PostgreSQL writers of different runs go at once)."""
         self.db.begin_write()
         try:
             yield self.db
@@ -434,7 +434,7 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS, *,
         raise HistoryError(_newerstored_message(where, current, newest))
     if current == newest:
         return current
-    db.begin_write()
+    db.begin_migration()
     try:
         # Read again under the write lock: another process may have migrated meanwhile.
         current = db.schema_version()

@@ -11,7 +11,8 @@ here:
                               SQLite                           PostgreSQL (psycopg 3)
 ============================  ===============================  ================================
 schema version                ``PRAGMA user_version``          table ``auditor_schema``
-one writer at a time          ``BEGIN IMMEDIATE``, WAL         ``pg_advisory_xact_lock``
+writers and migrations        ``BEGIN IMMEDIATE``, WAL: one    an advisory lock, shared by
+                              writer at a time                 writers, alone for a migration
 waiting for another writer    busy timeout                     ``lock_timeout``
 tables and columns            ``sqlite_master``, table_info    ``information_schema``
 ============================  ===============================  ================================
@@ -168,7 +169,12 @@ class Database:
         self.execute("BEGIN")
 
     def begin_write(self) -> None:
+        """A write transaction of the history's rows."""
         raise NotImplementedError
+
+    def begin_migration(self) -> None:
+        """A write transaction that changes the schema: no other writer meanwhile."""
+        self.begin_write()
 
     def commit(self) -> None:
         self.execute("COMMIT")
@@ -408,9 +414,17 @@ class PostgresDatabase(Database):
                 f"ON CONFLICT ({key}) DO UPDATE SET {updates}")
 
     def begin_write(self) -> None:
+        # Writers share the lock: each writes its own run's rows (row locks keep two
+        # audits apart), so a long judgement does not hold up another team's audit.
+        self._begin_locked("pg_advisory_xact_lock_shared")
+
+    def begin_migration(self) -> None:
+        self._begin_locked("pg_advisory_xact_lock")  # alone: waits for the writers
+
+    def _begin_locked(self, function: str) -> None:
         self.execute("BEGIN")
         try:
-            self.execute("SELECT pg_advisory_xact_lock(?)", (PG_LOCK_KEY,))
+            self.execute(f"SELECT {function}(?)", (PG_LOCK_KEY,))
         except BaseException:
             self.rollback()
             raise

@@ -137,3 +137,24 @@ def test_a_writer_waits_for_another_and_gives_up_after_the_timeout(
     run_id = begin_run(target, config, started_at=T1, as_of=T1)
     with HistoryStore(target) as store:
         assert [run.id for run in store.runs()] == [run_id]
+
+
+def test_two_audits_write_their_runs_at_once(postgres_server: PgServer,
+                                             tmp_path: Path) -> None:
+    """A long judgement (its run's transaction open) does not hold up another audit's run,
+    as SQLite's single writer would: on PostgreSQL each writes its own rows."""
+    target = postgres_server.new_database()
+    config = scenario_config(tmp_path / "audit.toml")
+    first = begin_run(target, config, started_at=T1, as_of=T1)
+    with HistoryStore(target) as long_one, long_one.run_writer(first) as writer:
+        for organisation in run_result(1, config).organisations:
+            writer.append(organisation)  # half-way through its judgement
+        with HistoryStore(target, timeout=2.0) as other:  # fails if it has to wait 2 s
+            second = other.begin_run(name="other", config_path=None, config_hash=None,
+                                     tool_version="t", started_at=T1)
+            other.finish_run(second, run_result(2, config), completed=True)
+        writer.finish(run_result(1, config), completed=True)
+    with HistoryStore(target) as store:
+        assert [(run.id, run.completed, run.profiles) for run in store.runs()] == [
+            (first, True, 4), (second, True, 4)]
+        assert store.integrity_ok()
