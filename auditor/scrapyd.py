@@ -139,6 +139,8 @@ class _Shard:
     offset: int = 0
     partial: bytes = b""
     state: str = "new"  # new, scheduled, finished (all read), given_up
+    #: The records an earlier run of this audit left (--resume).
+    earlier: list[Finished] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -149,17 +151,18 @@ class _Shard:
         return [t for t in self.plan.targets if t.url not in self.done]
 
 
-def _read_done(path: Path) -> set[str]:
-    done: set[str] = set()
+def _read_done(path: Path) -> list[Finished]:
+    """The records a shard's file holds (an earlier run's, for --resume)."""
+    done: dict[str, Finished] = {}
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return done
+        return []
     for line in raw[:raw.rfind(b"\n") + 1].splitlines():
         finished = _finished(line)
         if finished is not None:
-            done.add(finished.url)
-    return done
+            done.setdefault(finished.url, finished)
+    return list(done.values())
 
 
 def _finished(line: bytes) -> Finished | None:
@@ -195,8 +198,10 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
             path = folder / f"shard-{index}-of-{count}.jsonl"
             if not resume:
                 path.write_bytes(b"")
-            shards.append(_Shard(index, count, part, servers[(index - 1) % len(servers)],
-                                 path, done=_read_done(path)))
+            shard = _Shard(index, count, part, servers[(index - 1) % len(servers)], path)
+            shard.earlier = _read_done(path)
+            shard.done = {finished.url for finished in shard.earlier}
+            shards.append(shard)
         if resume:
             for old in folder.glob("shard-*.jsonl"):  # another shard count's records
                 if old not in {shard.records for shard in shards}:
@@ -230,7 +235,7 @@ def _follow(shards: list[_Shard], plans: PlanServer, *, project: str, version: s
     from auditor.scrapyd_api import ScrapydError
 
     progress = progress_printer(total)
-    progress([Finished(url, "ok") for s in shards for url in s.done])  # what is there
+    progress([finished for s in shards for finished in s.earlier])  # what is there
     try:
         while True:
             for shard in shards:
@@ -253,7 +258,8 @@ def _follow(shards: list[_Shard], plans: PlanServer, *, project: str, version: s
                     left = len(shard.missing)
                     if left:
                         say(f"{shard.name}: job {shard.job} on {shard.server} ended with "
-                            f"{left} of {len(shard.plan.targets)} target(s) not done")
+                            f"{left} of {len(shard.plan.targets)} target(s) not done (its "
+                            f"log: {shard.server}/logs/{project}/profiles/{shard.job}.log)")
             time.sleep(poll)
     except KeyboardInterrupt:
         for shard in shards:
