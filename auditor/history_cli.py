@@ -65,11 +65,20 @@ _MARKS: Final = {FLAG_NEW: "+", FLAG_CLEARED: "-", NOT_RECHECKED: "?", WENT_QUIE
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=parse_db, metavar="PATH|URL",
+    parser.add_argument("--db", type=db_option, metavar="PATH|URL",
                         help="the history: an SQLite file (default: <config name>.history."
                              "sqlite beside the config, created on first use) or a "
                              "PostgreSQL database, postgresql://user@host/dbname (password "
                              "in PGPASSWORD or ~/.pgpass)")
+
+
+def db_option(value: str) -> DbTarget:
+    """``--db``'s value; a URL that cannot be read is refused without being repeated (it
+    may hold a password)."""
+    try:
+        return parse_db(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a usable postgresql:// URL ({exc})") from None
 
 
 def resolve_db_path(db: DbTarget | str | None, config: AuditConfig, *,

@@ -102,8 +102,10 @@ def postgres_server() -> Iterator[PgServer]:
         _missing("initdb and pg_ctl not found (Debian: apt-get install postgresql)")
     assert bin_dir is not None
     as_user: list[str] = []
-    home = Path(tempfile.mkdtemp(prefix="auditor-pg-"))
-    if os.geteuid() == 0:
+    root = os.geteuid() == 0
+    # as root, somewhere the postgres user can reach (TMPDIR may be under /root)
+    home = Path(tempfile.mkdtemp(prefix="auditor-pg-", dir="/tmp" if root else None))
+    if root:
         try:
             owner = pwd.getpwnam("postgres")
         except KeyError:

@@ -158,3 +158,14 @@ def test_two_audits_write_their_runs_at_once(postgres_server: PgServer,
         assert [(run.id, run.completed, run.profiles) for run in store.runs()] == [
             (first, True, 4), (second, True, 4)]
         assert store.integrity_ok()
+
+
+def test_a_url_that_cannot_be_read_is_refused_without_repeating_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["history", "audit.toml", "--db", "postgresql://ana:Sekrit1@[::1/db"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "not a usable postgresql:// URL" in err
+    assert "Sekrit1" not in err
