@@ -43,6 +43,7 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "test_reaudit.py": (),
     # issue 21: two real Scrapyd servers, a sharded audit on them and one without items
     "test_scrapyd.py": ("test_sharded_audit_on_two_scrapyds_with_a_job_killed_and_resumed",
+                        "test_an_interrupted_sharded_audit_cancels_its_jobs_and_resumes",
                         "test_a_scrapyd_without_items_is_refused_with_what_to_set"),
     # crawls through the CLI over loopback HTTP, several per test or waiting out timeouts
     "test_e2e.py": (),

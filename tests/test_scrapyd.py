@@ -208,8 +208,22 @@ def _lines(server: Scrapyd, job: str) -> int:
     return (items or b"").count(b"\n")
 
 
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory,
+           platforms: dict[str, Any]) -> dict[str, Any]:
+    """The same audit by one process, as every sharded one must come out."""
+    folder = tmp_path_factory.mktemp("single")
+    config = _config(folder, platforms)
+    run = auditor("audit", str(config), "--out", str(folder / "out"), "--format", "json",
+                  "--no-history", *FAST)
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err
+    return report_of(folder / "out")
+
+
 def test_sharded_audit_on_two_scrapyds_with_a_job_killed_and_resumed(
-        tmp_path: Path, scrapyds: list[ScrapydProcess], platforms: dict[str, Any]) -> None:
+        tmp_path: Path, scrapyds: list[ScrapydProcess], platforms: dict[str, Any],
+        single: dict[str, Any]) -> None:
     config = _config(tmp_path, platforms)
     urls = [server.url for server in scrapyds]
     version = deploy([s.api() for s in scrapyds])
@@ -218,11 +232,6 @@ def test_sharded_audit_on_two_scrapyds_with_a_job_killed_and_resumed(
         spiders = server.api().call("listspiders.json", [("project", PROJECT),
                                                          ("_version", version)])
         assert spiders["spiders"] == ["profiles"]
-
-    single = auditor("audit", str(config), "--out", str(tmp_path / "single"), "--format",
-                     "json", "--no-history", *FAST)
-    _, single_err = single.communicate(timeout=300)
-    assert single.returncode == 0, single_err
 
     sharded = auditor("audit", str(config), "--out", str(tmp_path / "sharded"), "--format",
                       "json", "--no-history", "--scrapyd", ",".join(urls), *FAST)
@@ -253,7 +262,56 @@ def test_sharded_audit_on_two_scrapyds_with_a_job_killed_and_resumed(
     records = (tmp_path / "sharded" / "records.jsonl").read_text(encoding="utf-8")
     urls_read = [json.loads(line)["url"] for line in records.splitlines()]
     assert len(urls_read) == len(set(urls_read))  # each profile once
-    assert report_of(tmp_path / "sharded") == report_of(tmp_path / "single")
+    assert report_of(tmp_path / "sharded") == single
+
+
+def test_an_interrupted_sharded_audit_cancels_its_jobs_and_resumes(
+        tmp_path: Path, scrapyds: list[ScrapydProcess], platforms: dict[str, Any],
+        single: dict[str, Any]) -> None:
+    """Ctrl-C on the auditor cancels the running jobs; --resume schedules only what the
+    shards' records lack, and the report is the single process's."""
+    config = _config(tmp_path, platforms)
+    urls = ",".join(server.url for server in scrapyds)
+    out = tmp_path / "sharded"
+    args = ("audit", str(config), "--out", str(out), "--format", "json", "--no-history",
+            "--scrapyd", urls, *FAST)
+    first = auditor(*args)
+    try:
+        deadline = time.monotonic() + 120
+        while sum(len(_read(path)) for path in (out / "shards").glob("*.jsonl")) < 4:
+            assert first.poll() is None and time.monotonic() < deadline, \
+                first.communicate()[1]
+            time.sleep(0.05)
+        first.send_signal(signal.SIGINT)
+        _, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert first.returncode == 130, err
+    assert not (out / "report.json").exists()
+    for server in scrapyds:  # nothing left running: the jobs were cancelled
+        deadline = time.monotonic() + 60
+        while server.api().call("listjobs.json", [("project", PROJECT)])["running"]:
+            assert time.monotonic() < deadline, "a job went on after the interrupt"
+            time.sleep(0.1)
+    kept = {path.name: _read(path) for path in (out / "shards").glob("*.jsonl")}
+    assert 4 <= sum(len(urls) for urls in kept.values()) < PROFILES
+
+    again = auditor(*args, "--resume")
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    scheduled = [int(line.rsplit(" for ", 1)[1].split()[0]) for line in err.splitlines()
+                 if ": job shard-" in line and " for " in line]
+    assert sum(scheduled) == PROFILES - sum(len(urls) for urls in kept.values()), err
+    for name, urls in kept.items():  # what the first run had stays, first
+        assert _read(out / "shards" / name)[:len(urls)] == urls
+    assert report_of(out) == single
+
+
+def _read(path: Path) -> list[str]:
+    raw = path.read_bytes()
+    return [json.loads(line)["url"] for line in raw[:raw.rfind(b"\n") + 1].splitlines()]
 
 
 def fetch_plan_file(out: Path, index: int) -> str:
