@@ -28,7 +28,7 @@ from auditor.config import AuditConfig
 from auditor.crawl import CrawlPlan, Finished, crawl_plan
 from auditor.outdir import AuditProblem, out_lock, write_run_state
 from auditor.platforms.base import Target
-from auditor.shard import assign, shard_key
+from auditor.shard import config_keys, shard_key, split
 
 if TYPE_CHECKING:  # the HTTP side is imported when a command uses it, not at every start
     from auditor.scrapyd_api import PlanServer, Scrapyd
@@ -117,12 +117,19 @@ def print_line(line: str) -> None:
 
 # -- the shards ---------------------------------------------------------------------------
 
-def split_plan(plan: CrawlPlan, count: int) -> list[CrawlPlan]:
-    """``plan`` in ``count`` shards by host (auditor.shard), each with the plan's options."""
-    keys = [shard_key(target.platform, target.url) for target in plan.targets]
-    owner = assign(keys, count)
-    return [replace(plan, targets=tuple(t for t, key in zip(plan.targets, keys, strict=True)
-                                        if owner[key] == index))
+def split_plan(plan: CrawlPlan, config: AuditConfig, count: int) -> list[CrawlPlan]:
+    """``plan`` in ``count`` shards, each with the plan's options: the split of
+    ``auditor audit --shard K/N`` (auditor.shard.split), so shard K holds the same hosts
+    on Scrapyd as in a plain process."""
+    owner = split(config, count)
+    by_key = {key: owner[url] for url, key in config_keys(config)}
+
+    def shard_of(target: Target) -> int:
+        index = owner.get(target.url)
+        return index if index is not None else by_key.get(
+            shard_key(target.platform, target.url), 1)
+
+    return [replace(plan, targets=tuple(t for t in plan.targets if shard_of(t) == index))
             for index in range(1, count + 1)]
 
 
@@ -194,7 +201,7 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
                         as_of=as_of, completed=False)
         folder.mkdir(exist_ok=True)
         shards = []
-        for index, part in enumerate(split_plan(plan, count), start=1):
+        for index, part in enumerate(split_plan(plan, config, count), start=1):
             path = folder / f"shard-{index}-of-{count}.jsonl"
             if not resume:
                 path.write_bytes(b"")

@@ -30,7 +30,7 @@ from auditor.config import load_config
 from auditor.crawl import CrawlPlan, crawl_plan
 from auditor.scrapyd import split_plan
 from auditor.scrapyd_api import PROJECT, Scrapyd, ScrapydError, build_egg, deploy, fetch_plan
-from auditor.shard import shard_key
+from auditor.shard import shard_key, split
 from bench.fakeplatforms import Platforms, build_config
 from tests.conftest import REPO
 
@@ -158,7 +158,10 @@ def test_shards_split_by_host_and_keep_the_plan(tmp_path: Path,
                                                 platforms: dict[str, Any]) -> None:
     config = load_config(_config(tmp_path, platforms))
     plan = crawl_plan(config, config.audit.as_of)  # type: ignore[arg-type]
-    shards = split_plan(plan, 3)
+    shards = split_plan(plan, config, 3)
+    # the split of audit --shard K/N, so a shard holds the same hosts either way
+    assert {t.url: index for index, s in enumerate(shards, start=1)
+            for t in s.targets} == split(config, 3)
     assert sorted(t.url for s in shards for t in s.targets) == sorted(t.url for t in
                                                                        plan.targets)
     owners: dict[str, set[int]] = {}
@@ -318,7 +321,7 @@ def fetch_plan_file(out: Path, index: int) -> str:
     """Shard ``index``'s whole plan, as the first job of that shard was given it."""
     config = load_config(out.parent / "audit.toml")
     plan = crawl_plan(config, config.audit.as_of)  # type: ignore[arg-type]
-    return split_plan(plan, 2)[index - 1].to_json()
+    return split_plan(plan, config, 2)[index - 1].to_json()
 
 
 def test_a_scrapyd_without_items_is_refused_with_what_to_set(tmp_path: Path) -> None:
