@@ -29,6 +29,7 @@ import time
 import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -73,6 +74,11 @@ MAX_BODY: Final = 4 * 1024 * 1024
 #: Headers kept with an answer (the adapters read no others).
 KEPT_HEADERS: Final = frozenset({"content-type", "etag", "last-modified", "link",
                                  "content-language", "location"})
+#: The key an image's digest is kept under in ``answers`` (:meth:`AnswerCache.image`).
+IMAGE_KEY: Final = "image:"
+#: The headers kept with an image: how long it stays fresh, and how to revalidate it.
+FRESHNESS_HEADERS: Final = frozenset({"date", "cache-control", "expires", "etag",
+                                      "last-modified"})
 #: Writes are committed in batches of this many, or this often (seconds).
 _BATCH = 200
 _BATCH_SECONDS = 2.0
@@ -180,6 +186,31 @@ class AnswerCache:
     def keep_avatar(self, url: str, digest: str) -> None:
         self._write(self._upsert["avatars"], (url, digest, _now()))
 
+    # An image at an address that may hold another picture tomorrow (a feed's or a
+    # website's /logo.png) is kept in ``answers`` under IMAGE_KEY + its address, with the
+    # headers that say how long it stays fresh and how to revalidate it, its digest as body.
+
+    def image(self, url: str, *, now: datetime | None = None
+              ) -> tuple[str, bool, dict[str, str]] | None:
+        """The stored digest of the image at ``url``, whether it is still fresh (RFC 9111:
+        it may be used without asking), and the headers that ask for it conditionally."""
+        stored = self.answer(IMAGE_KEY + url)
+        if stored is None:
+            return None
+        headers, body = stored
+        digest = body.decode("ascii", "replace")
+        if len(digest) != 64:
+            return None
+        return (digest, is_fresh(headers, now or datetime.now(UTC)),
+                self.validators(IMAGE_KEY + url))
+
+    def keep_image(self, url: str, headers: Mapping[str, str], digest: str) -> None:
+        kept = {name: value for name, value in headers.items() if name in FRESHNESS_HEADERS}
+        self._write(self._upsert["answers"],
+                    (IMAGE_KEY + url, _validator(headers.get("etag")),
+                     _validator(headers.get("last-modified")), json.dumps(kept),
+                     zlib.compress(digest.encode("ascii"), 6), _now()))
+
     # -- plumbing ----------------------------------------------------------------------
 
     def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
@@ -211,6 +242,43 @@ class AnswerCache:
     def close(self) -> None:
         self.flush()
         self._db.close()
+
+
+def is_fresh(headers: Mapping[str, str], now: datetime) -> bool:
+    """Whether a stored answer with ``headers`` (lower-case names) may still be used
+    without asking (RFC 9111, 4.2): its age by its ``Date`` under its freshness lifetime,
+    from ``Cache-Control: max-age``, else ``Expires``, else the heuristic of 4.2.2 (a tenth
+    of the time since ``Last-Modified``: a logo unchanged for three years is fresh for
+    about a hundred days). ``no-cache``/``no-store`` or no ``Date``: never fresh."""
+    date = _http_date(headers.get("date"))
+    if date is None:
+        return False
+    control = (headers.get("cache-control") or "").lower()
+    directives = {part.strip().partition("=")[0]: part.strip().partition("=")[2]
+                  for part in control.split(",") if part.strip()}
+    if "no-cache" in directives or "no-store" in directives:
+        return False
+    lifetime: float | None = None
+    if directives.get("max-age", "").strip('"').isdigit():
+        lifetime = float(directives["max-age"].strip('"'))
+    elif headers.get("expires") is not None:
+        expires = _http_date(headers.get("expires"))
+        lifetime = (expires - date).total_seconds() if expires is not None else 0.0
+    else:
+        modified = _http_date(headers.get("last-modified"))
+        if modified is not None and modified < date:
+            lifetime = (date - modified).total_seconds() / 10
+    return lifetime is not None and (now - date).total_seconds() < lifetime
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value or len(value) > 64:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _validator(value: str | None) -> str | None:

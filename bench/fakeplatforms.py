@@ -155,8 +155,8 @@ def _post_kind(kind: str, k: int) -> str:
 
 #: Days since AS_OF that the server plays (``--later-days``): 0 is the first audit's data.
 #: Then every tenth profile (``changed``) has published NEW_POSTS posts since AS_OF (its
-#: Mastodon statuses and feed entries); every other profile's answers are byte for byte
-#: the same, as a month of no change gives.
+#: Mastodon statuses, Bluesky posts, Telegram messages and feed entries); every other
+#: profile's answers are byte for byte the same, as a month of no change gives.
 LATER_DAYS = 0
 NEW_POSTS = 12
 
@@ -495,6 +495,7 @@ def bluesky_profile(base: str, query: dict[str, list[str]]) -> Answer:
                                         'Exceeded"}')
     assert i is not None
     _newest, _gap, total = _schedule(kind, "bluesky")
+    total += _new_posts(i)
     name = org_name(i)
     did = _did(i)
     if kind == "incomplete":
@@ -555,14 +556,16 @@ def bluesky_feed(base: str, query: dict[str, list[str]]) -> Answer:
         return _rate_limited(JSON_TYPE, '{"error":"RateLimitExceeded"}')
     assert i is not None
     newest, gap, total = _schedule(kind, "bluesky")
+    total += _new_posts(i)
     limit = _int_arg(query, "limit", 50, 1, 100)
     start = _int_arg(query, "cursor", 0, 0, total)
     end = min(total, start + limit)
     did = _did(i)
     author = _BSKY_AUTHOR.format(did=did, i=i, name=org_name(i))
     parts = []
-    for k in range(start, end):
-        ts = _post_ts(i, k, newest, gap)
+    for position in range(start, end):
+        # a changed profile's new posts come first; the older ones keep their ids
+        ts, k = _timeline_post(i, position, newest, gap)
         rkey = f"3b{i:x}k{k}"
         created, indexed = _iso(ts, k % 1000), _iso(ts + 1, 250)
         post_kind = _post_kind(kind, k)
@@ -788,6 +791,7 @@ def telegram_preview(base: str, name: str, query: dict[str, list[str]]) -> Answe
         return _rate_limited(HTML_TYPE, "<html><body>Too Many Requests</body></html>")
     assert i is not None
     newest, gap, total = _schedule(kind, "telegram")
+    total += _new_posts(i)  # a changed channel's new messages take the next ids
     name_shown = org_name(i)
     before = _int_arg(query, "before", total + 1, 1, total + 1)
     # Message ids run 1..total (total = newest); a page holds the TELEGRAM_PAGE ids below
@@ -807,8 +811,7 @@ def telegram_preview(base: str, name: str, query: dict[str, list[str]]) -> Answe
             f'rel="noopener">{site.removeprefix("https://")}</a></div>')
     messages = []
     for message_id in range(low, high + 1):
-        k = total - message_id
-        ts = _post_ts(i, k, newest, gap)
+        ts, k = _timeline_post(i, total - message_id, newest, gap)
         forwarded = _TG_FORWARDED.format(id=1000 + k) if _post_kind(kind, k) == "repost" else ""
         messages.append(_TG_MESSAGE.format(
             i=i, id=message_id, photo=photo, name=name_shown, forwarded=forwarded,
@@ -1019,7 +1022,10 @@ class RateLimiter:
 
 # -- conditional requests ------------------------------------------------------------------
 
-_NO_ETAG = ("/api/", "/xrpc/", "/media/", "/robots.txt")
+_NO_ETAG = ("/api/", "/xrpc/", "/robots.txt")
+#: Images are static files, as a web server sends them: an ETag and the file's date (the
+#: logos and photos were put up long before the audit).
+_MEDIA_MODIFIED = "Fri, 01 Mar 2024 09:00:00 GMT"
 
 
 def conditional(path: str, status: int, headers: list[tuple[str, str]], body: bytes,
@@ -1031,9 +1037,10 @@ def conditional(path: str, status: int, headers: list[tuple[str, str]], body: by
     if status != 200 or path.startswith(_NO_ETAG):
         return status, headers, body
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+    media = [("Last-Modified", _MEDIA_MODIFIED)] if path.startswith("/media/") else []
     if if_none_match and etag in (tag.strip() for tag in if_none_match.split(",")):
-        return 304, [("ETag", etag)], b""
-    return status, [*headers, ("ETag", etag)], body
+        return 304, [("ETag", etag), *media], b""
+    return status, [*headers, ("ETag", etag), *media], body
 
 
 # -- the servers ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure as TwistedFailure
 
-from auditor.answercache import CONDITIONAL_STEPS, FINAL_URL, AnswerCache
+from auditor.answercache import CONDITIONAL_STEPS, FINAL_URL, IMAGE_KEY, AnswerCache
 from auditor.config import ConfigError, config_from_urls, load_config, parse_as_of
 from auditor.crawl import CrawlPlan, crawl_plan
 from auditor.credentials import ApiCredentials, load_credentials, replay_credentials
@@ -44,7 +44,6 @@ from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
     Failure,
-    KnownPosts,
     Next,
     Page,
     PlatformAdapter,
@@ -71,6 +70,8 @@ _AVATAR_MAX = 2 * 1024 * 1024
 #: avatar address hashed by an earlier audit is the same photo, not fetched again. A feed's
 #: or a website's image (``/logo.png``) may change at the same address: always fetched.
 NEW_ADDRESS_PER_PHOTO = frozenset({"mastodon", "bluesky", "youtube", "telegram"})
+#: Platforms whose posts are kept in the history, so a re-audit asks only for new ones.
+TIMELINE_PLATFORMS = frozenset({"mastodon", "bluesky", "telegram"})
 
 
 async def wait_for_room(crawler: Any) -> None:
@@ -278,8 +279,9 @@ class ProfilesSpider(scrapy.Spider):
     # -- asking only for what is new (auditor.answercache) ------------------------------------
 
     def _with_known(self, target: Target) -> Target:
-        """``target`` with the posts the last audit stored of it (Mastodon's timelines)."""
-        if self.cache is None or target.platform != "mastodon":
+        """``target`` with the posts the last audit stored of it (the timelines of
+        Mastodon, Bluesky and Telegram)."""
+        if self.cache is None or target.platform not in TIMELINE_PLATFORMS:
             return target
         known = self.cache.timeline(target.url)
         return target if known is None else replace(target, known=known)
@@ -299,22 +301,16 @@ class ProfilesSpider(scrapy.Spider):
         return page
 
     def _keep_timeline(self, record: ProfileRecord) -> None:
-        """Keep a Mastodon profile's posts for the next audit (only whole, clean reads:
-        a page that skipped unreadable posts would not be cut as a full read cuts it)."""
-        from auditor.platforms.timeline import newest_id
+        """Keep a profile's posts for the next audit (auditor.platforms.timeline.known_of
+        says which reads are kept)."""
+        from auditor.platforms.timeline import known_of
 
         assert self.cache is not None
-        if (record.platform != "mastodon" or record.outcome != "ok" or not record.items
-                or record.sample is None or record.sample.pages == 0 or record.notes
-                or record.profile is None):
+        if record.platform not in TIMELINE_PLATFORMS:
             return
-        newest = newest_id(record.items)
-        if newest is None:
-            return
-        self.cache.keep_timeline(record.url, KnownPosts(
-            newest_id=newest, posts_total=record.profile.posts_total, items=record.items,
-            exhausted=record.sample.exhausted,
-            last_post_reported_at=record.profile.last_post_reported_at))
+        known = known_of(record)
+        if known is not None:
+            self.cache.keep_timeline(record.url, known)
 
     # -- avatars: fetched once per URL and hashed, so profiles can be compared ---------------
 
@@ -328,11 +324,20 @@ class ProfilesSpider(scrapy.Spider):
             yield self._emit(record)
             return
         assert avatar is not None
-        if (avatar not in self.avatar_hashes and self.cache is not None
-                and record.platform in NEW_ADDRESS_PER_PHOTO):
-            known = self.cache.avatar(avatar)  # a known address: the same photo
-            if known is not None:
-                self.avatar_hashes[avatar] = known
+        ask: dict[str, str] = {}
+        if avatar not in self.avatar_hashes and self.cache is not None:
+            if record.platform in NEW_ADDRESS_PER_PHOTO:
+                known = self.cache.avatar(avatar)  # a known address: the same photo
+                if known is not None:
+                    self.avatar_hashes[avatar] = known
+            else:
+                # An address that may hold another picture: the stored digest while the
+                # image is fresh (RFC 9111), else asked conditionally (a 304 keeps it).
+                stored = self.cache.image(avatar)
+                if stored is not None and stored[1]:
+                    self.avatar_hashes[avatar] = stored[0]
+                elif stored is not None:
+                    ask = stored[2]
         if avatar in self.avatar_hashes:
             yield self._emit(_with_avatar_hash(record, self.avatar_hashes[avatar]))
             return
@@ -340,15 +345,24 @@ class ProfilesSpider(scrapy.Spider):
         waiting.append(record)
         if len(waiting) == 1:
             yield scrapy.Request(avatar, callback=self.on_avatar, errback=self.on_avatar_failure,
-                                 dont_filter=True,
+                                 dont_filter=True, headers=ask,
                                  meta={"auditor_avatar": avatar, "download_maxsize": _AVATAR_MAX,
-                                       "handle_httpstatus_list": HANDLED_STATUSES})
+                                       "handle_httpstatus_list": [304, *HANDLED_STATUSES]})
 
     def on_avatar(self, response: Response) -> Iterator[Any]:
         avatar = response.meta["auditor_avatar"]
         digest = None
-        if 200 <= response.status < 300 and response.body:
+        if response.status == 304 and self.cache is not None:
+            stored = self.cache.image(avatar)  # not modified: the stored digest
+            digest = stored[0] if stored is not None else None
+        elif 200 <= response.status < 300 and response.body:
             digest = hashlib.sha256(response.body).hexdigest()
+        if digest is not None and self.cache is not None:
+            headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                       for k, v in response.headers.items()}
+            prior = self.cache.answer(IMAGE_KEY + avatar) if response.status == 304 else None
+            # a 304 may leave out what it did not change (Last-Modified): keep the rest
+            self.cache.keep_image(avatar, {**(prior[0] if prior else {}), **headers}, digest)
         yield from self._release_avatar(avatar, digest)
 
     def on_avatar_failure(self, failure: TwistedFailure) -> Iterator[Any]:

@@ -74,6 +74,9 @@ class KnownPosts:
     items: tuple[Item, ...]
     exhausted: bool
     last_post_reported_at: datetime | None = None
+    #: Pages the read that stored them took (Bluesky, Telegram: their pages are cut anew
+    #: from these posts only when every page held the same number); None: not said.
+    pages: int | None = None
 
 
 #: Where each platform with a fixed home is read; ``[endpoints]`` in the config overrides

@@ -63,6 +63,7 @@ from auditor.platforms.base import (
     parse_iso_time,
 )
 from auditor.platforms.counts import attached, count
+from auditor.platforms.timeline import Joined, join_read
 from auditor.urls import is_http_url
 
 PUBLIC_HOST = "bsky.app"
@@ -199,8 +200,10 @@ class BlueskyAdapter(PlatformAdapter):
         if skipped:
             notes = (*notes, f"feed page {number}: {skipped} unreadable item(s) skipped")
         notes = (*notes, *dates.notes(prefix=f"feed page {number}: "))
+        clean = data.get("clean", True) and not skipped and not dates.dropped \
+            and len(feed) <= _MAX_FEED_ITEMS
         state = state.with_data("feed", items=(*data["items"], *items), pages=number,
-                                notes=notes)
+                                notes=notes, clean=clean)
         cursor = body.get("cursor")
         if not feed or not isinstance(cursor, str) or not cursor:
             return self._finish(state, exhausted=True)
@@ -209,11 +212,30 @@ class BlueskyAdapter(PlatformAdapter):
             return self._finish(state, exhausted=False)
         if number >= state.options.max_pages:
             return self._finish(state, exhausted=False, cap_reached=True)
+        known = state.target.known
+        if known is not None and clean:
+            # A re-audit: once a page reaches the newest post the last audit stored, the
+            # pages after it are the stored ones (timeline.join_read).
+            joined = join_read([item for item in state.data["items"] if not item.pinned],
+                               known, page_size=FEED_PAGE, pages_read=number,
+                               max_pages=state.options.max_pages,
+                               window_start=state.options.window_start)
+            if joined is not None:
+                return self._joined(state, joined)
         if len(cursor) > _MAX_CURSOR_CHARS:
             return self._finish(state, exhausted=False,
                                 note=f"feed page {number}: cursor too long, not followed")
         next_url = f"{data['feed_url']}&cursor={quote(cursor, safe='')}"
         return Next(Fetch(next_url, "feed", _JSON_HEADERS), state)
+
+    def _joined(self, state: CrawlState, joined: Joined) -> ProfileRecord:
+        """The record a full read gives, from the pages read now and the stored posts."""
+        data = state.data
+        pins = tuple(item for item in data["items"] if item.pinned)
+        return self.record(
+            state.target, "ok", None, fetched_at=data["fetched_at"], profile=data["facts"],
+            items=dedupe((*pins, *joined.items), pinned_uri=data.get("pinned_uri")),
+            sample=joined.sample, notes=tuple(data["notes"]))
 
     def _finish(self, state: CrawlState, *, exhausted: bool, cap_reached: bool = False,
                 note: str | None = None) -> ProfileRecord:

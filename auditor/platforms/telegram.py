@@ -51,6 +51,7 @@ from auditor.platforms.base import (
     plausible_time,
 )
 from auditor.platforms.telegrampage import Message, TelegramPage, parse_count, parse_page
+from auditor.platforms.timeline import TELEGRAM_COUNTERS_NOTE, join_read
 from auditor.urls import host_of, is_http_url
 
 __all__ = ["Message", "TelegramAdapter", "TelegramPage", "parse_count", "parse_page"]
@@ -245,7 +246,7 @@ class TelegramAdapter(PlatformAdapter):
             notes = (*notes, f"{parsed.skipped} unreadable message(s) skipped")
         if data["pages"] == 0 and parsed.counters:
             shown = ", ".join(f"{v} {k}" for k, v in parsed.counters.items())
-            notes = (*notes, f"channel counters: {shown}")
+            notes = (*notes, f"{TELEGRAM_COUNTERS_NOTE}{shown}")
         seen = {item.id for item in data["items"]}
         sieve = DateSieve(fetched_at=page.fetched_at, earliest=self.earliest_post,
                           noun="message(s)")
@@ -253,9 +254,14 @@ class TelegramAdapter(PlatformAdapter):
                      if item.id not in seen and sieve.keep(item.published_at)]
         notes = (*notes, *sieve.notes())
         pages = data["pages"] + 1
+        # Every message of the page became an item (no service notice, no unreadable or
+        # undated one): only then do pages fall the same from the stored posts.
+        clean = data.get("clean", True) and not parsed.skipped \
+            and len(new_items) == len(parsed.messages)
         state = state.with_data(
             "preview", items=(*data["items"], *new_items), pages=pages, notes=notes,
-            facts=facts, fetched_at=data["fetched_at"] or page.fetched_at)
+            facts=facts, fetched_at=data["fetched_at"] or page.fetched_at, clean=clean,
+            page_size=data.get("page_size") or len(parsed.messages))
         if not parsed.messages or not parsed.has_older:
             return self._finish(state, exhausted=True)
         dates = [d for d in (plausible_time(m.published_at, fetched_at=page.fetched_at,
@@ -268,6 +274,18 @@ class TelegramAdapter(PlatformAdapter):
             return self._finish(state, exhausted=True)
         if pages >= state.options.max_pages:
             return self._finish(state, exhausted=False, cap_reached=True)
+        known = state.target.known
+        if known is not None and clean:
+            # A re-audit: once a page reaches the newest message the last audit stored,
+            # the pages after it are the stored ones (timeline.join_read).
+            read = sorted(state.data["items"], key=lambda i: int(i.id), reverse=True)
+            joined = join_read(read, known, page_size=state.data["page_size"],
+                               pages_read=pages, max_pages=state.options.max_pages,
+                               window_start=state.options.window_start)
+            if joined is not None:
+                return self._finish(
+                    state.with_data("preview", items=joined.items, pages=joined.sample.pages),
+                    exhausted=False, cap_reached=joined.sample.page_cap_reached)
         before = data["before"]
         if before is not None and oldest_id >= before:
             return self._finish(state, exhausted=False,
