@@ -41,6 +41,8 @@ PROJECT: Final = "social-presence-auditor"
 ATTEMPTS: Final = 3
 #: Seconds between two looks at the jobs and their items.
 POLL: Final = 1.0
+#: Seconds a Scrapyd server may go without answering before the audit stops.
+OUTAGE: Final = 120.0
 SHARDS_DIR: Final = "shards"
 
 
@@ -187,7 +189,7 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
                count: int, project: str = PROJECT, settings: Sequence[str] = (),
                replay: Path | None = None, resume: bool = False, address: str | None = None,
                say: Callable[[str], None] = print_line, config_digest: str | None = None,
-               poll: float = POLL, attempts: int = ATTEMPTS) -> Path:
+               poll: float = POLL, attempts: int = ATTEMPTS, outage: float = OUTAGE) -> Path:
     """Crawl ``config`` in ``count`` shards on ``servers``; return ``out/records.jsonl``,
     the union of the shards' records (a shard given up on after ``attempts`` jobs leaves
     its missing profiles out: the judged audit says so)."""
@@ -225,7 +227,7 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
             with PlanServer(host, port) as plans:
                 _follow(shards, plans, project=project, version=version,
                         settings=settings, replay=replay, say=say, poll=poll,
-                        attempts=attempts)
+                        attempts=attempts, outage=outage)
         except ScrapydError as exc:
             raise AuditProblem(str(exc)) from None
         return _union(shards, out / "records.jsonl")
@@ -233,40 +235,49 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
 
 def _follow(shards: list[_Shard], plans: PlanServer, *, project: str, version: str,
             settings: Sequence[str], replay: Path | None, say: Callable[[str], None],
-            poll: float, attempts: int) -> None:
+            poll: float, attempts: int, outage: float = OUTAGE) -> None:
     """Schedule, follow and resume the shards' jobs until each has all its records or
-    has had ``attempts`` jobs. Ctrl-C cancels the running jobs."""
+    has had ``attempts`` jobs. A server that does not answer is asked again for
+    ``outage`` seconds before the audit stops (the records so far stay for --resume).
+    Ctrl-C cancels the running jobs."""
     from auditor.progress import progress_printer
+    from auditor.scrapyd_api import ScrapydError, ScrapydUnreachable
 
-    total = [t.url for s in shards for t in s.plan.targets]
-    from auditor.scrapyd_api import ScrapydError
-
-    progress = progress_printer(total)
+    progress = progress_printer([t.url for s in shards for t in s.plan.targets])
     progress([finished for s in shards for finished in s.earlier])  # what is there
+    silent: dict[Scrapyd, float] = {}  # a server not answering: since when
+
+    def answered(server: Scrapyd, error: ScrapydError | None) -> None:
+        if error is None:
+            silent.pop(server, None)
+            return
+        since = silent.setdefault(server, time.monotonic())
+        if not isinstance(error, ScrapydUnreachable) or time.monotonic() - since > outage:
+            raise ScrapydError(f"{error}. The records collected so far are kept: run the "
+                               "same command with --resume") from error
+
     try:
         while True:
             for shard in shards:
                 if shard.state == "new" or (shard.state == "finished" and shard.missing):
-                    _start(shard, plans, project=project, version=version,
-                           settings=settings, replay=replay, say=say, attempts=attempts)
+                    try:
+                        _start(shard, plans, project=project, version=version,
+                               settings=settings, replay=replay, say=say, attempts=attempts)
+                        answered(shard.server, None)
+                    except ScrapydError as exc:
+                        answered(shard.server, exc)
             active = [s for s in shards if s.state == "scheduled"]
-            if not active:
+            if not active and all(s.state in ("finished", "given_up") for s in shards):
                 return
             jobs_of: dict[Scrapyd, dict[str, Any]] = {}
             for shard in active:
-                if shard.server not in jobs_of:
-                    jobs_of[shard.server] = shard.server.jobs(project)
-                assert shard.job is not None
-                job = jobs_of[shard.server].get(shard.job)
-                progress(_collect(shard, project))
-                if job is None or job.state == "finished":
-                    progress(_collect(shard, project))  # what came after the last look
-                    shard.state = "finished"
-                    left = len(shard.missing)
-                    if left:
-                        say(f"{shard.name}: job {shard.job} on {shard.server} ended with "
-                            f"{left} of {len(shard.plan.targets)} target(s) not done (its "
-                            f"log: {shard.server}/logs/{project}/profiles/{shard.job}.log)")
+                try:
+                    if shard.server not in jobs_of:
+                        jobs_of[shard.server] = shard.server.jobs(project)
+                    _look(shard, jobs_of[shard.server], project, progress, say)
+                    answered(shard.server, None)
+                except ScrapydError as exc:
+                    answered(shard.server, exc)
             time.sleep(poll)
     except KeyboardInterrupt:
         for shard in shards:
@@ -274,6 +285,22 @@ def _follow(shards: list[_Shard], plans: PlanServer, *, project: str, version: s
                 with suppress(ScrapydError):
                     shard.server.cancel(project, shard.job)
         raise
+
+
+def _look(shard: _Shard, jobs: dict[str, Any], project: str,
+          progress: Callable[[list[Finished]], None], say: Callable[[str], None]) -> None:
+    """The shard's new records; when its job has ended, what it left to do."""
+    assert shard.job is not None
+    job = jobs.get(shard.job)
+    progress(_collect(shard, project))
+    if job is None or job.state == "finished":  # ended (or its server forgot it)
+        progress(_collect(shard, project))  # what came after the last look
+        shard.state = "finished"
+        left = len(shard.missing)
+        if left:
+            say(f"{shard.name}: job {shard.job} on {shard.server} ended with {left} of "
+                f"{len(shard.plan.targets)} target(s) not done (its log: "
+                f"{shard.server}/logs/{project}/profiles/{shard.job}.log)")
 
 
 def _start(shard: _Shard, plans: PlanServer, *, project: str, version: str,
@@ -288,14 +315,14 @@ def _start(shard: _Shard, plans: PlanServer, *, project: str, version: str,
         say(f"{shard.name}: {len(missing)} target(s) left after {attempts} job(s); "
             "given up (rerun with --resume to try them again)")
         return
-    shard.attempts += 1
-    job = f"shard-{shard.index}-of-{shard.count}-{plans.token[:8]}-{shard.attempts}"
+    job = f"shard-{shard.index}-of-{shard.count}-{plans.token[:8]}-{shard.attempts + 1}"
     url = plans.publish(f"{job}.json", replace(shard.plan, targets=tuple(missing)).to_json())
     args = {"plan_url": url}
     if replay is not None:
         args["replay"] = str(replay.resolve())
     shard.job = shard.server.schedule(project, job, version=version, args=args,
-                                      settings=settings)
+                                      settings=settings)  # ScrapydError: tried again
+    shard.attempts += 1
     shard.offset, shard.partial, shard.state = 0, b"", "scheduled"
     again = "resumed: " if shard.attempts > 1 else ""
     say(f"{shard.name}: {again}job {shard.job} on {shard.server} for "

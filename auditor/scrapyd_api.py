@@ -62,6 +62,10 @@ class ScrapydError(Exception):
     """Scrapyd could not be reached, or refused a request: one line, with the server."""
 
 
+class ScrapydUnreachable(ScrapydError):
+    """No answer, or a server error (5xx): worth asking again a little later."""
+
+
 # -- the egg ------------------------------------------------------------------------------
 
 def _package_dir(name: str) -> Path:
@@ -140,9 +144,13 @@ class Scrapyd:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 return answer.status, answer.read()
         except urllib.error.HTTPError as exc:
+            if exc.code >= 500:
+                raise ScrapydUnreachable(f"Scrapyd at {self.url} answered HTTP {exc.code} "
+                                         f"to {path.partition('?')[0]}") from None
             return exc.code, exc.read()
         except (OSError, ValueError) as exc:
-            raise ScrapydError(f"Scrapyd at {self.url} cannot be reached ({exc})") from None
+            raise ScrapydUnreachable(f"Scrapyd at {self.url} cannot be reached ({exc})") \
+                from None
 
     def call(self, endpoint: str, fields: Sequence[tuple[str, str]] = (), *,
              post: bool = False, body: bytes | None = None,
@@ -313,8 +321,10 @@ def plan_address(servers: Sequence[Scrapyd], given: str | None) -> tuple[str, in
     try:
         probe.connect((servers[0].host, 9))  # UDP: picks the route, sends nothing
         return str(probe.getsockname()[0]), 0
-    except OSError:
-        return "0.0.0.0", 0
+    except OSError as exc:
+        raise ScrapydError(f"cannot tell this machine's address towards {servers[0].host} "
+                           f"({exc}): give --plan-address HOST[:PORT], an address of this "
+                           "machine the Scrapyd servers reach") from None
     finally:
         probe.close()
 
