@@ -429,12 +429,22 @@ class PostgresDatabase(Database):
             self.rollback()
             raise
 
+    def begin(self) -> None:
+        # One snapshot for the whole transaction, as SQLite's: each statement of a READ
+        # COMMITTED one would see another auditor's migration half-way through the checks.
+        self.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+
     def rollback(self) -> None:
         if not self.conn.closed:
             self.execute("ROLLBACK")
 
     def schema_version(self) -> int:
-        exists = self.execute("SELECT to_regclass(?) IS NOT NULL", (PG_VERSION_TABLE,))
+        # A query of the catalog, not to_regclass: that looks names up in a cache that
+        # may not have seen a table another auditor created a moment ago.
+        exists = self.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
+            "n ON n.oid = c.relnamespace WHERE c.relname = ? AND n.nspname = current_schema())",
+            (PG_VERSION_TABLE,))
         if not exists.fetchone()[0]:
             return 0
         row = self.execute(f"SELECT max(version) FROM {PG_VERSION_TABLE}").fetchone()
