@@ -47,8 +47,13 @@ SHARDS_DIR: Final = "shards"
 
 
 def add_options(audit: argparse.ArgumentParser) -> None:
-    """The ``audit`` command's Scrapyd options."""
-    audit.add_argument("--scrapyd", metavar="URL[,URL...]",
+    """The ``audit`` command's Scrapyd options. ``--scrapyd`` runs every shard; with
+    ``--shard K/N`` (one shard, here), when that option is there, argparse refuses it."""
+    either = audit.add_mutually_exclusive_group()
+    for action in audit._actions:  # argparse has no public way to join an existing option
+        if "--shard" in action.option_strings:
+            either._group_actions.append(action)
+    either.add_argument("--scrapyd", metavar="URL[,URL...]",
                        help="crawl on these Scrapyd servers, one job per shard of hosts, "
                             "then judge the union here (docs/scale.md)")
     audit.add_argument("--shard-count", type=int, metavar="N",

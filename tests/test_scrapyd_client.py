@@ -232,3 +232,14 @@ def test_servers_and_plan_addresses() -> None:
     assert plan_address([server], None) == ("127.0.0.1", 0)
     assert plan_address([server], "10.0.0.5:8765") == ("10.0.0.5", 8765)
     assert plan_address([server], "[::1]") == ("::1", 0)
+
+
+def test_shard_and_scrapyd_do_not_go_together(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["audit", str(tmp_path / "audit.toml"), "--shard", "1/2",
+              "--scrapyd", "http://127.0.0.1:6800"])
+    assert stopped.value.code == 2
+    assert "--scrapyd: not allowed with argument --shard" in capsys.readouterr().err
