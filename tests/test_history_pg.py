@@ -169,3 +169,34 @@ def test_a_url_that_cannot_be_read_is_refused_without_repeating_it(
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and "not a usable postgresql:// URL" in err
     assert "Sekrit1" not in err
+
+
+def test_the_answer_cache_keeps_and_replaces_on_postgresql(postgres_server: PgServer) -> None:
+    from auditor.answercache import AnswerCache
+    from auditor.platforms.base import KnownPosts
+
+    target = postgres_server.new_database()
+    assert AnswerCache.open(str(target)) is None  # no history yet: the crawl reads everything
+    with HistoryStore(target):
+        pass
+    cache = AnswerCache(target)
+    page = "https://blog.example/feed.xml"
+    body = bytes(range(256)) * 10  # any bytes, NULs included
+    assert cache.keep_answer(page, {"etag": '"v1"', "content-type": "text/xml"}, b"old")
+    assert cache.keep_answer(page, {"etag": '"v2"', "last-modified": "Sun, 01 Nov 2026 "
+                                    "00:00:00 GMT"}, body)  # the same URL: replaced
+    cache.keep_avatar("https://cdn.example/a.jpg", "ab" * 32)
+    cache.keep_timeline("https://mastodon.example/@spaak", KnownPosts(
+        newest_id="9", posts_total=3, items=(), exhausted=True))
+    cache.close()
+    again = AnswerCache(target)
+    assert again.validators(page) == {"If-None-Match": '"v2"',
+                                      "If-Modified-Since": "Sun, 01 Nov 2026 00:00:00 GMT"}
+    assert again.answer(page) == ({"etag": '"v2"', "last-modified":
+                                   "Sun, 01 Nov 2026 00:00:00 GMT"}, body)
+    assert again.avatar("https://cdn.example/a.jpg") == "ab" * 32
+    known = again.timeline("https://mastodon.example/@spaak")
+    assert known is not None and (known.newest_id, known.posts_total) == ("9", 3)
+    assert again.validators("https://elsewhere.example/") == {}
+    again.close()
+    assert raw(target, "SELECT COUNT(*) FROM answers") == [(1,)]
