@@ -179,6 +179,21 @@ def _read_done(path: Path) -> list[Finished]:
     return list(done.values())
 
 
+def _take_records(folder: Path) -> dict[str, bytes]:
+    """Every whole record line in the shards' files (the first for a URL), the files
+    removed: a resumed audit writes them again, split as it splits now."""
+    lines: dict[str, bytes] = {}
+    for path in sorted(folder.glob("shard-*.jsonl")):
+        raw = path.read_bytes()
+        for line in raw[:raw.rfind(b"\n") + 1].splitlines():
+            finished = _finished(line)
+            if finished is not None:
+                lines.setdefault(finished.url, line.strip() + b"\n")
+    for path in folder.glob("shard-*.jsonl"):
+        path.unlink()
+    return lines
+
+
 def _finished(line: bytes) -> Finished | None:
     try:
         data = json.loads(line)
@@ -207,19 +222,18 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
         write_run_state(out, config_path=config.path, config_digest=config_digest,
                         as_of=as_of, completed=False)
         folder.mkdir(exist_ok=True)
+        kept = _take_records(folder)
+        if not resume:
+            kept.clear()  # a new audit: the last one's shards are gone
         shards = []
         for index, part in enumerate(split_plan(plan, config, count), start=1):
             path = folder / f"shard-{index}-of-{count}.jsonl"
-            if not resume:
-                path.write_bytes(b"")
+            # the records an earlier run left, whatever its shard count, to their shard now
+            path.write_bytes(b"".join(kept[t.url] for t in part.targets if t.url in kept))
             shard = _Shard(index, count, part, servers[(index - 1) % len(servers)], path)
             shard.earlier = _read_done(path)
             shard.done = {finished.url for finished in shard.earlier}
             shards.append(shard)
-        if resume:
-            for old in folder.glob("shard-*.jsonl"):  # another shard count's records
-                if old not in {shard.records for shard in shards}:
-                    old.unlink()
         try:
             for server in dict.fromkeys(s.server for s in shards if s.missing):
                 server.check()

@@ -128,7 +128,7 @@ def records(urls: list[str]) -> bytes:
     return b"".join(json.dumps({"url": url, "outcome": "ok"}).encode() + b"\n" for url in urls)
 
 
-def audit(tmp_path: Path, fake: FakeScrapyd, *, profiles: int = 12,
+def audit(tmp_path: Path, fake: FakeScrapyd, *, profiles: int = 12, count: int = 1,
           **kwargs: Any) -> tuple[Path, list[str]]:
     config_path = tmp_path / "audit.toml"
     build_config(profiles, INFO, config_path)
@@ -137,7 +137,7 @@ def audit(tmp_path: Path, fake: FakeScrapyd, *, profiles: int = 12,
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
     assert config.audit.as_of is not None
-    union = run_shards(config, config.audit.as_of, out, [Scrapyd(fake.url)], count=1,
+    union = run_shards(config, config.audit.as_of, out, [Scrapyd(fake.url)], count=count,
                        say=said.append, poll=0.01, **kwargs)
     return union, said
 
@@ -221,6 +221,29 @@ def test_resume_schedules_only_what_the_shards_lack(
     fake.behaviour = lambda attempt, targets: (records(targets), True)
     union, _ = audit(tmp_path, fake, resume=True)
     assert [len(batch) for batch in fake.scheduled] == [12, 7]
+    assert len(urls_in(union)) == 12
+
+
+def test_resume_with_another_shard_count_keeps_every_record(
+        tmp_path: Path, scrapyd_with: Callable[..., FakeScrapyd]) -> None:
+    fake = scrapyd_with(lambda attempt, targets: (records(targets[:5]), True))
+    audit(tmp_path, fake, attempts=1)
+    fake.behaviour = lambda attempt, targets: (records(targets), True)
+    union, _ = audit(tmp_path, fake, resume=True, count=3)
+    assert len(fake.scheduled[0]) == 12
+    assert sum(len(batch) for batch in fake.scheduled[1:]) == 7
+    assert sorted(urls_in(union)) == sorted(fake.scheduled[0])
+    shards = sorted(path.name for path in (tmp_path / "out" / "shards").iterdir())
+    assert shards == [f"shard-{k}-of-3.jsonl" for k in (1, 2, 3)]
+
+
+def test_a_new_audit_starts_from_no_records(
+        tmp_path: Path, scrapyd_with: Callable[..., FakeScrapyd]) -> None:
+    fake = scrapyd_with(lambda attempt, targets: (records(targets), True))
+    audit(tmp_path, fake, count=2)
+    union, _ = audit(tmp_path, fake)  # not --resume: everything is crawled again
+    assert sum(len(batch) for batch in fake.scheduled[-1:]) == 12
+    assert [p.name for p in (tmp_path / "out" / "shards").iterdir()] == ["shard-1-of-1.jsonl"]
     assert len(urls_in(union)) == 12
 
 
