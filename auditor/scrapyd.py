@@ -229,7 +229,8 @@ def run_shards(config: AuditConfig, as_of: datetime, out: Path, servers: Sequenc
         for index, part in enumerate(split_plan(plan, config, count), start=1):
             path = folder / f"shard-{index}-of-{count}.jsonl"
             # the records an earlier run left, whatever its shard count, to their shard now
-            path.write_bytes(b"".join(kept[t.url] for t in part.targets if t.url in kept))
+            mine = {t.url for t in part.targets}
+            path.write_bytes(b"".join(line for url, line in kept.items() if url in mine))
             shard = _Shard(index, count, part, servers[(index - 1) % len(servers)], path)
             shard.earlier = _read_done(path)
             shard.done = {finished.url for finished in shard.earlier}
