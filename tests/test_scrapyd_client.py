@@ -36,6 +36,7 @@ class FakeScrapyd:
         self.items: dict[str, bytes] = {}
         self.listed: dict[str, bool] = {}
         self.scheduled: list[list[str]] = []
+        self.sent: list[str] = []  # every schedule request and plan, as sent
         self.down = 0  # answer the next N calls with 503
         self.down_after_items = False  # stop answering once a job's items were read
         self.refuse_schedule = False
@@ -89,7 +90,9 @@ class FakeScrapyd:
                 if path == "/schedule.json":
                     if fake.refuse_schedule:
                         return self._json({"status": "error", "message": "spider not found"})
-                    plan = CrawlPlan.from_json(fetch_plan(fields["plan_url"]))
+                    text = fetch_plan(fields["plan_url"])
+                    fake.sent += [body.decode(), text]
+                    plan = CrawlPlan.from_json(text)
                     targets = [t.url for t in plan.targets]
                     fake.scheduled.append(targets)
                     items, shown = fake.behaviour(len(fake.scheduled), targets)
@@ -129,9 +132,11 @@ def records(urls: list[str]) -> bytes:
 
 
 def audit(tmp_path: Path, fake: FakeScrapyd, *, profiles: int = 12, count: int = 1,
-          **kwargs: Any) -> tuple[Path, list[str]]:
+          extra: str = "", **kwargs: Any) -> tuple[Path, list[str]]:
     config_path = tmp_path / "audit.toml"
     build_config(profiles, INFO, config_path)
+    with config_path.open("a", encoding="utf-8") as handle:
+        handle.write(extra)
     config = load_config(config_path)
     said: list[str] = []
     out = tmp_path / "out"
@@ -245,6 +250,21 @@ def test_a_new_audit_starts_from_no_records(
     assert sum(len(batch) for batch in fake.scheduled[-1:]) == 12
     assert [p.name for p in (tmp_path / "out" / "shards").iterdir()] == ["shard-1-of-1.jsonl"]
     assert len(urls_in(union)) == 12
+
+
+def test_no_token_goes_to_scrapyd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  scrapyd_with: Callable[..., FakeScrapyd]) -> None:
+    """Tokens stay in the environment of the machines that crawl: never in a plan or an
+    argument (the jobs read them from Scrapyd's environment)."""
+    monkeypatch.setenv("AUDITOR_X_BEARER_TOKEN", "x-token-never-sent")
+    monkeypatch.setenv("AUDITOR_META_TOKEN", "meta-token-never-sent")
+    fake = scrapyd_with(lambda attempt, targets: (records(targets), True))
+    audit(tmp_path, fake, extra='[[organisation]]\nname = "On X"\nrole = "competitor"\n'
+                                'profiles = ["https://x.com/onx", '
+                                '"https://www.facebook.com/onx"]\n')
+    assert any("https://x.com/onx" in text for text in fake.sent)  # the X profile went
+    assert fake.sent and all("never-sent" not in text for text in fake.sent)
+    assert all("plan_url=" in text for text in fake.sent[::2])
 
 
 def test_servers_and_plan_addresses() -> None:
