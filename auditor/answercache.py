@@ -8,11 +8,14 @@ only the latest:
   ``Last-Modified``. The next audit asks with ``If-None-Match`` / ``If-Modified-Since``;
   a ``304 Not Modified`` is answered from here, so the adapter reads the same bytes as
   before and gives the same record.
-- ``timelines``: a Mastodon profile's posts as the last audit read them
+- ``timelines``: a Mastodon, Bluesky or Telegram profile's posts as the last audit read them
   (:class:`auditor.platforms.base.KnownPosts`); the next audit asks only for newer posts
-  (``min_id``) and cuts the joined list as a full read would (:mod:`auditor.platforms.timeline`).
+  (Mastodon's ``min_id``; Bluesky and Telegram stop at the page that reaches the newest
+  stored post) and cuts the joined list as a full read would (:mod:`auditor.platforms.timeline`).
 - ``avatars``: the SHA-256 of an avatar's bytes by its URL. Platforms give a changed photo a
-  new address, so a known address is not fetched again.
+  new address, so a known address is not fetched again. An image whose address may hold
+  another picture (a feed's logo) is kept in ``answers`` instead (:meth:`AnswerCache.image`),
+  reused while fresh (:func:`is_fresh`) and then asked for conditionally.
 
 The crawl process writes here as it goes (the history's own rows are written by the
 auditor process after the crawl, never at the same time); writes are batched into short
