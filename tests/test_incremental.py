@@ -218,3 +218,49 @@ def test_freshness_of_a_stored_image() -> None:
     assert not is_fresh({"last-modified": "Fri, 01 Mar 2024 09:00:00 GMT"}, now)  # no Date
     assert not is_fresh({"date": "garbage", "cache-control": "max-age=99999999"}, now)
     assert not is_fresh({"date": date, "etag": '"x"'}, now)  # nothing says how long
+
+
+def with_pin(i: int, pin_at: int | None) -> dict[str, bytes]:
+    """Answers of Bluesky profile ``i`` with a pinned post shown on top of the first page:
+    the post at ``pin_at`` in its timeline, or (None) an old post no page reaches."""
+    import json
+
+    profile_url = f"{BASE}/xrpc/app.bsky.actor.getProfile?actor=u{i}.example"
+    feed_url = (f"{BASE}/xrpc/app.bsky.feed.getAuthorFeed?actor={fp._did(i)}"
+                "&filter=posts_with_replies&includePins=true&limit=100")
+    profile = json.loads(fp.route("bluesky", BASE, "/xrpc/app.bsky.actor.getProfile",
+                                  f"actor=u{i}.example", robots=False)[2])
+    page = json.loads(fp.route("bluesky", BASE, "/xrpc/app.bsky.feed.getAuthorFeed",
+                               urlsplit(feed_url).query, robots=False)[2])
+    source = json.loads(fp.route("bluesky", BASE, "/xrpc/app.bsky.feed.getAuthorFeed",
+                                 urlsplit(feed_url).query.replace("limit=100", "limit=1")
+                                 + f"&cursor={pin_at or 0}", robots=False)[2])["feed"][0]
+    source.pop("reason", None)
+    post = source["post"]
+    if pin_at is None:
+        post["uri"] = post["uri"] + "old"
+        post["record"]["createdAt"] = post["indexedAt"] = "2024-01-02T03:04:05.000Z"
+    post["author"]["did"] = fp._did(i)
+    post["record"].pop("reply", None)
+    source.pop("reply", None)
+    profile["pinnedPost"] = {"uri": post["uri"], "cid": "bafyreipin"}
+    page["feed"].insert(0, {**source, "reason": {"$type": "app.bsky.feed.defs#reasonPin"}})
+    return {profile_url: json.dumps(profile).encode(), feed_url: json.dumps(page).encode()}
+
+
+@pytest.mark.parametrize("pin_at", [None, 150, 20])
+@pytest.mark.parametrize("is_changed", [False, True])
+def test_bluesky_pinned_post_joins_as_a_full_read_has_it(
+        pin_at: int | None, is_changed: bool, later: None) -> None:
+    i = index("broadcast", "bluesky", is_changed=is_changed)
+    first = read("bluesky", i, FIRST, edit=with_pin(i, pin_at)).record
+    assert sum(item.pinned for item in first.items) == 1
+    known = known_of(first)
+    assert known is not None and not any(item.pinned for item in known.items)
+    assert len(known.items) == known.pages * 100  # the old pin is not in the timeline
+    fp.LATER_DAYS = 30
+    edit = with_pin(i, pin_at)
+    full = read("bluesky", i, LATER, edit=edit)
+    again = read("bluesky", i, LATER, known, edit=edit)
+    same(again.record, full.record)
+    assert len(again.fetched) == 2
