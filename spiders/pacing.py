@@ -15,6 +15,14 @@ paged calls), learnt from those headers:
 - every request takes one unit of its budget before it goes on to the host's download
   slot; the answer's headers correct the estimate (what the server says is left, less the
   requests still on their way), so the budget is never overspent;
+- a request that begins a profile's work on a host (depth 0: Mastodon's lookup, Bluesky's
+  getProfile) spends only what the requests on their way leave over: units are kept for
+  the calls their profiles may still make (as many as the deepest request seen on the host
+  is below each: a lookup keeps three on Mastodon, for the first statuses page and two
+  more), so a profile already begun goes on in the same window instead of waiting for the
+  next while new profiles take the window's budget in its first second. On Mastodon a page with
+  ``max_id`` needs the page before it, and only those pages draw on the paging budget:
+  profiles begun and finished window by window keep that budget fed;
 - when it is spent, the host's further requests wait here, asynchronously, until the
   window resets (and a margin, ``AUDITOR_RATE_LIMIT_MARGIN``), then go in order: other
   hosts are not held up. Requests waiting here do not count against Scrapy's
@@ -37,10 +45,12 @@ nothing could be fetched (offline) from one where servers answered.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,7 +68,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
 )
 from scrapy.http import Request, Response
-from scrapy.utils.asyncio import sleep
+from scrapy.utils.asyncio import is_asyncio_available, sleep
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import (
     ConnectError,
@@ -76,6 +86,8 @@ logger = logging.getLogger(__name__)
 
 #: Request meta: the budgets a request took a unit of (released when it is answered).
 TAKEN_KEY = "auditor_rate_budgets"
+#: Request meta: the units a request keeps for the calls its profile may still make after it.
+KEPT_KEY = "auditor_rate_kept"
 #: Request meta: the budgets a request gave back as it left the downloader.
 GIVEN_KEY = "auditor_rate_budgets_given"
 #: How often (every 0.05 s) a request looks whether the first answer of its part of a host
@@ -99,6 +111,9 @@ _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
 UNKNOWN_IN_FLIGHT = 1
 #: Seconds between the requests of one depth and the next coming back from a wait.
 _RANK_STEP = 0.02
+#: The longest a request held back for the answers on their way sleeps before it looks
+#: again (it is woken sooner when a unit comes back or an answer tells what is left).
+_HOLD_AT_MOST = 2.0
 _NUMBER = re.compile(r"^\s*(\d{1,15})(?:\.\d+)?\s*$")
 _DRAFT_ITEM = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*(\d{1,15})", re.I)
 
@@ -221,6 +236,18 @@ def budget_keys(request: Request) -> tuple[str, ...]:
     return (host,)
 
 
+def begins_profile(request: Request) -> bool:
+    """Whether ``request`` begins a profile's work (a start request, depth 0) rather than
+    continuing it (a profile's statuses after its lookup, a next page): the requests that
+    continue a profile go first when a budget is nearly spent."""
+    return not int(request.meta.get("depth") or 0)
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 class Budget:
     """One host's (or API's) budget as far as its answers told: a fixed window of
     ``limit`` requests that resets at ``reset_at`` (monotonic)."""
@@ -234,11 +261,28 @@ class Budget:
         self.window: float | None = None
         #: Requests that took a unit and have no answer yet.
         self.in_flight = 0
+        #: Units kept for the calls the profiles of those requests may still make (one per
+        #: level of depth this host's profiles reached below each): a new profile does not
+        #: take them.
+        self.kept = 0
+        #: The deepest request seen here (Mastodon: 3, a lookup, the first statuses page,
+        #: two pages with max_id).
+        self.deepest = 1
+        #: Depth -> requests waiting for this budget alone (not for another one as well).
+        self.ahead: dict[int, int] = {}
         #: Requests waiting here for the window to reset.
         self.waiting = 0
         #: Whether an answer of this window told what is left (after a reset the estimate
         #: is the full limit, a guess until the first answer: one request at a time till then).
         self.confirmed = False
+
+    def claimed(self, depth: int, *, begins: bool) -> int:
+        """The units a request at ``depth`` leaves to others: those the deeper requests
+        waiting for this budget will take (a profile's next page before another profile's
+        first statuses page, before a new profile's lookup), and for a request beginning a
+        profile those kept for the profiles on their way (:attr:`kept`)."""
+        deeper = sum(count for level, count in self.ahead.items() if level > depth)
+        return deeper + (self.kept if begins else 0)
 
     def learn(self, said: RateLimit, *, now: float) -> None:
         """Take what an answer said (the answer's own unit already given back).
@@ -328,6 +372,9 @@ class RateLimitMiddleware:
         #: says, so that a limit of a few calls is not overspent before it is known).
         self.sections: dict[str, bool] = {}
         self.section_in_flight: dict[str, int] = {}
+        #: Host budget key -> the requests beginning a profile held back for the answers on
+        #: their way (woken one by one as units come back).
+        self.held: dict[str, deque[asyncio.Future[None]]] = {}
         self.status_path: Path | None = None
         self._status_loop: Any = None
 
@@ -398,6 +445,8 @@ class RateLimitMiddleware:
         if self.sections.get(section) is False:
             return None  # its answers say nothing of a limit
         keys = budget_keys(request)
+        begins = begins_profile(request)
+        depth = int(request.meta.get("depth") or 0)
         for _ in range(_FIRST_ANSWER_POLLS):
             if section in self.sections:
                 break
@@ -410,6 +459,10 @@ class RateLimitMiddleware:
         while True:
             now = monotonic()
             wait = 0.0
+            hold = False
+            #: whether only the host's budget keeps it (not Mastodon's paging budget): then
+            #: it goes before shallower requests while it waits
+            host_only = True
             for key in keys:
                 budget = self.budgets.get(key)
                 if budget is None:
@@ -418,26 +471,49 @@ class RateLimitMiddleware:
                 if budget.remaining is None or budget.remaining > 0:
                     if not budget.confirmed and budget.in_flight >= UNKNOWN_IN_FLIGHT:
                         wait = max(wait, 0.1)  # not known yet: one at a time until it is
+                        host_only = host_only and key == keys[0]
+                    elif key == keys[0] and budget.remaining is not None and \
+                            budget.remaining <= budget.claimed(depth, begins=begins):
+                        hold = True  # what is left goes to deeper requests first
                     continue
+                host_only = host_only and key == keys[0]
                 if budget.reset_at is not None:
                     wait = max(wait, budget.reset_at - now + self.margin)
                 elif budget.in_flight:
                     wait = max(wait, 0.5)  # an answer on its way will say when
-            if wait <= 0:
+            if wait <= 0 and not hold:
                 break
             if wait > self.max_wait:
                 return self._not_asked(request, keys, wait)
-            await self._wait(request, keys, wait)
+            host = self.budgets[keys[0]]
+            if host_only:
+                host.ahead[depth] = host.ahead.get(depth, 0) + 1
+            try:
+                if wait > 0:
+                    await self._wait(request, keys, wait)
+                else:
+                    await self._hold(request, keys[0])
+            finally:
+                if host_only:
+                    host.ahead[depth] -= 1
+                    self._release(keys[0])
         self._take(request, keys, section)
         return None
 
     def _take(self, request: Request, keys: tuple[str, ...], section: str) -> None:
-        """One unit of each budget for ``request``, given back when it is answered."""
+        """One unit of each budget for ``request``, given back when it is answered; and
+        units of its host's kept for the calls its profile may still make."""
         for key in keys:
             budget = self.budgets.setdefault(key, Budget(key))
             budget.in_flight += 1
             if budget.remaining is not None:
                 budget.remaining -= 1
+        host = self.budgets[keys[0]]
+        depth = int(request.meta.get("depth") or 0)
+        host.deepest = max(host.deepest, depth)
+        kept = host.deepest - depth
+        host.kept += kept
+        request.meta[KEPT_KEY] = kept
         request.meta[TAKEN_KEY] = keys
         self.section_in_flight[section] = self.section_in_flight.get(section, 0) + 1
 
@@ -471,6 +547,49 @@ class RateLimitMiddleware:
             for budget in budgets:
                 budget.waiting -= 1
 
+    async def _hold(self, request: Request, key: str) -> None:
+        """Wait until a unit of ``key``'s budget comes back or an answer tells what is left
+        (:meth:`_release`), or its window resets, or :data:`_HOLD_AT_MOST` seconds."""
+        budget = self.budgets[key]
+        seconds = _HOLD_AT_MOST
+        if budget.reset_at is not None:
+            seconds = min(seconds, max(0.05, budget.reset_at - monotonic() + self.margin))
+        self.parked.add(request)
+        self._wake_engine()
+        try:
+            if not is_asyncio_available():  # pragma: no cover - Scrapy's default is asyncio
+                await sleep(min(seconds, 0.1))
+                return
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[None] = loop.create_future()
+            queue = self.held.setdefault(key, deque())
+            queue.append(future)
+            timer = loop.call_later(seconds, _settle, future)
+            try:
+                await future
+            finally:
+                timer.cancel()
+                if future in queue:
+                    queue.remove(future)
+        finally:
+            self.parked.discard(request)
+
+    def _release(self, key: str) -> None:
+        """Wake the requests held for ``key``'s budget that its units now allow (one at
+        least: it looks again and holds on if it still may not go)."""
+        queue = self.held.get(key)
+        if not queue:
+            return
+        budget = self.budgets.get(key)
+        free = 1
+        if budget is not None and budget.remaining is not None:
+            free = max(1, budget.remaining - budget.kept - sum(budget.ahead.values()))
+        while queue and free > 0:
+            future = queue.popleft()
+            if not future.done():
+                future.set_result(None)
+                free -= 1
+
     def _not_asked(self, request: Request, keys: tuple[str, ...], wait: float) -> Response:
         """The answer for a request not sent: the wait for its host's window is longer than
         allowed. A 429, as the host would answer, flagged as never asked."""
@@ -496,13 +615,19 @@ class RateLimitMiddleware:
 
     def _give_back(self, request: Request) -> tuple[str, ...]:
         keys: tuple[str, ...] = request.meta.pop(TAKEN_KEY, None) or ()
+        kept = int(request.meta.pop(KEPT_KEY, 0) or 0)
         if keys:
             section = section_of(request)
             self.section_in_flight[section] = max(0, self.section_in_flight.get(section, 0) - 1)
+            host = self.budgets.get(keys[0])
+            if host is not None:
+                host.kept = max(0, host.kept - kept)
         for key in keys:
             budget = self.budgets.get(key)
             if budget is not None and budget.in_flight > 0:
                 budget.in_flight -= 1
+        if keys:
+            self._release(keys[0])
         return keys
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
@@ -527,6 +652,15 @@ class RateLimitMiddleware:
             if budget is None:
                 budget = self.budgets[key] = Budget(key)
             budget.learn(said, now=now)
+            host = self.budgets.get(keys[0])
+            if host is not None and host is not budget and response.status != 429 and \
+                    said.remaining is not None and host.remaining is not None:
+                # A paged call's headers show the tighter of its two budgets; a call taken
+                # confirms the host's window all the same (its estimate after a reset is the
+                # limit, less what it sent since). Else, with only paged calls left, the host
+                # would stay unconfirmed and send one call at a time until the next lookup.
+                host.confirmed = True
+            self._release(keys[0])
         elif taken and section not in self.sections:
             self.sections[section] = False  # no limit said: paced by the slot alone
         if response.status != 429 or request.meta.get("dont_retry"):
@@ -554,6 +688,7 @@ class RateLimitMiddleware:
         retry = request.copy()
         retry.meta[WAITS_KEY] = waits + 1
         retry.meta.pop(TAKEN_KEY, None)
+        retry.meta.pop(KEPT_KEY, None)
         retry.dont_filter = True
         return retry
 

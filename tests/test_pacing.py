@@ -8,6 +8,7 @@ few calls per window of a couple of seconds, fixed windows, a 429 without Retry-
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 from scrapy.http import Request, Response
+from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
 from auditor.crawl import Finished
@@ -37,11 +39,15 @@ from auditor.crawlstatus import (
 from auditor.messages import known_text
 from auditor.progress import progress_printer, wait_text
 from spiders.pacing import (
+    KEPT_KEY,
     NOT_ASKED,
     RETRY_AT_KEY,
+    TAKEN_KEY,
     Budget,
     RateLimit,
+    RateLimitMiddleware,
     RetryTimeMiddleware,
+    begins_profile,
     budget_keys,
     read_rate_limit,
     reset_seconds,
@@ -135,6 +141,119 @@ def test_an_answer_that_overtook_a_later_one_does_not_raise_the_estimate() -> No
     assert budget.remaining == 4 and budget.reset_at == 121.0
     budget.learn(RateLimit(5, 0, 3.0), now=107.0)  # a late answer of the window before
     assert budget.remaining == 4 and budget.reset_at == 121.0
+
+
+# -- the order requests go in when budgets run short ------------------------------------------
+
+
+def _middleware(**budgets: tuple[int, int, float | None]) -> RateLimitMiddleware:
+    """A pacing middleware whose budgets (key -> remaining, in flight, reset in seconds) are
+    known, for m.example's API (whose answers carry rate-limit headers)."""
+    middleware = RateLimitMiddleware(get_crawler(settings_dict={
+        "AUDITOR_RATE_LIMIT_MARGIN": 0.0}))
+    middleware.sections["m.example /api"] = True
+    middleware._wake_engine = lambda: None  # type: ignore[method-assign]  # no engine here
+    for key, (remaining, in_flight, reset_in) in budgets.items():
+        budget = middleware.budgets[key.replace("_", " ")] = Budget(key.replace("_", " "))
+        budget.limit, budget.remaining, budget.in_flight = 300, remaining, in_flight
+        budget.kept = in_flight  # lookups on their way: each keeps one for its statuses
+        budget.confirmed = True
+        budget.reset_at = None if reset_in is None else time.monotonic() + reset_in
+    return middleware
+
+
+LOOKUP = "https://m.example/api/v1/accounts/lookup?acct=a"
+PAGE = "https://m.example/api/v1/accounts/1/statuses?limit=40"
+NEXT_PAGE = "https://m.example/api/v1/accounts/1/statuses?limit=40&max_id=9"
+
+
+async def _gone_within(coroutine: Any, seconds: float) -> bool:
+    """Whether ``coroutine`` (a process_request) let its request go within ``seconds``."""
+    task = asyncio.ensure_future(coroutine)
+    await asyncio.sleep(seconds)
+    done = task.done()
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    return done
+
+
+def test_a_request_for_an_open_budget_does_not_wait_behind_a_spent_one() -> None:
+    # Mastodon's paging budget spent for a minute, the API's open: a profile's next page
+    # waits, its first page and another profile's lookup go at once, in any order.
+    middleware = _middleware(**{"m.example": (100, 0, 20.0), "m.example_paged": (0, 0, 60.0)})
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        paged = asyncio.ensure_future(middleware.process_request(
+            Request(NEXT_PAGE, meta={"depth": 2})))
+        await asyncio.sleep(0.05)
+        lookup = await _gone_within(middleware.process_request(Request(LOOKUP)), 0.2)
+        page = await _gone_within(middleware.process_request(
+            Request(PAGE, meta={"depth": 1})), 0.2)
+        waiting = not paged.done()
+        paged.cancel()
+        with suppress(asyncio.CancelledError):
+            await paged
+        return lookup, page, waiting
+
+    assert asyncio.run(scenario()) == (True, True, True)
+    assert middleware.budgets["m.example"].in_flight == 2
+
+
+def test_a_profile_begun_goes_on_before_new_profiles_take_what_is_left() -> None:
+    # 2 calls left in the window and 2 lookups on their way: those units are kept for the
+    # calls the answers lead to (a profile's statuses), so a new profile's lookup waits
+    # while a profile's statuses go; once the answers came back without asking for more,
+    # the lookup takes what is left, without waiting for the reset.
+    middleware = _middleware(**{"m.example": (2, 2, 25.0)})
+
+    async def scenario() -> tuple[bool, bool, bool, bool]:
+        lookup = asyncio.ensure_future(middleware.process_request(Request(LOOKUP)))
+        page = await _gone_within(middleware.process_request(
+            Request(PAGE, meta={"depth": 1})), 0.2)
+        held = not lookup.done()
+        for n in range(2):  # the 2 lookups on their way: profiles not found
+            answered = Request(f"https://m.example/api/v1/accounts/lookup?acct=z{n}",
+                               meta={TAKEN_KEY: ("m.example",), KEPT_KEY: 1})
+            middleware.process_response(answered, Response(answered.url, status=404,
+                                                           request=answered))
+            await asyncio.sleep(0.05)
+            if n == 0:
+                still_held = not lookup.done()  # 1 left, 1 lookup on its way: kept for it
+        await asyncio.sleep(0.2)
+        return page, held, still_held, lookup.done()
+
+    assert asyncio.run(scenario()) == (True, True, True, True)
+    assert middleware.budgets["m.example"].remaining == 0
+
+
+def test_deeper_requests_waiting_for_the_budget_go_first() -> None:
+    # One call left and a profile's next page waiting for it (its paging budget open): a
+    # first statuses page and a lookup leave it to that page; another next page may go.
+    middleware = _middleware(**{"m.example": (1, 0, 25.0), "m.example_paged": (50, 0, 80.0)})
+    host = middleware.budgets["m.example"]
+    host.ahead[2] = 1
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        page = asyncio.ensure_future(middleware.process_request(
+            Request(PAGE, meta={"depth": 1})))
+        await asyncio.sleep(0.1)
+        held = not page.done()
+        host.ahead[2] = 0  # the page waiting went its own way (its other budget closed)
+        middleware._release("m.example")
+        await asyncio.sleep(0.1)
+        return held, page.done(), await _gone_within(middleware.process_request(
+            Request(NEXT_PAGE, meta={"depth": 2})), 0.1)
+
+    # the page goes once nothing deeper waits; the next page then finds the budget spent
+    assert asyncio.run(scenario()) == (True, True, False)
+    assert host.claimed(1, begins=False) == 0 and host.claimed(0, begins=True) == host.kept
+
+
+def test_only_a_profiles_first_request_is_held_back() -> None:
+    assert begins_profile(Request(LOOKUP))
+    assert begins_profile(Request(LOOKUP, meta={"depth": 0}))
+    assert not begins_profile(Request(PAGE, meta={"depth": 1}))
 
 
 @pytest.mark.parametrize("exception, kind", [
@@ -397,3 +516,39 @@ def test_nothing_fetched_exits_5_with_a_hint_and_keeps_the_last_reports(
     assert "connections were refused" in run.stderr and "--resume" in run.stderr
     assert (out / "report.json").read_text(encoding="utf-8") == '{"earlier": true}'
     assert (out / "records.jsonl").read_text(encoding="utf-8") == ""
+
+
+# -- the benchmark's bound (bench/ratelimit.py) ----------------------------------------------
+
+
+def test_the_bound_knows_a_paged_call_comes_after_its_profiles_first_calls() -> None:
+    from ratelimit import call_chains, minimum_wall, ordered_minimum  # bench/, on sys.path
+
+    # Two profiles, each a lookup, a first page and one page with max_id; 3 calls per 10 s,
+    # 1 paged call per 20 s, the audit starting 0.1 s before both windows end. Each budget
+    # alone allows it all in 0.13 s; but no paged call can go before its profile's first
+    # page is answered (past the first paging window), and the second profile's then waits
+    # for the third paging window.
+    chains = call_chains([
+        "/robots.txt", "/api/v1/accounts/lookup?acct=a", "/api/v1/accounts/lookup?acct=b",
+        "/api/v1/accounts/1/statuses?limit=40", "/api/v1/accounts/2/statuses?limit=40",
+        "/api/v1/accounts/1/statuses?limit=40&max_id=5", "/media/avatars/a.png",
+        "/api/v1/accounts/2/statuses?limit=40&max_id=7",
+    ], "mastodon")
+    assert sorted(chains) == [(2, 1), (2, 1)]
+    free = {"head_s": 0.0, "per_call_s": 0.01, "tail_s": 0.0}
+    alone = max(minimum_wall(6, 3, 10.0, 19.9, free), minimum_wall(2, 1, 20.0, 19.9, free))
+    bound = ordered_minimum(chains, limit=3, window=10.0, paged_limit=1, paged_window=20.0,
+                            start=19.9, free=free, rtt=0.1)
+    assert alone == pytest.approx(0.13)
+    assert bound["api_s"] == pytest.approx(0.13)  # 3 calls before the reset, 3 after
+    assert bound["paged_s"] == pytest.approx(20.11)  # the second paged call at 40.0
+    assert bound["minimum_s"] == pytest.approx(20.11)
+    # Bluesky: one budget, a profile's calls grouped by actor
+    assert sorted(call_chains([
+        "/xrpc/app.bsky.actor.getProfile?actor=a.example",
+        "/xrpc/app.bsky.feed.getAuthorFeed?actor=a.example&limit=40",
+        "/xrpc/app.bsky.feed.getAuthorFeed?actor=a.example&limit=40&cursor=x",
+        "/xrpc/app.bsky.actor.getProfile?actor=b.example"], "bluesky")) == [(1, 0), (3, 0)]
+    # a lookup that found nothing is a profile of one call
+    assert call_chains(["/api/v1/accounts/lookup?acct=c"], "mastodon") == [(1, 0)]
