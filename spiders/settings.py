@@ -55,6 +55,11 @@ _OFF = frozenset({"scrapy.extensions.telnet.TelnetConsole",
                   "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"})
 EXTENSIONS_BASE = {name: order for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
                    if name not in _OFF}
+# AutoThrottle that lowers a host's delay on a 304 too (spiders/throttle.py: a re-audit's
+# conditional requests are answered with nothing but 304s by an unchanged host)
+EXTENSIONS_BASE = {("spiders.throttle.ConditionalAutoThrottle"
+                    if name == "scrapy.extensions.throttle.AutoThrottle" else name): order
+                   for name, order in EXTENSIONS_BASE.items()}
 DOWNLOADER_MIDDLEWARES_BASE = {
     name: order for name, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
     if name not in _OFF}

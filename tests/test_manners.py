@@ -265,7 +265,7 @@ def _assert_settings_in_effect(log: str) -> None:
     assert overridden["TWISTED_DNS_RESOLVER"] == "spiders.manners.GuardedResolver"
     assert overridden["USER_AGENT"].startswith("social-presence-auditor/")
     extensions = _log_block(log, "Enabled extensions")
-    assert "scrapy.extensions.throttle.AutoThrottle" in extensions
+    assert "spiders.throttle.ConditionalAutoThrottle" in extensions  # AutoThrottle, 304-aware
     assert not any("RemoteControl" in name or "Telnet" in name for name in extensions)
     middlewares = _log_block(log, "Enabled downloader middlewares")
     assert FIXED_ROBOTS in middlewares and STOCK_ROBOTS not in middlewares
@@ -289,7 +289,8 @@ def test_settings_module_values() -> None:
     remote = "scrapy.extensions.remote_control.RemoteControl"
     assert remote not in project_settings.EXTENSIONS_BASE
     assert project_settings.EXTENSIONS.get(remote) is None
-    assert "scrapy.extensions.throttle.AutoThrottle" in project_settings.EXTENSIONS_BASE
+    # AutoThrottle stays on, as spiders/throttle.py's (a 304 lowers the delay as a 200 does)
+    assert "spiders.throttle.ConditionalAutoThrottle" in project_settings.EXTENSIONS_BASE
 
 
 def test_replay_is_not_refused_for_private_hosts(tmp_path: Path) -> None:
