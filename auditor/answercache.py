@@ -12,6 +12,9 @@ only the latest:
   (:class:`auditor.platforms.base.KnownPosts`); the next audit asks only for newer posts
   (Mastodon's ``min_id``; Bluesky and Telegram stop at the page that reaches the newest
   stored post) and cuts the joined list as a full read would (:mod:`auditor.platforms.timeline`).
+- ``answers`` also keeps each Mastodon profile's account id (under :data:`ACCOUNT_KEY`),
+  so that the next audit asks a server for its accounts in batches
+  (:mod:`auditor.platforms.mastodon_batch`).
 - ``avatars``: the SHA-256 of an avatar's bytes by its URL. Platforms give a changed photo a
   new address, so a known address is not fetched again. An image whose address may hold
   another picture (a feed's logo) is kept in ``answers`` instead (:meth:`AnswerCache.image`),
@@ -82,6 +85,9 @@ IMAGE_KEY: Final = "image:"
 #: The headers kept with an image: how long it stays fresh, and how to revalidate it.
 FRESHNESS_HEADERS: Final = frozenset({"date", "cache-control", "expires", "etag",
                                       "last-modified"})
+#: The key a Mastodon profile's account id is kept under in ``answers``
+#: (:meth:`AnswerCache.account_id`; :mod:`auditor.platforms.mastodon_batch`).
+ACCOUNT_KEY: Final = "mastodon-account:"
 #: Writes are committed in batches of this many, or this often (seconds).
 _BATCH = 200
 _BATCH_SECONDS = 2.0
@@ -188,6 +194,16 @@ class AnswerCache:
 
     def keep_avatar(self, url: str, digest: str) -> None:
         self._write(self._upsert["avatars"], (url, digest, _now()))
+
+    def account_id(self, url: str) -> str | None:
+        """The Mastodon account id the last lookup of the profile at ``url`` gave."""
+        stored = self.answer(ACCOUNT_KEY + url)
+        return stored[1].decode("ascii", "replace") if stored is not None else None
+
+    def keep_account_id(self, url: str, account_id: str) -> None:
+        self._write(self._upsert["answers"], (ACCOUNT_KEY + url, None, None, "{}",
+                                              zlib.compress(account_id.encode("ascii"), 6),
+                                              _now()))
 
     # An image at an address that may hold another picture tomorrow (a feed's or a
     # website's /logo.png) is kept in ``answers`` under IMAGE_KEY + its address, with the

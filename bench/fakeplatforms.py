@@ -159,6 +159,10 @@ def _post_kind(kind: str, k: int) -> str:
 #: profile's answers are byte for byte the same, as a month of no change gives.
 LATER_DAYS = 0
 NEW_POSTS = 12
+#: How the Mastodon hosts answer "Get multiple accounts" (``/__batch-mode/MODE``): "on"
+#: as documented; "mixed" (tests of the fall-backs) answers 404 on the first host, as a
+#: server older than 4.3, and gives every odd-numbered account another ``acct``.
+BATCH_MODE = "on"
 
 
 def changed(i: int) -> bool:
@@ -321,6 +325,28 @@ def mastodon_lookup(base: str, query: dict[str, list[str]]) -> Answer:
         f'"verified_at":null}},{{"name":"Open","value":"di-za 9-17 uur","verified_at":null}}]}}'
     )
     return _answer(200, body)
+
+
+def mastodon_accounts(base: str, query: dict[str, list[str]]) -> Answer:
+    """"Get multiple accounts" (Mastodon 4.3+, ``/api/v1/accounts?id[]=1&id[]=2``): the
+    accounts asked for that exist, each as the lookup gives it; unknown, suspended and
+    rate-limited ones are left out. More than 40 ids are refused (422): the auditor's
+    cap, checked here."""
+    ids = query.get("id[]") or []
+    if BATCH_MODE == "mixed" and "//127.0.0.2:" in base:
+        return _answer(404, '{"error":"Record not found"}')  # as a server before 4.3
+    if not ids or len(ids) > 40:
+        return _answer(422, '{"error":"Validation failed"}')
+    found = []
+    for raw in dict.fromkeys(ids):
+        i = int(raw) - _ACCOUNT_BASE if raw.isdigit() and len(raw) < 25 else -1
+        if 0 <= i < _STATUS_STRIDE:
+            status, _headers, body = mastodon_lookup(base, {"acct": [f"u{i}"]})
+            if status == 200 and BATCH_MODE == "mixed" and i % 2:
+                body = body.replace(b'"acct":"u', b'"acct":"renamed-u', 1)  # renamed
+            if status == 200:
+                found.append(body.decode())
+    return _answer(200, "[" + ",".join(found) + "]")
 
 
 _STATUS = (
@@ -872,10 +898,16 @@ def route(role: str, base: str, path: str, query_string: str, *, robots: bool) -
         global LATER_DAYS  # the benchmark's "a month later" (see changed())
         LATER_DAYS = int(path[14:])
         return _answer(200, f'{{"later_days":{LATER_DAYS}}}')
+    if path in ("/__batch-mode/on", "/__batch-mode/mixed"):
+        global BATCH_MODE
+        BATCH_MODE = path.rsplit("/", 1)[1]
+        return _answer(200, f'{{"batch_mode":"{BATCH_MODE}"}}')
     query = parse_qs(query_string, keep_blank_values=True) if query_string else {}
     if role == "spread":
         if path == "/api/v1/accounts/lookup":
             return mastodon_lookup(base, query)
+        if path == "/api/v1/accounts":
+            return mastodon_accounts(base, query)
         match = _MASTODON_STATUSES.match(path)
         if match:
             return mastodon_statuses(base, match.group(1), query)

@@ -39,7 +39,7 @@ from auditor.crawl import CrawlPlan, crawl_plan
 from auditor.credentials import ApiCredentials, load_credentials, replay_credentials
 from auditor.messages import msg
 from auditor.models import ProfileRecord
-from auditor.platforms import adapter_named
+from auditor.platforms import adapter_named, mastodon_batch
 from auditor.platforms.base import (
     CrawlOptions,
     CrawlState,
@@ -172,7 +172,18 @@ class ProfilesSpider(scrapy.Spider):
         for target in targets:
             self.pending[target.url] = target
         self.cache = AnswerCache.open(self.plan.history)
+        batches = self._batches(targets)
+        batched = {target.url for batch in batches for _, target in batch.members}
+        for batch in batches:
+            await wait_for_room(self.crawler)
+            yield scrapy.Request(batch.url, headers={"Accept": "application/json"},
+                                 callback=self.on_batch, errback=self.on_batch_failure,
+                                 dont_filter=True, meta={"auditor_batch": batch,
+                                                         "handle_httpstatus_list":
+                                                         HANDLED_STATUSES})
         for target in targets:
+            if target.url in batched:
+                continue  # asked for in a batch (on_batch)
             await wait_for_room(self.crawler)
             target = self._with_known(target)
             adapter = adapter_named(target.platform)
@@ -241,6 +252,10 @@ class ProfilesSpider(scrapy.Spider):
         asked = response.meta.get("auditor_conditional")
         if asked and self.cache is not None:
             page = self._conditional(asked, page)
+        if self.cache is not None and state.step == "lookup" and adapter.platform == "mastodon":
+            account_id = mastodon_batch.account_id_of(page)  # for the next audit's batches
+            if account_id is not None:
+                self.cache.keep_account_id(state.target.url, account_id)
         # The page is read in a thread of its own, so that a slow read holds up no other
         # profile's downloads; past the parse budget the profile is given up as an error.
         # A thread is pre-empted only between Python steps: one long call in C that holds
@@ -285,6 +300,45 @@ class ProfilesSpider(scrapy.Spider):
             return target
         known = self.cache.timeline(target.url)
         return target if known is None else replace(target, known=known)
+
+    def _batches(self, targets: list[Target]) -> list[mastodon_batch.Batch]:
+        """Batches for the Mastodon profiles whose account id the last audit kept."""
+        if self.cache is None:
+            return []
+        known = []
+        for target in targets:
+            if mastodon_batch.eligible(target):
+                account_id = mastodon_batch.usable_id(self.cache.account_id(target.url))
+                if account_id is not None:
+                    known.append((self._with_known(target), account_id))
+        return mastodon_batch.plan(known)
+
+    def on_batch(self, response: Response) -> Iterator[Any]:
+        """A batch's accounts go on as their lookups' answers would; the rest are looked
+        up one by one (auditor.platforms.mastodon_batch.split)."""
+        page = Page(url=response.url, status=response.status,
+                    headers={k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                             for k, v in response.headers.items()},
+                    body=response.body, fetched_at=datetime.now(UTC))
+        found, missing = mastodon_batch.split(response.meta["auditor_batch"], page)
+        adapter = adapter_named("mastodon")
+        assert adapter is not None
+        for target, lookup in found:
+            state = mastodon_batch.lookup_state(target, self.options)
+            yield from self._follow(adapter, target,
+                                    lambda s=state, p=lookup: adapter.advance(s, p))
+        yield from self._lookups(missing)
+
+    def on_batch_failure(self, failure: TwistedFailure) -> Iterator[Any]:
+        batch = failure.request.meta["auditor_batch"]  # type: ignore[attr-defined]
+        yield from self._lookups([target for _, target in batch.members])
+
+    def _lookups(self, targets: list[Target]) -> Iterator[Any]:
+        adapter = adapter_named("mastodon")
+        assert adapter is not None
+        for target in targets:
+            yield from self._follow(adapter, target,
+                                    lambda t=target: adapter.start(t, self.options))
 
     def _conditional(self, asked: str, page: Page) -> Page:
         """A 304 becomes the stored answer; a new answer with validators is stored."""

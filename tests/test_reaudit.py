@@ -109,11 +109,57 @@ def test_reaudit_a_month_later_equals_a_full_audit_and_costs_less(
     assert len(statuses) <= 2 * len(changed), statuses
     assert not [url for url in statuses if "max_id=" in url]  # no page read twice
     assert len(again) < 0.6 * len(first), (len(again), len(first))
+    # Mastodon accounts whose id the first audit kept: asked for in batches, not looked up
+    assert not [url for url in first if "/api/v1/accounts?" in url]
+    batches = [url for url in again if "/api/v1/accounts?" in url]
+    assert batches and all(0 < url.count("id%5B%5D=") <= 40 for url in batches), batches
+    assert not set(looked_up(again)) & answered(profiles)
+    assert sum(url.count("id%5B%5D=") for url in batches) == len(answered(profiles))
     # posts of the history are cut to the later window, as the full audit's are
     report = json.loads((tmp_path / "again" / "report.json").read_text("utf-8"))
     windows = {p["metrics"]["covered_days"] for o in report["organisations"]
                for p in o["profiles"] if p["metrics"]["covered_days"] is not None}
     assert windows and max(windows) <= 90
+
+
+def looked_up(log: list[str]) -> list[str]:
+    return [url.rsplit("acct=", 1)[1] for url in log if "/accounts/lookup?acct=" in url]
+
+
+def answered(profiles: list[dict[str, str]]) -> set[str]:
+    """The Mastodon accounts whose lookup answers (so the history keeps their id)."""
+    return {f"u{i}" for i, p in enumerate(profiles) if p["platform"] == "mastodon"
+            and p["kind"] not in ("not_found", "gone", "rate_limited")}
+
+
+def test_reaudit_falls_back_to_lookups_where_a_batch_does_not_answer(
+        fake: Running, tmp_path: Path) -> None:
+    """The first host answers the batch 404 (a server before Mastodon 4.3), the others
+    give every odd-numbered account another acct (renamed): those are looked up one by
+    one, the rest come from the batches, and the report is a full audit's."""
+    config = tmp_path / "bench.toml"
+    profiles = fp.build_config(80, fake.info, config)
+    db = tmp_path / "history.sqlite"
+    audit(config, tmp_path / "first", "--db", str(db))
+    first = logged(fake)
+    later(fake, 30)
+    with urllib.request.urlopen(f"{fake.info['hosts'][0]}/__batch-mode/mixed",
+                                timeout=10) as answer:
+        assert json.loads(answer.read())["batch_mode"] == "mixed"
+    audit(config, tmp_path / "again", "--db", str(db), "--as-of", LATER_AS_OF)
+    again = logged(fake)[len(first):]
+    audit(config, tmp_path / "full", "--no-history", "--as-of", LATER_AS_OF)
+    assert (comparable_report(tmp_path / "again" / "report.json")
+            == comparable_report(tmp_path / "full" / "report.json"))
+    batches = [url for url in again if "/api/v1/accounts?" in url]
+    refused = [url for url in batches if "//127.0.0.2:" in url]
+    assert refused and len(refused) < len(batches)
+    host_of = {f"u{i}": p["url"].split("/@")[0] for i, p in enumerate(profiles)}
+    expected = {name for name in answered(profiles)
+                if int(name[1:]) % 2 or "//127.0.0.2:" in host_of[name]}
+    lookups = set(looked_up(again))
+    assert expected and expected <= lookups
+    assert not (lookups & answered(profiles)) - expected  # the others came from a batch
 
 
 # -- conditional requests ------------------------------------------------------------------

@@ -170,13 +170,9 @@ class MastodonAdapter(PlatformAdapter):
         address = _address(target.url)
         if address is not None and not address.api:
             return self._reader.start(target, options, _account(target.url, address))
-        parts = urlsplit(target.url)
-        lookup = urlunsplit(
-            (parts.scheme, parts.netloc, "/api/v1/accounts/lookup",
-             f"acct={quote(_acct(target.url), safe='@')}", "")
-        )
         state = CrawlState(target=target, options=options, step="lookup")
-        return Next(Fetch(lookup, "lookup", {"Accept": "application/json"}), state)
+        return Next(Fetch(lookup_url(target.url), "lookup", {"Accept": "application/json"}),
+                    state)
 
     def advance(self, state: CrawlState, page: Page) -> Step:
         if self._reader.owns(state.step):
@@ -437,6 +433,13 @@ def _new_posts(known: KnownPosts | None, facts: ProfileFacts) -> int | None:
     if delta == 0 and facts.last_post_reported_at != known.last_post_reported_at:
         return None
     return delta
+
+
+def lookup_url(url: str) -> str:
+    """The account lookup of a ``/@`` or ``/users/`` profile address."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/api/v1/accounts/lookup",
+                       f"acct={quote(_acct(url), safe='@')}", ""))
 
 
 def _acct(url: str) -> str:
