@@ -261,21 +261,25 @@ class ProfilesSpider(scrapy.Spider):
         # A thread is pre-empted only between Python steps: one long call in C that holds
         # the GIL (a regular expression) still stalls the crawl, which is why the parsers
         # cap what they read (auditor.platforms.feedcap, tests/test_fuzz.py).
-        read: Step | Exception
+        read = await self._read(adapter, state, page)
+        for output in self._follow(adapter, state.target, lambda: _result(read)):
+            yield output
+
+    async def _read(self, adapter: PlatformAdapter, state: CrawlState,
+                    page: Page) -> Step | Exception:
+        """``adapter.advance(state, page)`` in a thread, within the parse budget."""
         try:
-            read = await maybe_deferred_to_future(
+            return await maybe_deferred_to_future(
                 _in_thread(adapter.advance, state, page, timeout=self.parse_seconds))
         except defer.TimeoutError:
             logger.error("reading %s took longer than %g s; %s recorded as an error (the "
                          "read goes on in its thread)", page.url, self.parse_seconds,
                          state.target.url)
-            read = adapter.record(state.target, "error", str(msg(
+            return adapter.record(state.target, "error", str(msg(
                 "detail.parse_budget", url=page.url, seconds=f"{self.parse_seconds:g}")),
                 fetched_at=page.fetched_at)
         except Exception as exc:  # raised by the adapter: _follow records it
-            read = exc
-        for output in self._follow(adapter, state.target, lambda: _result(read)):
-            yield output
+            return exc
 
     def on_failure(self, failure: TwistedFailure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -313,7 +317,7 @@ class ProfilesSpider(scrapy.Spider):
                     known.append((self._with_known(target), account_id))
         return mastodon_batch.plan(known)
 
-    def on_batch(self, response: Response) -> Iterator[Any]:
+    async def on_batch(self, response: Response) -> AsyncIterator[Any]:
         """A batch's accounts go on as their lookups' answers would; the rest are looked
         up one by one (auditor.platforms.mastodon_batch.split)."""
         page = Page(url=response.url, status=response.status,
@@ -323,11 +327,13 @@ class ProfilesSpider(scrapy.Spider):
         found, missing = mastodon_batch.split(response.meta["auditor_batch"], page)
         adapter = adapter_named("mastodon")
         assert adapter is not None
-        for target, lookup in found:
-            state = mastodon_batch.lookup_state(target, self.options)
-            yield from self._follow(adapter, target,
-                                    lambda s=state, p=lookup: adapter.advance(s, p))
-        yield from self._lookups(missing)
+        for target, lookup in found:  # each read as its lookup's answer is (on_response)
+            read = await self._read(adapter, mastodon_batch.lookup_state(target, self.options),
+                                    lookup)
+            for output in self._follow(adapter, target, lambda r=read: _result(r)):
+                yield output
+        for output in self._lookups(missing):
+            yield output
 
     def on_batch_failure(self, failure: TwistedFailure) -> Iterator[Any]:
         batch = failure.request.meta["auditor_batch"]  # type: ignore[attr-defined]
