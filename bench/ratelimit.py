@@ -447,7 +447,7 @@ def run_row(row: Row, *, out: Path, latency: float, timeout: float, skip_free: b
 
 
 def _window_text(seconds: float) -> str:
-    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+    return f"{seconds / 60:g} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds:g} s"
 
 
 def table_row(results: dict[str, Any]) -> str:

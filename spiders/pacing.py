@@ -111,6 +111,10 @@ _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
 UNKNOWN_IN_FLIGHT = 1
 #: Seconds between the requests of one depth and the next coming back from a wait.
 _RANK_STEP = 0.02
+#: Seconds the units a request kept for its profile's next calls stay kept after its answer,
+#: for the next request of that profile to take them over (the spider makes it from the
+#: answer a moment later); a profile that asks nothing more gives them back then.
+_KEPT_GRACE = 0.5
 #: The longest a request held back for the answers on their way sleeps before it looks
 #: again (it is woken sooner when a unit comes back or an answer tells what is left).
 _HOLD_AT_MOST = 2.0
@@ -241,6 +245,12 @@ def begins_profile(request: Request) -> bool:
     continuing it (a profile's statuses after its lookup, a next page): the requests that
     continue a profile go first when a budget is nearly spent."""
     return not int(request.meta.get("depth") or 0)
+
+
+def _profile_of(request: Request) -> str | None:
+    """The URL of the profile a request is made for (None: not a profile's)."""
+    url = getattr(getattr(request.meta.get("auditor_state"), "target", None), "url", None)
+    return url if isinstance(url, str) else None
 
 
 def _settle(future: asyncio.Future[None]) -> None:
@@ -375,6 +385,8 @@ class RateLimitMiddleware:
         #: Host budget key -> the requests beginning a profile held back for the answers on
         #: their way (woken one by one as units come back).
         self.held: dict[str, deque[asyncio.Future[None]]] = {}
+        #: (host budget key, profile URL) -> units kept for that profile's next request.
+        self.passed_on: dict[tuple[str, str], int] = {}
         self.status_path: Path | None = None
         self._status_loop: Any = None
 
@@ -512,6 +524,9 @@ class RateLimitMiddleware:
         depth = int(request.meta.get("depth") or 0)
         host.deepest = max(host.deepest, depth)
         kept = host.deepest - depth
+        profile = _profile_of(request)
+        if profile is not None:  # what the profile's request before kept, this one takes
+            host.kept = max(0, host.kept - self.passed_on.pop((keys[0], profile), 0))
         host.kept += kept
         request.meta[KEPT_KEY] = kept
         request.meta[TAKEN_KEY] = keys
@@ -574,6 +589,36 @@ class RateLimitMiddleware:
         finally:
             self.parked.discard(request)
 
+    def _pass_on(self, key: str, profile: str | None, kept: int) -> None:
+        """Keep ``kept`` units for ``profile``'s next request a moment (:data:`_KEPT_GRACE`),
+        then give back what it did not take over."""
+        host = self.budgets.get(key)
+        if host is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if profile is None or loop is None:
+            host.kept = max(0, host.kept - kept)
+            return
+        self.passed_on[(key, profile)] = self.passed_on.get((key, profile), 0) + kept
+        loop.call_later(_KEPT_GRACE, self._expire, key, profile, kept)
+
+    def _expire(self, key: str, profile: str, kept: int) -> None:
+        left = self.passed_on.get((key, profile), 0)
+        if not left:
+            return
+        gone = min(left, kept)
+        if left - gone:
+            self.passed_on[(key, profile)] = left - gone
+        else:
+            del self.passed_on[(key, profile)]
+        host = self.budgets.get(key)
+        if host is not None:
+            host.kept = max(0, host.kept - gone)
+        self._release(key)
+
     def _release(self, key: str) -> None:
         """Wake the requests held for ``key``'s budget that its units now allow (one at
         least: it looks again and holds on if it still may not go)."""
@@ -619,9 +664,8 @@ class RateLimitMiddleware:
         if keys:
             section = section_of(request)
             self.section_in_flight[section] = max(0, self.section_in_flight.get(section, 0) - 1)
-            host = self.budgets.get(keys[0])
-            if host is not None:
-                host.kept = max(0, host.kept - kept)
+            if kept:
+                self._pass_on(keys[0], _profile_of(request), kept)
         for key in keys:
             budget = self.budgets.get(key)
             if budget is not None and budget.in_flight > 0:
@@ -660,6 +704,12 @@ class RateLimitMiddleware:
                 # limit, less what it sent since). Else, with only paged calls left, the host
                 # would stay unconfirmed and send one call at a time until the next lookup.
                 host.confirmed = True
+                if host.reset_at is None:
+                    # Not told its reset since the last one (only paged calls answered):
+                    # what the tighter budget has left, the host's has at least. Without
+                    # this its estimate only went down, and at 0 it sent one call at a
+                    # time (the last paging window's 219 calls took 110 s).
+                    host.remaining = max(host.remaining, said.remaining - host.in_flight)
             self._release(keys[0])
         elif taken and section not in self.sections:
             self.sections[section] = False  # no limit said: paced by the slot alone

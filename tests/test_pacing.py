@@ -250,6 +250,72 @@ def test_deeper_requests_waiting_for_the_budget_go_first() -> None:
     assert host.claimed(1, begins=False) == 0 and host.claimed(0, begins=True) == host.kept
 
 
+def test_paged_answers_keep_the_hosts_budget_going_when_no_other_call_is_left() -> None:
+    # After the host's reset only pages with max_id are left: their answers show the paging
+    # budget (the tighter); the host's budget, not told its own reset, takes at least that
+    # and stays confirmed, instead of going down to 0 and sending one call at a time.
+    middleware = _middleware(**{"m.example": (0, 1, None), "m.example_paged": (200, 1, 80.0)})
+    host = middleware.budgets["m.example"]
+    host.confirmed = False
+    answered = Request(NEXT_PAGE, meta={TAKEN_KEY: ("m.example", "m.example paged")})
+    reset = datetime.fromtimestamp(time.time() + 80, UTC).isoformat().replace("+00:00", "Z")
+    middleware.process_response(answered, Response(NEXT_PAGE, status=200, request=answered,
+                                                   headers={"X-RateLimit-Limit": "300",
+                                                            "X-RateLimit-Remaining": "199",
+                                                            "X-RateLimit-Reset": reset}))
+    assert host.confirmed and host.remaining == 199
+    assert middleware.budgets["m.example paged"].remaining == 199
+
+
+def test_what_a_profile_kept_passes_to_its_next_request() -> None:
+    # A lookup keeps units for its profile's next calls; once answered they stay kept a
+    # moment for the statuses request the spider makes from the answer (another profile's
+    # lookup waits), which takes them over; a profile that asks nothing more frees them.
+    middleware = _middleware(**{"m.example": (2, 0, 25.0)})
+    host = middleware.budgets["m.example"]
+    host.deepest = 1
+    target = type("Target", (), {"url": "https://m.example/@a"})()
+    state = type("State", (), {"target": target})()
+
+    async def scenario() -> tuple[int, bool, int, bool]:
+        first = Request(LOOKUP, meta={"auditor_state": state})
+        await middleware.process_request(first)  # takes 1, keeps 1: 1 left, 1 kept
+        middleware.process_response(first, Response(LOOKUP, status=200, request=first))
+        kept_after_answer = host.kept
+        other = asyncio.ensure_future(middleware.process_request(
+            Request("https://m.example/api/v1/accounts/lookup?acct=b")))
+        await asyncio.sleep(0.1)
+        other_held = not other.done()
+        await middleware.process_request(Request(PAGE, meta={"depth": 1,
+                                                             "auditor_state": state}))
+        kept_after_page = host.kept
+        await asyncio.sleep(0.6)  # the page's answer never comes: the other stays held
+        other_done = other.done()
+        other.cancel()
+        with suppress(asyncio.CancelledError):
+            await other
+        return kept_after_answer, other_held, kept_after_page, other_done
+
+    assert asyncio.run(scenario()) == (1, True, 0, False)
+    assert host.remaining == 0
+
+    # a profile not found asks nothing more: what it kept is freed after the moment
+    host.remaining, host.kept = 2, 0
+
+    async def ended() -> tuple[bool, bool]:
+        first = Request(LOOKUP, meta={"auditor_state": state})
+        await middleware.process_request(first)
+        middleware.process_response(first, Response(LOOKUP, status=404, request=first))
+        other = asyncio.ensure_future(middleware.process_request(
+            Request("https://m.example/api/v1/accounts/lookup?acct=b")))
+        await asyncio.sleep(0.2)
+        held = not other.done()
+        await asyncio.sleep(0.5)
+        return held, other.done()
+
+    assert asyncio.run(ended()) == (True, True)
+
+
 def test_only_a_profiles_first_request_is_held_back() -> None:
     assert begins_profile(Request(LOOKUP))
     assert begins_profile(Request(LOOKUP, meta={"depth": 0}))
