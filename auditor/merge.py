@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from auditor import __version__
 from auditor.config import AuditConfig, load_config, parse_as_of
+from auditor.i18n import LANGUAGES
 from auditor.outdir import RUN_STATE, AuditProblem
 from auditor.service import (
     EXIT_CUT_SHORT,
@@ -97,10 +98,10 @@ def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, di
               f"finished; see {out / 'crawl.log'}); crawl only those with: {resume}",
               file=sys.stderr)
         return EXIT_CUT_SHORT
+    folders = f"<the {shard.count} shard folders>" if shard.count > 1 else str(args.out)
     print(f"shard {shard}: {run.profiles} profile(s) crawled into {out / RECORDS} in "
           f"{run.elapsed:.1f} s, no report written; judge all shards with: auditor merge "
-          f"<the {shard.count} shard folders> --config {args.config} --out DIR",
-          file=sys.stderr)
+          f"{folders} --config {args.config} --out DIR", file=sys.stderr)
     return EXIT_OK
 
 
@@ -150,7 +151,7 @@ def add_command(commands: Any) -> None:
                        help="the filled-in observation sheet (as audit)")
     merge.add_argument("--db", type=Path, metavar="PATH",
                        help="store the merged run in this history file (default: not stored)")
-    merge.add_argument("--lang", choices=("en", "nl"), default="en",
+    merge.add_argument("--lang", choices=LANGUAGES, default="en",
                        help="language of every text in the reports: en or nl (default: en)")
 
 

@@ -123,7 +123,6 @@ def run_step(config: Path, count: int, work: Path, server: FakeServer, *,
         "requests": sum(row["requests"] or 0 for row in rows),
         "per_shard": rows, "merge": merge.as_dict(),
         "report": str(merged / "report.json"),
-        "report_profiles": count_report_profiles(merged / "report.json"),
     }
 
 
@@ -210,8 +209,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                              timeout=args.timeout))
     finally:
         server.stop()
+    # Reports are read only now: a child's peak RSS (ru_maxrss) starts from this process's
+    # at the fork, so this process must stay small while anything is measured.
     first = results["steps"][0]
     for step in results["steps"]:
+        step["report_profiles"] = count_report_profiles(Path(step["report"]))
         try:
             step["same_report"] = (comparable_report(Path(step["report"]))
                                    == comparable_report(Path(first["report"])))
