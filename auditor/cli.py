@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from auditor import __version__, history_cli, merge
@@ -24,8 +25,9 @@ from auditor.crawl import setting_problems
 from auditor.crawlstatus import retry_time_text
 from auditor.failon import FailOnProblem, FailRule, parse_fail_on, triggered
 from auditor.history import HistoryError
+from auditor.historydb import DbTarget
 from auditor.i18n import LANGUAGES
-from auditor.outdir import RUN_STATE, AuditProblem, read_run_state, temporary_out
+from auditor.outdir import AuditProblem, resumable_as_of, temporary_out
 from auditor.replay import ReplayError, ReplayStore
 from auditor.resources import sample_pages_dir
 from auditor.service import (
@@ -191,7 +193,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command in history_cli.COMMANDS:
             return history_cli.run_command(args)
         if args.command == "merge":
-            return merge.cmd_merge(args)
+            return merge.cmd_merge(args, _audit_with_db)
         return cmd_check(args)
     except (UsageProblem, AuditProblem) as exc:
         print(f"auditor: {exc}", file=sys.stderr)
@@ -259,6 +261,13 @@ def _save_traceback(out: Path, exc: BaseException) -> Path | None:
     return path
 
 
+def _audit_with_db(argv: list[str], db: DbTarget | None) -> int:
+    """``auditor audit`` of ``argv`` with this ``--db`` as parsed (auditor merge)."""
+    args = build_parser().parse_args(argv)
+    args.db = db
+    return cmd_audit(args)
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     _print_warnings(config)
@@ -271,13 +280,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise UsageProblem("--from-records judges records already read: it takes no "
                            "--resume, --replay or --record")
     if args.resume:
-        as_of = _resumable_as_of(args.out, digest, args.as_of, config)
+        as_of = resumable_as_of(args.out, digest, None if args.as_of is None
+                                else _as_of(args.as_of, config))
     else:
         as_of = _as_of(args.as_of, config)
     if args.record is not None:
         _writable_folder(args.record, "--record")
     if args.shard is not None:  # one shard's crawl, judged with the others by auditor merge
-        return merge.crawl_shard(args, config, as_of=as_of, digest=digest, settings=settings)
+        return merge.crawl_shard(args, config, as_of=as_of, digest=digest, settings=settings,
+                                 cli=merge.ShardCli(
+                                     _writable_folder, partial(_run_audit, config_arg=args.config),
+                                     nothing_fetched_hint))
     if args.no_history or (args.from_records is not None and args.db is None):
         db = None
     else:
@@ -294,9 +307,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.scrapyd:  # the crawl in shards on Scrapyd, judged here
         from auditor.scrapyd import sharded_request
         request = sharded_request(args, request)
+    hint = f"auditor audit {args.config} --out {args.out} --resume" + (
+        f" --scrapyd {args.scrapyd}" if args.scrapyd else "")
     return _finish(request, _run_audit(request, config_arg=args.config), fail_on,
-                   resume_hint=f"auditor audit {args.config} --out {args.out} --resume",
-                   config_arg=args.config)
+                   resume_hint=hint, config_arg=args.config)
 
 
 def _finish(request: AuditRequest, run: AuditRun, fail_on: tuple[FailRule, ...], *,
@@ -353,41 +367,6 @@ def _config_digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:  # load_config read it a moment ago; report it all the same
         raise UsageProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def _resumable_as_of(out: Path, digest: str, as_of_arg: str | None,
-                     config: AuditConfig) -> datetime:
-    """The audit date of the interrupted run in ``out``; UsageProblem when it cannot go on."""
-    again = "run without --resume to start a new audit"
-    state = read_run_state(out)
-    if state is None:
-        raise UsageProblem(f"--resume: nothing to resume in {out} (no {RUN_STATE} from an "
-                           f"earlier audit); {again}")
-    try:
-        stored_digest, stored_as_of = state["config_sha256"], parse_as_of(state["as_of"])
-        finished = bool(state.get("completed"))
-    except (ValueError, KeyError, TypeError):
-        raise UsageProblem(f"--resume: {out / RUN_STATE} cannot be read; {again}") from None
-    if stored_digest != digest:
-        raise UsageProblem(f"--resume: the audit in {out} was made with another config "
-                           f"({state.get('config')}), or the config changed since; {again}")
-    if as_of_arg is not None:
-        wanted = _as_of(as_of_arg, config)
-        if wanted != stored_as_of:
-            raise UsageProblem(f"--resume: --as-of {wanted.date().isoformat()} differs from "
-                               f"the interrupted audit's {stored_as_of.isoformat()}; {again}")
-    if finished and not _rate_limited_left(out):
-        raise UsageProblem(f"--resume: nothing to resume: the audit in {out} finished; {again}")
-    return stored_as_of
-
-
-def _rate_limited_left(out: Path) -> bool:
-    """Whether a finished audit left profiles ``rate_limited``: --resume reads them again."""
-    from auditor.crawl import read_records
-    from auditor.crawlstatus import still_to_read
-
-    return bool(still_to_read((record.url, record.outcome)
-                              for record in read_records(out / "records.jsonl")))
 
 
 def nothing_fetched_hint(reason: str, out: Path | None, again: str) -> str:

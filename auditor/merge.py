@@ -15,11 +15,14 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from auditor import __version__
 from auditor.config import AuditConfig, load_config, parse_as_of
+from auditor.history_cli import db_option
 from auditor.i18n import LANGUAGES
 from auditor.outdir import RUN_STATE, AuditProblem
 from auditor.service import (
@@ -28,6 +31,7 @@ from auditor.service import (
     EXIT_OK,
     FORMATS,
     AuditRequest,
+    AuditRun,
 )
 from auditor.shard import Shard, ShardError, parse_shard, shard_urls, split_digest
 
@@ -45,12 +49,19 @@ def add_shard_option(parser: argparse.ArgumentParser) -> None:
                              "--out, and write no report: judge all N with auditor merge")
 
 
+@dataclass(frozen=True, slots=True)
+class ShardCli:
+    """What a shard's crawl takes from the command line it runs under (auditor.cli)."""
+
+    writable_folder: Callable[[Path], Path]
+    run_audit: Callable[[AuditRequest], AuditRun]
+    nothing_fetched_hint: Callable[[str, Path | None, str], str]
+
+
 def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, digest: str,
-                settings: list[str]) -> int:
+                settings: list[str], cli: ShardCli) -> int:
     """``auditor audit CONFIG --shard K/N``: the shard's profiles and websites into
     ``--out/records.jsonl``; exit 0 when every one was read."""
-    from auditor.cli import _run_audit, _writable_folder, nothing_fetched_hint
-
     try:
         shard = parse_shard(args.shard)
     except ShardError as exc:
@@ -64,7 +75,7 @@ def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, di
     if given:
         raise AuditProblem(f"--shard crawls and judges nothing: give {', '.join(given)} to "
                            "auditor merge, which judges every shard together")
-    out = _writable_folder(args.out)
+    out = cli.writable_folder(args.out)
     state = {"shard": str(shard), "index": shard.index, "count": shard.count,
              "config": str(args.config.resolve()), "config_sha256": digest,
              "as_of": as_of.isoformat(), "split_sha256": split_digest(config, shard.count),
@@ -83,12 +94,12 @@ def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, di
                            replay=args.replay, record=args.record, settings=tuple(settings),
                            resume=args.resume, db=None, config_digest=digest,
                            crawl_only=urls)
-    run = _run_audit(request, config_arg=args.config)
+    run = cli.run_audit(request)
     resume = f"auditor audit {args.config} --shard {shard} --out {args.out} --resume"
     for warning in run.warnings:
         print(f"auditor: warning: {warning}", file=sys.stderr)
     if run.nothing_fetched:
-        print(nothing_fetched_hint(run.nothing_fetched, out, resume), file=sys.stderr)
+        print(cli.nothing_fetched_hint(run.nothing_fetched, out, resume), file=sys.stderr)
         return EXIT_NOTHING_FETCHED
     for wait in run.retry_later:
         print(f"auditor: {wait.requests} request(s) to {wait.host} were not made (its rate "
@@ -149,16 +160,16 @@ def add_command(commands: Any) -> None:
                        help="exit with code 1 when any of these flags is raised (as audit)")
     merge.add_argument("--observations", type=Path, metavar="FILE",
                        help="the filled-in observation sheet (as audit)")
-    merge.add_argument("--db", type=Path, metavar="PATH",
-                       help="store the merged run in this history file (default: not stored)")
+    merge.add_argument("--db", type=db_option, metavar="PATH|URL",
+                       help="store the merged run in this history: an SQLite file or "
+                            "postgresql://user@host/dbname (default: not stored)")
     merge.add_argument("--lang", choices=LANGUAGES, default="en",
                        help="language of every text in the reports: en or nl (default: en)")
 
 
-def cmd_merge(args: argparse.Namespace) -> int:
-    """Check the shards make one whole audit, merge their records, judge them."""
-    from auditor.cli import build_parser, cmd_audit
-
+def cmd_merge(args: argparse.Namespace, audit: Callable[[list[str], Any], int]) -> int:
+    """Check the shards make one whole audit, merge their records, judge them (``audit``:
+    the audit command of these arguments and that ``--db``, as parsed)."""
     states = [_shard_of(folder) for folder in args.shards]
     config_path = args.config or Path(str(states[0][1].get("config")))
     check_shards(states, config_path)
@@ -175,11 +186,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     argv = ["audit", str(config_path), "--from-records", str(merged), "--out", str(out),
             "--as-of", str(states[0][1]["as_of"]), "--format", args.format,
             "--lang", args.lang, "--fail-on", args.fail_on]
-    if args.db is not None:
-        argv += ["--db", str(args.db)]
     if args.observations is not None:
         argv += ["--observations", str(args.observations)]
-    return cmd_audit(build_parser().parse_args(argv))
+    # --db as parsed, not as text: a PostgreSQL URL's password never goes through a string
+    return audit(argv, args.db)
 
 
 def _shard_of(folder: Path) -> tuple[Path, dict[str, Any]]:

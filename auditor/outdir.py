@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+from auditor.config import parse_as_of
+
 #: In --out: the lock an audit holds while it writes there (see :func:`out_lock`).
 LOCK: Final = ".auditor.lock"
 #: In --out: what run the records belong to, so --resume can continue only the same one.
@@ -112,3 +114,36 @@ def temporary_out(prefix: str = "auditor-check-") -> Iterator[Path]:
 
     with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         yield Path(folder)
+
+
+def resumable_as_of(out: Path, digest: str, wanted: datetime | None) -> datetime:
+    """The audit date of the interrupted run in ``out`` (``wanted``: the --as-of given, which
+    must be the same); AuditProblem when it cannot go on."""
+    again = "run without --resume to start a new audit"
+    state = read_run_state(out)
+    if state is None:
+        raise AuditProblem(f"--resume: nothing to resume in {out} (no {RUN_STATE} from an "
+                           f"earlier audit); {again}")
+    try:
+        stored_digest, stored_as_of = state["config_sha256"], parse_as_of(state["as_of"])
+        finished = bool(state.get("completed"))
+    except (ValueError, KeyError, TypeError):
+        raise AuditProblem(f"--resume: {out / RUN_STATE} cannot be read; {again}") from None
+    if stored_digest != digest:
+        raise AuditProblem(f"--resume: the audit in {out} was made with another config "
+                           f"({state.get('config')}), or the config changed since; {again}")
+    if wanted is not None and wanted != stored_as_of:
+        raise AuditProblem(f"--resume: --as-of {wanted.date().isoformat()} differs from "
+                           f"the interrupted audit's {stored_as_of.isoformat()}; {again}")
+    if finished and not _rate_limited_left(out):
+        raise AuditProblem(f"--resume: nothing to resume: the audit in {out} finished; {again}")
+    return stored_as_of
+
+
+def _rate_limited_left(out: Path) -> bool:
+    """Whether a finished audit left profiles ``rate_limited``: --resume reads them again."""
+    from auditor.crawl import read_records
+    from auditor.crawlstatus import still_to_read
+
+    return bool(still_to_read((record.url, record.outcome)
+                              for record in read_records(out / "records.jsonl")))

@@ -46,7 +46,6 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from auditor import __version__
-from auditor.scrapyd import PROJECT
 
 SPIDER: Final = "profiles"
 SETTINGS_MODULE: Final = "spiders.settings"
@@ -75,7 +74,7 @@ def _package_dir(name: str) -> Path:
     return Path(spec.origin).parent
 
 
-def build_egg() -> tuple[str, bytes]:
+def build_egg(project: str) -> tuple[str, bytes]:
     """The project's egg (the ``auditor`` and ``spiders`` packages) and its version:
     the tool's version and a digest of the egg, so the same code is the same version and
     any change is a new one. Deterministic: files sorted, fixed timestamps."""
@@ -91,7 +90,7 @@ def build_egg() -> tuple[str, bytes]:
     for name, data in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     version = f"{__version__.replace('.', '_')}-{digest.hexdigest()[:12]}"
-    meta = [("EGG-INFO/PKG-INFO", f"Metadata-Version: 1.0\nName: {PROJECT}\n"
+    meta = [("EGG-INFO/PKG-INFO", f"Metadata-Version: 1.0\nName: {project}\n"
                                   f"Version: {__version__}\n".encode()),
             ("EGG-INFO/entry_points.txt", f"[scrapy]\nsettings = {SETTINGS_MODULE}\n".encode()),
             ("EGG-INFO/top_level.txt", "\n".join(_PACKAGES).encode() + b"\n"),
@@ -239,10 +238,10 @@ class Scrapyd:
                            f"HTTP {status}")
 
 
-def deploy(servers: Iterable[Scrapyd], project: str = PROJECT, *,
+def deploy(servers: Iterable[Scrapyd], project: str, *,
            only_missing: bool = False) -> str:
     """Put this code on every server as ``project``; return the version deployed."""
-    version, egg = build_egg()
+    version, egg = build_egg(project)
     for server in servers:
         if only_missing and version in server.versions(project):
             continue

@@ -28,8 +28,8 @@ import pytest
 
 from auditor.config import load_config
 from auditor.crawl import CrawlPlan, crawl_plan
-from auditor.scrapyd import split_plan
-from auditor.scrapyd_api import PROJECT, Scrapyd, ScrapydError, build_egg, deploy, fetch_plan
+from auditor.scrapyd import PROJECT, split_plan
+from auditor.scrapyd_api import Scrapyd, ScrapydError, build_egg, deploy, fetch_plan
 from auditor.shard import shard_key, split
 from bench.fakeplatforms import Platforms, build_config
 from tests.conftest import REPO
@@ -143,8 +143,8 @@ def test_the_egg_holds_the_code_and_names_the_settings_module() -> None:
     import io
     import zipfile
 
-    version, egg = build_egg()
-    assert (version, egg) == build_egg()  # the same code is the same version
+    version, egg = build_egg(PROJECT)
+    assert (version, egg) == build_egg(PROJECT)  # the same code is the same version
     with zipfile.ZipFile(io.BytesIO(egg)) as archive:
         names = set(archive.namelist())
         entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
@@ -229,7 +229,7 @@ def test_sharded_audit_on_two_scrapyds_with_a_job_killed_and_resumed(
         single: dict[str, Any]) -> None:
     config = _config(tmp_path, platforms)
     urls = [server.url for server in scrapyds]
-    version = deploy([s.api() for s in scrapyds])
+    version = deploy([s.api() for s in scrapyds], PROJECT)
     for server in scrapyds:
         assert version in server.api().versions(PROJECT)
         spiders = server.api().call("listspiders.json", [("project", PROJECT),

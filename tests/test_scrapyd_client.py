@@ -18,8 +18,8 @@ import pytest
 from auditor.config import load_config
 from auditor.crawl import CrawlPlan
 from auditor.outdir import AuditProblem
-from auditor.scrapyd import run_shards
-from auditor.scrapyd_api import PROJECT, Scrapyd, ScrapydError, fetch_plan, plan_address
+from auditor.scrapyd import PROJECT, run_shards
+from auditor.scrapyd_api import Scrapyd, ScrapydError, fetch_plan, plan_address
 from bench.fakeplatforms import build_config
 
 INFO = {"hosts": ["http://127.0.0.2:8001", "http://127.0.0.3:8001"],

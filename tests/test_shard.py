@@ -288,3 +288,21 @@ def test_the_merged_audit_is_stored_in_the_history_only_with_db(shards: dict) ->
         runs = store.runs(completed=True)
     assert len(runs) == 1 and runs[0].as_of is not None
     assert runs[0].as_of.date().isoformat() == "2026-11-01"
+
+
+def test_the_merged_audit_goes_into_a_postgresql_history_without_its_password(
+        shards: dict, request: pytest.FixtureRequest) -> None:
+    from auditor.history import HistoryStore
+    from tests.postgres import PgServer
+
+    server: PgServer = request.getfixturevalue("postgres_server")
+    target = server.new_database("merge")
+    url_with_password = server.url(target.url.rsplit("/", 1)[1])
+    assert server.password not in target.url
+    assert _merge(shards, *shards["folders"], extra=("--db", url_with_password)) == 0
+    with HistoryStore(target) as store:  # stored: the password reached the connection
+        runs = store.runs(completed=True)
+    assert len(runs) == 1
+    for written in shards["out"].rglob("*"):
+        if written.is_file():
+            assert server.password.encode() not in written.read_bytes(), written
