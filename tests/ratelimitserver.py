@@ -105,6 +105,10 @@ class LimitedServer:
             return 200, json.dumps(account(handle, origin)).encode()
         if path.startswith("/api/v1/accounts/id-") and path.endswith("/statuses"):
             return 200, json.dumps(statuses(path.split("/")[4][3:], origin)).encode()
+        if path == "/api/v1/accounts":  # "Get multiple accounts" (Mastodon 4.3+): one call
+            ids = parse_qs(query).get("id[]") or []
+            return 200, json.dumps([account(i[3:], origin) for i in dict.fromkeys(ids)
+                                    if i.startswith("id-")]).encode()
         return 404, b'{"error":"Record not found"}'
 
     def window_of(self, at: float) -> int:
