@@ -24,7 +24,7 @@ from auditor import __version__
 from auditor.config import AuditConfig, load_config, parse_as_of
 from auditor.history_cli import db_option
 from auditor.i18n import LANGUAGES
-from auditor.outdir import RUN_STATE, AuditProblem
+from auditor.outdir import RUN_STATE, AuditProblem, write_json_file
 from auditor.service import (
     EXIT_CUT_SHORT,
     EXIT_NOTHING_FETCHED,
@@ -88,7 +88,7 @@ def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, di
                                "folder of that shard, or run without --resume")
     urls = shard_urls(config, shard)
     if not args.resume:
-        _write_json(out / SHARD_STATE, state)
+        write_json_file(out / SHARD_STATE, state)
         (out / RECORDS).write_text("", encoding="utf-8")
     request = AuditRequest(config=config, out=out, as_of=as_of, formats=(), lang=args.lang,
                            replay=args.replay, record=args.record, settings=tuple(settings),
@@ -114,15 +114,6 @@ def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, di
           f"{run.elapsed:.1f} s, no report written; judge all shards with: auditor merge "
           f"{folders} --config {args.config} --out DIR", file=sys.stderr)
     return EXIT_OK
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise AuditProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
 
 
 def read_shard_state(folder: Path) -> dict[str, Any] | None:

@@ -86,9 +86,15 @@ def write_run_state(out: Path, *, config_path: Path | None, config_digest: str |
     state = {"config": str(Path(config_path).resolve()) if config_path else None,
              "config_sha256": config_digest, "as_of": as_of.isoformat(),
              "completed": completed}
+    write_json_file(path, state)
+
+
+def write_json_file(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed over it);
+    AuditProblem when it cannot be written."""
     temporary = path.with_name(path.name + ".tmp")
     try:
-        temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         os.replace(temporary, path)
     except OSError as exc:
         raise AuditProblem(f"--out: cannot write {path} ({exc.strerror or exc})") from None
