@@ -24,7 +24,7 @@ from auditor import __version__
 from auditor.config import AuditConfig, load_config, parse_as_of
 from auditor.history_cli import db_option
 from auditor.i18n import LANGUAGES
-from auditor.outdir import RUN_STATE, AuditProblem, write_json_file
+from auditor.outdir import RUN_STATE, AuditProblem, read_json_file, write_json_file
 from auditor.service import (
     EXIT_CUT_SHORT,
     EXIT_NOTHING_FETCHED,
@@ -118,16 +118,7 @@ def crawl_shard(args: argparse.Namespace, config: AuditConfig, *, as_of: Any, di
 
 def read_shard_state(folder: Path) -> dict[str, Any] | None:
     """The :data:`SHARD_STATE` in ``folder``; None when there is none."""
-    path = folder / SHARD_STATE
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise AuditProblem(f"{path} cannot be read ({exc})") from None
-    if not isinstance(state, dict):
-        raise AuditProblem(f"{path} cannot be read (not a JSON object)")
-    return state
+    return read_json_file(folder / SHARD_STATE)
 
 
 # -- the merge -------------------------------------------------------------------------------

@@ -102,14 +102,20 @@ def write_json_file(path: Path, data: dict[str, Any]) -> None:
 
 def read_run_state(out: Path) -> dict[str, Any] | None:
     """The ``run.json`` an earlier audit left in ``out``; None when there is none."""
+    return read_json_file(out / RUN_STATE, "--resume: ")
+
+
+def read_json_file(path: Path, context: str = "") -> dict[str, Any] | None:
+    """The JSON object in ``path``; None when there is no such file; AuditProblem (its
+    line begun with ``context``) when it cannot be read or holds no object."""
     try:
-        state = json.loads((out / RUN_STATE).read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise AuditProblem(f"--resume: {out / RUN_STATE} cannot be read ({exc})") from None
+        raise AuditProblem(f"{context}{path} cannot be read ({exc})") from None
     if not isinstance(state, dict):
-        raise AuditProblem(f"--resume: {out / RUN_STATE} cannot be read")
+        raise AuditProblem(f"{context}{path} cannot be read (not a JSON object)")
     return state
 
 
