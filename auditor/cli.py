@@ -304,11 +304,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         settings=tuple(settings), resume=args.resume, db=db,
         config_digest=digest, records_from=args.from_records,
         observations=args.observations)
+    hint = f"auditor audit {args.config} --out {args.out} --resume"
     if args.scrapyd:  # the crawl in shards on Scrapyd, judged here
         from auditor.scrapyd import sharded_request
+        from auditor.scrapyd_api import without_password
         request = sharded_request(args, request)
-    hint = f"auditor audit {args.config} --out {args.out} --resume" + (
-        f" --scrapyd {args.scrapyd}" if args.scrapyd else "")
+        hint += f" --scrapyd {without_password(args.scrapyd)}"
     return _finish(request, _run_audit(request, config_arg=args.config), fail_on,
                    resume_hint=hint, config_arg=args.config)
 

@@ -114,6 +114,12 @@ class Job:
     state: str
 
 
+def without_password(urls: str) -> str:
+    """``urls`` (one or several, comma-separated) with any password taken out of them
+    (``http://user:secret@host`` -> ``http://user@host``), to be shown or written."""
+    return re.sub(r"(//[^/@:,\s]*):[^/@,\s]*@", r"\1@", urls)
+
+
 class Scrapyd:
     """One Scrapyd server, ``http://host:6800`` (``http://user:password@host:6800`` for
     Scrapyd's basic auth; the password is sent only to that server)."""
@@ -121,7 +127,8 @@ class Scrapyd:
     def __init__(self, url: str, *, timeout: float = _TIMEOUT):
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ScrapydError(f"--scrapyd: {url!r} is no http(s) address of a Scrapyd server")
+            raise ScrapydError(f"--scrapyd: {without_password(url)!r} is no http(s) address "
+                               "of a Scrapyd server")
         netloc = parts.netloc.rpartition("@")[2]
         self.url = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
         self.host = parts.hostname

@@ -286,3 +286,13 @@ def test_shard_and_scrapyd_do_not_go_together(tmp_path: Path,
               "--scrapyd", "http://127.0.0.1:6800"])
     assert stopped.value.code == 2
     assert "--scrapyd: not allowed with argument --shard" in capsys.readouterr().err
+
+
+def test_a_scrapyd_password_is_never_shown() -> None:
+    from auditor.scrapyd_api import without_password
+
+    shown = without_password("http://ana:s3cr%40t@h1:6800,https://h2:6800,http://bob@h3")
+    assert shown == "http://ana@h1:6800,https://h2:6800,http://bob@h3"
+    with pytest.raises(ScrapydError) as caught:
+        Scrapyd("ftp://ana:s3cr3t@h1:6800")
+    assert "s3cr3t" not in str(caught.value) and "ana@h1" in str(caught.value)
