@@ -340,10 +340,25 @@ TABLE_HEAD = ("| host | profiles | limit | wall s | least any schedule allows, s
               "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 
 
+def wait_for_window(window: float, left: float | None) -> None:
+    """Sleep until the current fixed window (aligned to the epoch, as the fake server counts
+    them) has ``left`` seconds to go: where a run starts against the windows moves what the
+    first window can hold, and with it the wall time (None: start at once)."""
+    if left is None:
+        return
+    now = time.time()
+    start = (now // window + 1) * window - left
+    if start < now:
+        start += window
+    time.sleep(start - now)
+
+
 def run_row(row: Row, *, out: Path, latency: float, timeout: float, skip_free: bool,
-            extra: list[str]) -> dict[str, Any]:
+            extra: list[str], window_left: float | None = None) -> dict[str, Any]:
     """Run one row (the audit against an unlimited copy of the host, then the limited one);
-    its results, also written to ``<out>/<row.name>.json``."""
+    its results, also written to ``<out>/<row.name>.json``. ``window_left``: start the
+    limited audit when the longest window (Mastodon's paging one) has that many seconds
+    left."""
     n, platform = row.profiles, row.platform
     settings = list(extra)
     if row.rate_scale < 1 and not any(s.startswith("DOWNLOAD_DELAY=") for s in settings):
@@ -353,7 +368,7 @@ def run_row(row: Row, *, out: Path, latency: float, timeout: float, skip_free: b
     fake = load_fakeplatforms(BENCH / "fakeplatforms.py")
     results: dict[str, Any] = {"label": row.label, "profiles": n, "platform": platform,
                                "rate_scale": row.rate_scale, "settings": settings,
-                               "latency": latency}
+                               "latency": latency, "window_left_s": window_left}
 
     free: dict[str, Any] = {}
     chains: list[tuple[int, int]] = []
@@ -389,6 +404,8 @@ def run_row(row: Row, *, out: Path, latency: float, timeout: float, skip_free: b
         base = server.info["limited"][platform]
         config = work / "limited.toml"
         expected = write_config(fake, n, base, platform, config)
+        longest = 900.0 if platform == "mastodon" else 300.0
+        wait_for_window(longest * row.rate_scale, window_left)
         run, started = audit(config, work / "audit", settings, timeout, n, work / "audit.out")
         summary = server.limits(platform)
     finally:
@@ -488,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=7200.0)
     parser.add_argument("--skip-free", action="store_true",
                         help="no run without a limit (no bound then)")
+    parser.add_argument("--window-left", type=float, default=None, metavar="SECONDS",
+                        help="start each limited audit when its longest window (Mastodon's "
+                             "paging one) has SECONDS left (default: at once)")
     parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
                         metavar="NAME=VALUE", help="a Scrapy setting for the audits")
     args = parser.parse_args(argv)
@@ -500,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = []
     for row in rows:
         results = run_row(row, out=out, latency=args.latency, timeout=args.timeout,
-                          skip_free=args.skip_free, extra=list(args.settings))
+                          skip_free=args.skip_free, extra=list(args.settings),
+                          window_left=args.window_left)
         lines.append(table_row(results))
         print(lines[-1], flush=True)
         failed = failed or results["audit"]["returncode"] not in (0, 1) or bool(results["lost"])

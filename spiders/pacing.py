@@ -17,10 +17,14 @@ paged calls), learnt from those headers:
   requests still on their way), so the budget is never overspent;
 - a request that begins a profile's work on a host (depth 0: Mastodon's lookup, Bluesky's
   getProfile) spends only what the requests on their way leave over: units are kept for
-  the calls their profiles may still make (as many as the deepest request seen on the host
-  is below each: a lookup keeps three on Mastodon, for the first statuses page and two
-  more), so a profile already begun goes on in the same window instead of waiting for the
-  next while new profiles take the window's budget in its first second. On Mastodon a page with
+  the calls their profiles may still make (as many as the deepest request a profile may
+  make, from the audit's ``max_pages``, is below each: a lookup keeps three on Mastodon,
+  for the first statuses page and two more), so a profile already begun goes on in the
+  same window instead of waiting for the next while new profiles take the window's budget
+  in its first second. Those units stay kept until the profile's next request takes them
+  or its record is out; and no new profile begins while the host's download slot has
+  enough queued (:data:`_QUEUED_PER_SLOT`), so that the next requests of profiles begun
+  reach this middleware, where they go first. On Mastodon a page with
   ``max_id`` needs the page before it, and only those pages draw on the paging budget:
   profiles begun and finished window by window keep that budget fed;
 - when it is spent, the host's further requests wait here, asynchronously, until the
@@ -50,7 +54,6 @@ import json
 import logging
 import os
 import re
-from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,10 +114,18 @@ _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
 UNKNOWN_IN_FLIGHT = 1
 #: Seconds between the requests of one depth and the next coming back from a wait.
 _RANK_STEP = 0.02
-#: Seconds the units a request kept for its profile's next calls stay kept after its answer,
-#: for the next request of that profile to take them over (the spider makes it from the
-#: answer a moment later); a profile that asks nothing more gives them back then.
-_KEPT_GRACE = 0.5
+#: Seconds at most the units a request kept for its profile's next calls stay kept after
+#: its answer, for the next request of that profile to take them over (the spider makes it
+#: from the answer; it may wait a second or more in the scheduler while Scrapy's downloader
+#: is full). A profile that asks nothing more gives them back as soon as its record is out
+#: (:meth:`RateLimitMiddleware.profile_done`); this is for a record that never comes.
+_KEPT_AT_MOST = 30.0
+#: Requests beginning a profile wait here while this many of their host's requests (times
+#: the host's download slot's concurrency) are on their way: past the slot's concurrency
+#: they only queue in its first-come queue, and fill Scrapy's downloader, so that the next
+#: requests of profiles already begun, made by the spider from their answers, could not
+#: even reach this middleware, where they go before new profiles.
+_QUEUED_PER_SLOT = 4
 #: The longest a request held back for the answers on their way sleeps before it looks
 #: again (it is woken sooner when a unit comes back or an answer tells what is left).
 _HOLD_AT_MOST = 2.0
@@ -253,6 +264,18 @@ def _profile_of(request: Request) -> str | None:
     return url if isinstance(url, str) else None
 
 
+def _deepest_of(request: Request) -> int:
+    """The deepest request ``request``'s profile may make: its first call and as many pages
+    as the audit reads (``max_pages``: Mastodon's lookup, then at most three statuses pages,
+    the last at depth 3). Known from the first request on, where the deepest request seen
+    would be learnt only as profiles get there: in a run that begins late in a short window
+    the first lookups would keep too little, and the window's budget would go on lookups
+    whose profiles' pages then wait for the next one (0: not a profile's request)."""
+    options = getattr(request.meta.get("auditor_state"), "options", None)
+    pages = getattr(options, "max_pages", None)
+    return pages if isinstance(pages, int) and 0 < pages <= 100 else 0
+
+
 def _settle(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
@@ -275,13 +298,16 @@ class Budget:
         #: level of depth this host's profiles reached below each): a new profile does not
         #: take them.
         self.kept = 0
-        #: The deepest request seen here (Mastodon: 3, a lookup, the first statuses page,
-        #: two pages with max_id).
+        #: The deepest request this host's profiles may make, from the audit's page cap
+        #: (:func:`_deepest_of`; Mastodon: 3, a lookup, the first statuses page, two pages
+        #: with max_id) or the deepest seen, whichever is deeper.
         self.deepest = 1
         #: Depth -> requests waiting for this budget alone (not for another one as well).
         self.ahead: dict[int, int] = {}
         #: Requests waiting here for the window to reset.
         self.waiting = 0
+        #: The least ``remaining`` an answer of this window said.
+        self.least_said: int | None = None
         #: Whether an answer of this window told what is left (after a reset the estimate
         #: is the full limit, a guess until the first answer: one request at a time till then).
         self.confirmed = False
@@ -298,7 +324,11 @@ class Budget:
         """Take what an answer said (the answer's own unit already given back).
 
         Within one window the server's count only goes down, so an answer that overtook
-        a later one on the way (it says more is left) does not raise the estimate."""
+        a later one on the way (it says more is left) does not raise the estimate; except
+        when nothing is on its way any more: then the least count said in the window is
+        the server's own. (What is left less what is on its way undercounts, as the server
+        may have counted some of those already: a paging window ended three calls short of
+        its 300 that way, and a 1,000-profile run needed a whole window more.)"""
         if said.window:
             self.window = said.window
         if said.limit is not None:
@@ -312,10 +342,14 @@ class Budget:
             self.reset_at = reset_at
         if said.remaining is not None:
             self.confirmed = True
+            least = said.remaining
+            if same_window and self.least_said is not None:
+                least = min(least, self.least_said)
+            self.least_said = least
             estimate = max(0, said.remaining - self.in_flight)
             if same_window and self.remaining is not None:
                 estimate = min(estimate, self.remaining)
-            self.remaining = estimate
+            self.remaining = least if not self.in_flight else estimate
 
     def roll_over(self, now: float) -> None:
         """The window has reset: the full limit again, less what is on its way."""
@@ -323,6 +357,7 @@ class Budget:
             return
         self.remaining = (self.limit - self.in_flight) if self.limit is not None else None
         self.confirmed = False
+        self.least_said = None
         # The next reset is not guessed (a window learnt from whole seconds may be a second
         # off): the next answer says it.
         self.reset_at = None
@@ -369,6 +404,9 @@ class RateLimitMiddleware:
         self.max_wait = settings.getfloat("AUDITOR_RATE_LIMIT_MAX_WAIT", 900.0)
         self.retries = settings.getint("AUDITOR_RATE_LIMIT_RETRIES", 3)
         self.margin = settings.getfloat("AUDITOR_RATE_LIMIT_MARGIN", 1.0)
+        #: Requests of a host on their way past which no new profile begins there.
+        self.queued_at_most = _QUEUED_PER_SLOT * max(
+            1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8))
         self.budgets: dict[str, Budget] = {}
         self.replaying = False
         #: Requests waiting here, which Scrapy's concurrency limit must not count.
@@ -384,7 +422,10 @@ class RateLimitMiddleware:
         self.section_in_flight: dict[str, int] = {}
         #: Host budget key -> the requests beginning a profile held back for the answers on
         #: their way (woken one by one as units come back).
-        self.held: dict[str, deque[asyncio.Future[None]]] = {}
+        #: (A dict for its order and its removal in one step, which a deque's is not.)
+        self.held: dict[str, dict[asyncio.Future[None], None]] = {}
+        #: Budget key -> the requests waiting for its reset, woken if it turns out unspent.
+        self.reopened: dict[str, dict[asyncio.Future[None], None]] = {}
         #: (host budget key, profile URL) -> units kept for that profile's next request.
         self.passed_on: dict[tuple[str, str], int] = {}
         self.status_path: Path | None = None
@@ -400,6 +441,8 @@ class RateLimitMiddleware:
         # process_exception, as TooLargeMiddleware does, skips the ones below it).
         crawler.signals.connect(middleware.request_left_downloader,
                                 signal=signals.request_left_downloader)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(middleware.profile_done, signal=signal)
         return middleware
 
     # -- the crawl's life -------------------------------------------------------------------
@@ -468,49 +511,73 @@ class RateLimitMiddleware:
                 self._take(request, keys, section)
                 return None
             await sleep(0.05)
-        while True:
-            now = monotonic()
-            wait = 0.0
-            hold = False
-            #: whether only the host's budget keeps it (not Mastodon's paging budget): then
-            #: it goes before shallower requests while it waits
-            host_only = True
-            for key in keys:
-                budget = self.budgets.get(key)
-                if budget is None:
-                    continue
-                budget.roll_over(now)
-                if budget.remaining is None or budget.remaining > 0:
-                    if not budget.confirmed and budget.in_flight >= UNKNOWN_IN_FLIGHT:
-                        wait = max(wait, 0.1)  # not known yet: one at a time until it is
-                        host_only = host_only and key == keys[0]
-                    elif key == keys[0] and budget.remaining is not None and \
-                            budget.remaining <= budget.claimed(depth, begins=begins):
-                        hold = True  # what is left goes to deeper requests first
-                    continue
-                host_only = host_only and key == keys[0]
-                if budget.reset_at is not None:
-                    wait = max(wait, budget.reset_at - now + self.margin)
-                elif budget.in_flight:
-                    wait = max(wait, 0.5)  # an answer on its way will say when
-            if wait <= 0 and not hold:
-                break
-            if wait > self.max_wait:
-                return self._not_asked(request, keys, wait)
-            host = self.budgets[keys[0]]
-            if host_only:
-                host.ahead[depth] = host.ahead.get(depth, 0) + 1
-            try:
+        host = self.budgets.setdefault(keys[0], Budget(keys[0]))
+        #: whether this request is counted among those waiting for the host's budget alone
+        #: (host.ahead), before which shallower requests hold back
+        counted = False
+        try:
+            while True:
+                wait, hold, host_only = self._verdict(keys, depth, begins)
+                if wait <= 0 and not hold:
+                    break
+                if wait > self.max_wait:
+                    return self._not_asked(request, keys, wait)
+                if host_only != counted:
+                    host.ahead[depth] = host.ahead.get(depth, 0) + (1 if host_only else -1)
+                    counted = host_only
+                if request not in self.parked:
+                    # waiting here from now on: the engine may take another request (once
+                    # per request, not at every look)
+                    self.parked.add(request)
+                    self._wake_engine()
                 if wait > 0:
                     await self._wait(request, keys, wait)
                 else:
                     await self._hold(request, keys[0])
-            finally:
-                if host_only:
-                    host.ahead[depth] -= 1
-                    self._release(keys[0])
-        self._take(request, keys, section)
-        return None
+            self._take(request, keys, section)
+            return None
+        finally:
+            self.parked.discard(request)
+            if counted:
+                host.ahead[depth] -= 1
+                # one fewer deeper request waits: a shallower one held for it may go. Only
+                # as it leaves: woken, it looks again and may hold on, and a request that
+                # woke another at every look kept the whole crowd of held lookups awake
+                # (a whole core on a 1,000-profile audit, and parsers starved of it).
+                self._release(keys[0])
+
+    def _verdict(self, keys: tuple[str, ...], depth: int,
+                 begins: bool) -> tuple[float, bool, bool]:
+        """Whether a request may go now: the seconds it must wait for a budget's reset (or
+        an answer), whether it holds back for deeper requests and profiles on their way,
+        and whether only its host's budget keeps it (not Mastodon's paging budget), so
+        that it goes before shallower requests while it waits."""
+        now = monotonic()
+        wait = 0.0
+        hold = False
+        host_only = True
+        for key in keys:
+            budget = self.budgets.get(key)
+            if budget is None:
+                continue
+            budget.roll_over(now)
+            if budget.remaining is None or budget.remaining > 0:
+                if not budget.confirmed and budget.in_flight >= UNKNOWN_IN_FLIGHT:
+                    wait = max(wait, 0.1)  # not known yet: one at a time until it is
+                    host_only = host_only and key == keys[0]
+                elif key == keys[0] and budget.remaining is not None and \
+                        budget.remaining <= budget.claimed(depth, begins=begins):
+                    hold = True  # what is left goes to deeper requests first
+                continue
+            host_only = host_only and key == keys[0]
+            if budget.reset_at is not None:
+                wait = max(wait, budget.reset_at - now + self.margin)
+            elif budget.in_flight:
+                wait = max(wait, 0.5)  # an answer on its way will say when
+        if begins and wait <= 0 and not hold and \
+                self.budgets[keys[0]].in_flight >= self.queued_at_most:
+            hold = True  # the host's slot has enough to do (_QUEUED_PER_SLOT)
+        return wait, hold, host_only
 
     def _take(self, request: Request, keys: tuple[str, ...], section: str) -> None:
         """One unit of each budget for ``request``, given back when it is answered; and
@@ -522,7 +589,7 @@ class RateLimitMiddleware:
                 budget.remaining -= 1
         host = self.budgets[keys[0]]
         depth = int(request.meta.get("depth") or 0)
-        host.deepest = max(host.deepest, depth)
+        host.deepest = max(host.deepest, depth, _deepest_of(request))
         kept = host.deepest - depth
         profile = _profile_of(request)
         if profile is not None:  # what the profile's request before kept, this one takes
@@ -548,17 +615,31 @@ class RateLimitMiddleware:
         budgets = [self.budgets[key] for key in keys if key in self.budgets]
         for budget in budgets:
             budget.waiting += 1
-        self.parked.add(request)
-        self._wake_engine()
         try:
             # At a reset the waiting requests come back in order: the deepest first (a
             # profile's next page before another profile's first call), so that budgets only
             # some calls draw on (Mastodon's paged calls) are not left unspent while new
             # profiles take the budget all calls share.
             depth = int(request.meta.get("depth") or 0)
-            await sleep(seconds + (_RANK_STEP * max(0, 4 - depth) if seconds >= 0.5 else 0.0))
+            seconds += _RANK_STEP * max(0, 4 - depth) if seconds >= 0.5 else 0.0
+            if not is_asyncio_available():  # pragma: no cover - Scrapy's default is asyncio
+                await sleep(seconds)
+                return
+            # woken sooner if an answer shows the spent budget was not spent after all
+            # (:meth:`Budget.learn`, once nothing is on its way)
+            spent = [b.key for b in budgets if b.remaining is not None and b.remaining <= 0]
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[None] = loop.create_future()
+            for key in spent:
+                self.reopened.setdefault(key, {})[future] = None
+            timer = loop.call_later(seconds, _settle, future)
+            try:
+                await future
+            finally:
+                timer.cancel()
+                for key in spent:
+                    self.reopened[key].pop(future, None)
         finally:
-            self.parked.discard(request)
             for budget in budgets:
                 budget.waiting -= 1
 
@@ -569,29 +650,24 @@ class RateLimitMiddleware:
         seconds = _HOLD_AT_MOST
         if budget.reset_at is not None:
             seconds = min(seconds, max(0.05, budget.reset_at - monotonic() + self.margin))
-        self.parked.add(request)
-        self._wake_engine()
+        if not is_asyncio_available():  # pragma: no cover - Scrapy's default is asyncio
+            await sleep(min(seconds, 0.1))
+            return
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        queue = self.held.setdefault(key, {})
+        queue[future] = None
+        timer = loop.call_later(seconds, _settle, future)
         try:
-            if not is_asyncio_available():  # pragma: no cover - Scrapy's default is asyncio
-                await sleep(min(seconds, 0.1))
-                return
-            loop = asyncio.get_running_loop()
-            future: asyncio.Future[None] = loop.create_future()
-            queue = self.held.setdefault(key, deque())
-            queue.append(future)
-            timer = loop.call_later(seconds, _settle, future)
-            try:
-                await future
-            finally:
-                timer.cancel()
-                if future in queue:
-                    queue.remove(future)
+            await future
         finally:
-            self.parked.discard(request)
+            timer.cancel()
+            queue.pop(future, None)
 
     def _pass_on(self, key: str, profile: str | None, kept: int) -> None:
-        """Keep ``kept`` units for ``profile``'s next request a moment (:data:`_KEPT_GRACE`),
-        then give back what it did not take over."""
+        """Keep ``kept`` units for ``profile``'s next request, until its record is out
+        (:meth:`profile_done`) or :data:`_KEPT_AT_MOST` seconds have passed; then give back
+        what it did not take over."""
         host = self.budgets.get(key)
         if host is None:
             return
@@ -603,7 +679,19 @@ class RateLimitMiddleware:
             host.kept = max(0, host.kept - kept)
             return
         self.passed_on[(key, profile)] = self.passed_on.get((key, profile), 0) + kept
-        loop.call_later(_KEPT_GRACE, self._expire, key, profile, kept)
+        loop.call_later(_KEPT_AT_MOST, self._expire, key, profile, kept)
+
+    def profile_done(self, item: Any) -> None:
+        """A profile's record is out: it asks nothing more, what it kept is free."""
+        url = item.get("url") if isinstance(item, dict) else None
+        if not isinstance(url, str) or not self.passed_on:
+            return
+        for key, profile in [entry for entry in self.passed_on if entry[1] == url]:
+            left = self.passed_on.pop((key, profile))
+            host = self.budgets.get(key)
+            if host is not None:
+                host.kept = max(0, host.kept - left)
+            self._release(key)
 
     def _expire(self, key: str, profile: str, kept: int) -> None:
         left = self.passed_on.get((key, profile), 0)
@@ -630,7 +718,8 @@ class RateLimitMiddleware:
         if budget is not None and budget.remaining is not None:
             free = max(1, budget.remaining - budget.kept - sum(budget.ahead.values()))
         while queue and free > 0:
-            future = queue.popleft()
+            future = next(iter(queue))
+            del queue[future]
             if not future.done():
                 future.set_result(None)
                 free -= 1
@@ -695,7 +784,11 @@ class RateLimitMiddleware:
             self.sections[section] = True
             if budget is None:
                 budget = self.budgets[key] = Budget(key)
+            spent = budget.remaining is not None and budget.remaining <= 0
             budget.learn(said, now=now)
+            if spent and budget.remaining and self.reopened.get(key):
+                for future in list(self.reopened[key]):
+                    _settle(future)
             host = self.budgets.get(keys[0])
             if host is not None and host is not budget and response.status != 429 and \
                     said.remaining is not None and host.remaining is not None:

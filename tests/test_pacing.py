@@ -143,6 +143,49 @@ def test_an_answer_that_overtook_a_later_one_does_not_raise_the_estimate() -> No
     assert budget.remaining == 4 and budget.reset_at == 121.0
 
 
+def test_once_nothing_is_on_its_way_the_least_count_said_is_the_servers() -> None:
+    # 10 left, 3 calls sent; the server counted all three before it answered the first
+    # (7 left), then answered the other two (9, 8). Less what is on its way, the estimate
+    # undercounts (7 - 2 = 5, and within a window it never rises); once the last answer is
+    # in, the least count said, 7, is what the server has left.
+    budget = Budget("m.example")
+    budget.learn(RateLimit(300, 10, 10.0), now=100.0)
+    budget.remaining, budget.in_flight = 7, 3
+    estimates = []
+    for said in (7, 9, 8):
+        budget.in_flight -= 1
+        budget.learn(RateLimit(300, said, 9.0), now=101.0)
+        estimates.append(budget.remaining)
+    assert estimates == [5, 5, 7]
+    budget.roll_over(111.0)
+    assert budget.least_said is None and budget.remaining == 300
+
+
+def test_a_wait_for_a_budget_that_turns_out_unspent_ends_at_once() -> None:
+    # The paging budget's estimate is spent and its reset a minute away; the last answer on
+    # its way shows 2 calls left: the paged call waiting for the reset goes now.
+    middleware = _middleware(**{"m.example": (100, 0, 20.0), "m.example_paged": (0, 1, 60.0)})
+    paged = middleware.budgets["m.example paged"]
+    paged.least_said = 5
+    reset = datetime.fromtimestamp(time.time() + 60, UTC).isoformat().replace("+00:00", "Z")
+
+    async def scenario() -> tuple[bool, bool]:
+        waiting = asyncio.ensure_future(middleware.process_request(
+            Request(NEXT_PAGE, meta={"depth": 2})))
+        await asyncio.sleep(0.1)
+        waited = not waiting.done()
+        answered = Request(NEXT_PAGE, meta={TAKEN_KEY: ("m.example", "m.example paged")})
+        middleware.process_response(answered, Response(
+            NEXT_PAGE, status=200, request=answered,
+            headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "2",
+                     "X-RateLimit-Reset": reset}))
+        gone = await _gone_within(waiting, 0.1)
+        return waited, gone
+
+    assert asyncio.run(scenario()) == (True, True)
+    assert paged.remaining == 1 and paged.in_flight == 1
+
+
 # -- the order requests go in when budgets run short ------------------------------------------
 
 
@@ -268,9 +311,10 @@ def test_paged_answers_keep_the_hosts_budget_going_when_no_other_call_is_left() 
 
 
 def test_what_a_profile_kept_passes_to_its_next_request() -> None:
-    # A lookup keeps units for its profile's next calls; once answered they stay kept a
-    # moment for the statuses request the spider makes from the answer (another profile's
-    # lookup waits), which takes them over; a profile that asks nothing more frees them.
+    # A lookup keeps units for its profile's next calls; once answered they stay kept for
+    # the statuses request the spider makes from the answer, however long it takes to come
+    # (another profile's lookup waits), which takes them over; a profile that asks nothing
+    # more frees them when its record is out.
     middleware = _middleware(**{"m.example": (2, 0, 25.0)})
     host = middleware.budgets["m.example"]
     host.deepest = 1
@@ -299,21 +343,119 @@ def test_what_a_profile_kept_passes_to_its_next_request() -> None:
     assert asyncio.run(scenario()) == (1, True, 0, False)
     assert host.remaining == 0
 
-    # a profile not found asks nothing more: what it kept is freed after the moment
+    # a profile not found asks nothing more: what it kept is freed when its record is out,
+    # not before (another profile's record does not free it)
     host.remaining, host.kept = 2, 0
 
-    async def ended() -> tuple[bool, bool]:
+    async def ended() -> tuple[bool, bool, bool]:
         first = Request(LOOKUP, meta={"auditor_state": state})
         await middleware.process_request(first)
         middleware.process_response(first, Response(LOOKUP, status=404, request=first))
         other = asyncio.ensure_future(middleware.process_request(
             Request("https://m.example/api/v1/accounts/lookup?acct=b")))
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.6)
         held = not other.done()
-        await asyncio.sleep(0.5)
-        return held, other.done()
+        middleware.profile_done({"url": "https://m.example/@someone-else"})
+        await asyncio.sleep(0.1)
+        still_held = not other.done()
+        middleware.profile_done({"url": target.url, "outcome": "not_found"})
+        await asyncio.sleep(0.1)
+        return held, still_held, other.done()
 
-    assert asyncio.run(ended()) == (True, True)
+    assert asyncio.run(ended()) == (True, True, True)
+
+
+def test_the_first_lookups_keep_what_their_profiles_pages_may_need() -> None:
+    # A run that begins late in a short window: 8 calls left and no profile has got past its
+    # lookup yet. Each lookup keeps what its profile may still ask (max_pages 3: the first
+    # statuses page and two more), known from the audit, not learnt as profiles get there:
+    # 2 profiles begin and can finish in the window; a third lookup waits for the next.
+    # (Learnt, the first lookups kept 1 each: 4 profiles began, and their pages with max_id
+    # waited a whole paging window.)
+    middleware = _middleware(**{"m.example": (8, 0, 25.0)})
+    host = middleware.budgets["m.example"]
+    host.kept = 0
+    options = type("Options", (), {"max_pages": 3})()
+
+    def lookup(name: str) -> Request:
+        target = type("Target", (), {"url": f"https://m.example/@{name}"})()
+        state = type("State", (), {"target": target, "options": options})()
+        return Request(f"https://m.example/api/v1/accounts/lookup?acct={name}",
+                       meta={"auditor_state": state})
+
+    async def scenario() -> list[bool]:
+        return [await _gone_within(middleware.process_request(lookup(name)), 0.1)
+                for name in "abc"]
+
+    assert asyncio.run(scenario()) == [True, True, False]
+    assert (host.deepest, host.kept, host.remaining) == (3, 6, 6)
+
+
+def test_new_profiles_wait_while_the_hosts_slot_has_enough_to_do() -> None:
+    # Budget to spare, but as many of the host's requests on their way as its download slot
+    # should queue: a new profile's lookup waits here (past the slot's concurrency it would
+    # only queue there, first come first served, and fill Scrapy's downloader so that the
+    # spider's next requests of profiles begun could not reach this middleware), while a
+    # profile's next page goes; an answer lets the lookup go.
+    middleware = _middleware(**{"m.example": (200, 0, 25.0)})
+    host = middleware.budgets["m.example"]
+    host.in_flight = middleware.queued_at_most
+    host.kept = 0
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        lookup = asyncio.ensure_future(middleware.process_request(Request(LOOKUP)))
+        page = await _gone_within(middleware.process_request(
+            Request(PAGE, meta={"depth": 1})), 0.1)
+        held = not lookup.done()
+        host.in_flight -= 2  # the page and one more request answered
+        answered = Request("https://m.example/api/v1/accounts/lookup?acct=z",
+                           meta={TAKEN_KEY: ("m.example",)})
+        host.in_flight += 1
+        middleware.process_response(answered, Response(answered.url, status=200,
+                                                       request=answered))
+        await asyncio.sleep(0.1)
+        return page, held, lookup.done()
+
+    assert middleware.queued_at_most == 4 * 8  # CONCURRENT_REQUESTS_PER_DOMAIN's default
+    assert asyncio.run(scenario()) == (True, True, True)
+
+
+def test_held_requests_sleep_until_something_changes() -> None:
+    # 50 lookups held back (what is left is kept for the profiles on their way): each looks
+    # once, then sleeps until a unit comes back. (A request that woke another at every look
+    # kept the whole crowd awake: a core's worth of CPU, and the parsers starved of it.)
+    middleware = _middleware(**{"m.example": (10, 0, 25.0)})
+    host = middleware.budgets["m.example"]
+    host.kept = 10
+    looks = 0
+    verdict = middleware._verdict
+
+    def counted(*args: Any, **kwargs: Any) -> tuple[float, bool, bool]:
+        nonlocal looks
+        looks += 1
+        return verdict(*args, **kwargs)
+
+    middleware._verdict = counted  # type: ignore[method-assign]
+
+    async def scenario() -> tuple[int, int, int]:
+        held = [asyncio.ensure_future(middleware.process_request(
+            Request(f"https://m.example/api/v1/accounts/lookup?acct=h{n}")))
+            for n in range(50)]
+        await asyncio.sleep(0.5)
+        quiet = looks
+        host.kept = 8  # a profile asked nothing more: 2 units free, for one lookup (it
+        # keeps one for its profile's statuses)
+        middleware._release("m.example")
+        await asyncio.sleep(0.2)
+        gone = sum(task.done() for task in held)
+        for task in held:
+            task.cancel()
+        await asyncio.gather(*held, return_exceptions=True)
+        return quiet, gone, host.ahead.get(0, 0)
+
+    quiet, gone, ahead = asyncio.run(scenario())
+    assert quiet == 50 and gone == 1 and ahead == 0
+    assert looks < 60
 
 
 def test_only_a_profiles_first_request_is_held_back() -> None:
