@@ -522,6 +522,11 @@ class RateLimitMiddleware:
                     break
                 if wait > self.max_wait:
                     return self._not_asked(request, keys, wait)
+                if wait > 0 and not host_only:
+                    # it waits for another budget's reset (Mastodon's paging one): what its
+                    # profile kept of the host's budget is no use to it until then, and
+                    # other profiles' lookups and first pages can spend it meanwhile
+                    self._forgo(keys[0], _profile_of(request))
                 if host_only != counted:
                     host.ahead[depth] = host.ahead.get(depth, 0) + (1 if host_only else -1)
                     counted = host_only
@@ -687,11 +692,17 @@ class RateLimitMiddleware:
         if not isinstance(url, str) or not self.passed_on:
             return
         for key, profile in [entry for entry in self.passed_on if entry[1] == url]:
-            left = self.passed_on.pop((key, profile))
-            host = self.budgets.get(key)
-            if host is not None:
-                host.kept = max(0, host.kept - left)
-            self._release(key)
+            self._forgo(key, profile)
+
+    def _forgo(self, key: str, profile: str | None) -> None:
+        """Give back what ``profile`` kept of ``key``'s budget for its next request."""
+        left = self.passed_on.pop((key, profile), 0) if profile is not None else 0
+        if not left:
+            return
+        host = self.budgets.get(key)
+        if host is not None:
+            host.kept = max(0, host.kept - left)
+        self._release(key)
 
     def _expire(self, key: str, profile: str, kept: int) -> None:
         left = self.passed_on.get((key, profile), 0)

@@ -458,6 +458,36 @@ def test_held_requests_sleep_until_something_changes() -> None:
     assert looks < 60
 
 
+def test_a_profile_waiting_for_the_paging_budget_keeps_nothing_meanwhile() -> None:
+    # 2 calls left in the API's window, both kept for a profile's next page; that page
+    # then waits a minute for the paging budget: the units are no use to it before then, so
+    # another profile's lookup, held for them, goes now. (Kept through the paging wait, a
+    # 1,000-profile run left a third of some API windows unspent and did its lookups in the
+    # last paging window instead, 1.11x the bound.)
+    middleware = _middleware(**{"m.example": (2, 0, 25.0), "m.example_paged": (0, 0, 60.0)})
+    host = middleware.budgets["m.example"]
+    target = type("Target", (), {"url": "https://m.example/@a"})()
+    state = type("State", (), {"target": target})()
+    host.kept = 2
+    middleware.passed_on[("m.example", target.url)] = 2
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        lookup = asyncio.ensure_future(middleware.process_request(Request(LOOKUP)))
+        await asyncio.sleep(0.1)
+        held = not lookup.done()
+        page = asyncio.ensure_future(middleware.process_request(
+            Request(NEXT_PAGE, meta={"depth": 2, "auditor_state": state})))
+        await asyncio.sleep(0.1)
+        waiting = not page.done()
+        page.cancel()
+        with suppress(asyncio.CancelledError):
+            await page
+        return held, waiting, lookup.done()
+
+    assert asyncio.run(scenario()) == (True, True, True)
+    assert host.remaining == 1 and not middleware.passed_on
+
+
 def test_only_a_profiles_first_request_is_held_back() -> None:
     assert begins_profile(Request(LOOKUP))
     assert begins_profile(Request(LOOKUP, meta={"depth": 0}))
