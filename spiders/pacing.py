@@ -6,8 +6,8 @@ says how much is left on every answer: ``X-RateLimit-Limit``, ``X-RateLimit-Rema
 and ``X-RateLimit-Reset`` (an ISO 8601 time). Past the limit it answers 429 *without*
 ``Retry-After``. Bluesky sends the IETF draft's ``RateLimit-Limit/-Remaining/-Reset``
 (Reset in epoch seconds; the draft says seconds from now) and ``RateLimit-Policy``; X sends
-``x-rate-limit-*`` (Reset in epoch seconds). :func:`read_rate_limit` reads all of them, and
-the newer draft's single ``RateLimit: "name";r=N;t=S`` field too.
+``x-rate-limit-*`` (Reset in epoch seconds). :func:`spiders.ratelimits.read_rate_limit` reads
+all of them, and the newer draft's single ``RateLimit: "name";r=N;t=S`` field too.
 
 :class:`RateLimitMiddleware` keeps one budget per host (and one more per Mastodon host for
 paged calls), learnt from those headers:
@@ -37,8 +37,8 @@ paged calls), learnt from those headers:
   :class:`spiders.manners.RetryAfterMiddleware`, the budget only learns from it;
 - a wait longer than ``AUDITOR_RATE_LIMIT_MAX_WAIT`` seconds is not made: the request is
   not sent (or the 429 goes through) and its profile ends ``rate_limited``, its detail
-  saying when the host allows more requests (:class:`RetryTimeMiddleware`); ``auditor
-  audit --resume`` reads those profiles again.
+  saying when the host allows more requests (:mod:`spiders.retrytime`); ``auditor audit
+  --resume`` reads those profiles again.
 
 The middleware also writes the crawl's status beside the records file every second
 (``crawl-status.json``, read by :mod:`auditor.crawlstatus`): the profiles in flight, the
@@ -53,11 +53,7 @@ import asyncio
 import json
 import logging
 import os
-import re
-from collections.abc import AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from collections.abc import Iterable
 from pathlib import Path
 from time import monotonic, time
 from typing import Any, Self
@@ -80,10 +76,10 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from auditor.crawlstatus import STATUS_FILE, retry_time_text
-from auditor.platforms.metagraph import rate_limit_of as meta_rate_limit
+from auditor.crawlstatus import STATUS_FILE
 from spiders.manners import ROBOTS_KEY
 from spiders.middlewares import auditor_option
+from spiders.ratelimits import Budget, read_rate_limit, server_time
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +98,6 @@ WAITS_KEY = "auditor_rate_limit_waits"
 RETRY_AT_KEY = "auditor_retry_at"
 #: Response flag of an answer made here for a request not sent (the wait was too long).
 NOT_ASKED = "auditor_rate_limit_not_asked"
-#: A reset value above this is a point in time (epoch seconds), below it seconds from now.
-_EPOCH_FROM = 10 ** 9
-#: Clocks further apart than this (the server's Date against ours) are corrected for;
-#: closer, Date's one-second resolution would only add noise.
-_SKEW_TOLERANCE = 2.0
 _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
 #: Requests on their way for a budget not known yet, or not since its window reset (its
 #: estimate is then the full limit, which the paging budget of Mastodon may not have): so
@@ -129,108 +120,6 @@ _QUEUED_PER_SLOT = 4
 #: The longest a request held back for the answers on their way sleeps before it looks
 #: again (it is woken sooner when a unit comes back or an answer tells what is left).
 _HOLD_AT_MOST = 2.0
-_NUMBER = re.compile(r"^\s*(\d{1,15})(?:\.\d+)?\s*$")
-_DRAFT_ITEM = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*(\d{1,15})", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """What one answer said about its budget."""
-
-    limit: int | None
-    remaining: int | None
-    #: Seconds from the answer until the window resets (None: not said).
-    reset_in: float | None
-    #: The window's length in seconds, when a policy names it.
-    window: float | None = None
-
-
-def _header(headers: Mapping[str, str], *names: str) -> str | None:
-    for name in names:
-        value = headers.get(name)
-        if value is not None and value.strip():
-            return value.split(",")[0].strip()
-    return None
-
-
-def _int(value: str | None) -> int | None:
-    if value is None:
-        return None
-    match = _NUMBER.match(value)
-    return int(match.group(1)) if match else None
-
-
-def reset_seconds(value: str | None, *, now: float) -> float | None:
-    """Seconds until a reset given as ``value``: an ISO 8601 time (Mastodon), epoch seconds
-    (X, Bluesky; milliseconds too) or seconds from now (the IETF draft). ``now`` is the
-    server's time in epoch seconds. None when unreadable; never negative."""
-    if value is None:
-        return None
-    text = value.strip()
-    number = _NUMBER.match(text)
-    if number:
-        amount = float(text)
-        if amount >= _EPOCH_FROM * 1000:  # epoch milliseconds
-            amount /= 1000
-        if amount >= _EPOCH_FROM:
-            return max(0.0, amount - now)
-        return amount
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now)
-
-
-def read_rate_limit(headers: Mapping[str, str], *, now: float) -> RateLimit | None:
-    """The budget an answer's headers (names in lower case) describe, or None.
-
-    ``now`` is the server's time (epoch seconds) the answer was made at."""
-    for prefix in ("x-ratelimit-", "x-rate-limit-", "ratelimit-"):
-        limit = _int(_header(headers, prefix + "limit"))
-        remaining = _int(_header(headers, prefix + "remaining"))
-        if limit is None and remaining is None:
-            continue
-        reset_in = reset_seconds(_header(headers, prefix + "reset"), now=now)
-        window = None
-        policy = headers.get("ratelimit-policy") if prefix == "ratelimit-" else None
-        if policy:
-            found = dict((k.lower(), int(v)) for k, v in _DRAFT_ITEM.findall(policy))
-            window = float(found["w"]) if "w" in found else None
-        return RateLimit(limit, remaining, reset_in, window)
-    combined = headers.get("ratelimit")
-    if combined:  # draft-ietf-httpapi-ratelimit-headers-08 and later: "name";r=50;t=30
-        found = dict((k.lower(), int(v)) for k, v in _DRAFT_ITEM.findall(combined))
-        if "r" in found:
-            named = dict((k.lower(), int(v)) for k, v in
-                         _DRAFT_ITEM.findall(headers.get("ratelimit-policy", "")))
-            return RateLimit(named.get("q"), found["r"],
-                             float(found["t"]) if "t" in found else None,
-                             float(named["w"]) if "w" in named else None)
-    # Meta's Graph API: X-App-Usage / X-Business-Use-Case-Usage in percent of the hour,
-    # spent near 100 or when it names estimated_time_to_regain_access (issue 14)
-    usage = meta_rate_limit(headers)
-    if usage is not None:
-        return RateLimit(*usage)
-    return None
-
-
-def server_time(headers: Mapping[str, str], *, local: float) -> float:
-    """The server's time from its ``Date`` header when its clock is more than a couple of
-    seconds off ours; else ours (finer than Date's whole seconds)."""
-    value = headers.get("date")
-    if not value:
-        return local
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return local
-    if when is None or when.tzinfo is None:
-        return local
-    server = when.timestamp()
-    return server if abs(server - local) > _SKEW_TOLERANCE else local
 
 
 def section_of(request: Request) -> str:
@@ -279,88 +168,6 @@ def _deepest_of(request: Request) -> int:
 def _settle(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
-
-
-class Budget:
-    """One host's (or API's) budget as far as its answers told: a fixed window of
-    ``limit`` requests that resets at ``reset_at`` (monotonic)."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.limit: int | None = None
-        #: Requests the server will still take in this window, less those on their way.
-        self.remaining: int | None = None
-        self.reset_at: float | None = None
-        self.window: float | None = None
-        #: Requests that took a unit and have no answer yet.
-        self.in_flight = 0
-        #: Units kept for the calls the profiles of those requests may still make (one per
-        #: level of depth this host's profiles reached below each): a new profile does not
-        #: take them.
-        self.kept = 0
-        #: The deepest request this host's profiles may make, from the audit's page cap
-        #: (:func:`_deepest_of`; Mastodon: 3, a lookup, the first statuses page, two pages
-        #: with max_id) or the deepest seen, whichever is deeper.
-        self.deepest = 1
-        #: Depth -> requests waiting for this budget alone (not for another one as well).
-        self.ahead: dict[int, int] = {}
-        #: Requests waiting here for the window to reset.
-        self.waiting = 0
-        #: The least ``remaining`` an answer of this window said.
-        self.least_said: int | None = None
-        #: Whether an answer of this window told what is left (after a reset the estimate
-        #: is the full limit, a guess until the first answer: one request at a time till then).
-        self.confirmed = False
-
-    def claimed(self, depth: int, *, begins: bool) -> int:
-        """The units a request at ``depth`` leaves to others: those the deeper requests
-        waiting for this budget will take (a profile's next page before another profile's
-        first statuses page, before a new profile's lookup), and for a request beginning a
-        profile those kept for the profiles on their way (:attr:`kept`)."""
-        deeper = sum(count for level, count in self.ahead.items() if level > depth)
-        return deeper + (self.kept if begins else 0)
-
-    def learn(self, said: RateLimit, *, now: float) -> None:
-        """Take what an answer said (the answer's own unit already given back).
-
-        Within one window the server's count only goes down, so an answer that overtook
-        a later one on the way (it says more is left) does not raise the estimate; except
-        when nothing is on its way any more: then the least count said in the window is
-        the server's own. (What is left less what is on its way undercounts, as the server
-        may have counted some of those already: a paging window ended three calls short of
-        its 300 that way, and a 1,000-profile run needed a whole window more.)"""
-        if said.window:
-            self.window = said.window
-        if said.limit is not None:
-            self.limit = said.limit
-        same_window = self.reset_at is not None
-        if said.reset_in is not None:
-            reset_at = now + said.reset_in
-            if self.reset_at is not None and reset_at < self.reset_at - 1.0:
-                return  # an answer of a window already over
-            same_window = self.reset_at is not None and abs(reset_at - self.reset_at) < 1.0
-            self.reset_at = reset_at
-        if said.remaining is not None:
-            self.confirmed = True
-            least = said.remaining
-            if same_window and self.least_said is not None:
-                least = min(least, self.least_said)
-            self.least_said = least
-            estimate = max(0, said.remaining - self.in_flight)
-            if same_window and self.remaining is not None:
-                estimate = min(estimate, self.remaining)
-            self.remaining = least if not self.in_flight else estimate
-
-    def roll_over(self, now: float) -> None:
-        """The window has reset: the full limit again, less what is on its way."""
-        if self.reset_at is None or now < self.reset_at:
-            return
-        self.remaining = (self.limit - self.in_flight) if self.limit is not None else None
-        self.confirmed = False
-        self.least_said = None
-        # The next reset is not guessed (a window learnt from whole seconds may be a second
-        # off): the next answer says it.
-        self.reset_at = None
 
 
 def _retry_after_present(response: Response) -> bool:
@@ -896,62 +703,3 @@ class RateLimitMiddleware:
             os.replace(temporary, self.status_path)
         except OSError as exc:  # the progress line is lost, not the crawl
             logger.warning("cannot write %s: %s", self.status_path, exc)
-
-
-#: The end of a rate-limited profile's detail (``detail.rate_limit_until``).
-RETRY_DETAIL = "try again from {time}, when {host} allows more requests"
-
-
-class RetryTimeMiddleware:
-    """A spider middleware: the record of a profile given up to a rate limit says when its
-    host allows more requests ("HTTP 429: rate limited: try again from 2026-11-30 21:34 UTC,
-    when mastodon.social allows more requests"); a request never sent does not claim an
-    HTTP 429."""
-
-    def __init__(self) -> None:
-        #: Profile URL -> (host, epoch seconds), from the answers given up.
-        self.retry_at: dict[str, tuple[str, float]] = {}
-        #: Profiles whose request was never sent.
-        self.not_asked: set[str] = set()
-
-    def _note(self, response: Response) -> None:
-        try:
-            meta = response.meta
-        except AttributeError:  # a response without its request
-            return
-        at = meta.get(RETRY_AT_KEY)
-        url = getattr(getattr(meta.get("auditor_state"), "target", None), "url", None)
-        if not isinstance(at, (int, float)) or not isinstance(url, str):
-            return
-        self.retry_at[url] = ((urlparse_cached(response).hostname or "").lower(), float(at))
-        if NOT_ASKED in response.flags:
-            self.not_asked.add(url)
-        else:
-            self.not_asked.discard(url)
-
-    def _amend(self, item: Any) -> Any:
-        if not isinstance(item, dict) or item.get("outcome") != "rate_limited":
-            return item
-        url = item.get("url")
-        found = self.retry_at.pop(url, None) if isinstance(url, str) else None
-        if found is None:
-            return item
-        detail = str(item.get("outcome_detail") or "rate limited")
-        if url in self.not_asked:
-            self.not_asked.discard(url)
-            detail = detail.replace("HTTP 429: rate limited", "rate limited", 1)
-        host, at = found
-        item["outcome_detail"] = detail + ": " + RETRY_DETAIL.format(
-            host=host, time=retry_time_text(at))
-        return item
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        self._note(response)
-        for item in result:
-            yield self._amend(item)
-
-    async def process_spider_output_async(self, response: Response,
-                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        self._note(response)
-        async for item in result:
-            yield self._amend(item)

@@ -102,7 +102,7 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     # A profile given up to a rate limit says when its host takes requests again.
-    "spiders.pacing.RetryTimeMiddleware": 800,
+    "spiders.retrytime.RetryTimeMiddleware": 800,
 }
 
 # Names resolving to private, loopback or link-local addresses are refused (IP literals

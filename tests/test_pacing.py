@@ -43,17 +43,13 @@ from spiders.pacing import (
     NOT_ASKED,
     RETRY_AT_KEY,
     TAKEN_KEY,
-    Budget,
-    RateLimit,
     RateLimitMiddleware,
-    RetryTimeMiddleware,
     begins_profile,
     budget_keys,
-    read_rate_limit,
-    reset_seconds,
-    server_time,
     unreachable_kind,
 )
+from spiders.ratelimits import Budget, RateLimit, read_rate_limit, reset_seconds, server_time
+from spiders.retrytime import RetryTimeMiddleware
 from tests.faultserver import FAST, closed_port, crawl_log, records_by_url, run_audit, write_config
 from tests.ratelimitserver import LimitedServer, serve_limited
 
