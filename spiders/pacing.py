@@ -1,13 +1,8 @@
 """Pacing from the rate-limit headers servers send, so that no profile is lost to a limit.
 
-Mastodon answers a logged-out client 300 API calls per 5 minutes per address (and 300 per
-15 minutes for paged calls with ``max_id``/``min_id``/``since_id``), in fixed windows, and
-says how much is left on every answer: ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``
-and ``X-RateLimit-Reset`` (an ISO 8601 time). Past the limit it answers 429 *without*
-``Retry-After``. Bluesky sends the IETF draft's ``RateLimit-Limit/-Remaining/-Reset``
-(Reset in epoch seconds; the draft says seconds from now) and ``RateLimit-Policy``; X sends
-``x-rate-limit-*`` (Reset in epoch seconds). :func:`spiders.ratelimits.read_rate_limit` reads
-all of them, and the newer draft's single ``RateLimit: "name";r=N;t=S`` field too.
+What each platform's headers say (Mastodon's ``X-RateLimit-*``, the IETF draft's and
+Bluesky's ``RateLimit-*``, X's ``x-rate-limit-*``) and the limits Mastodon publishes are in
+:mod:`spiders.ratelimits`, which reads them.
 
 :class:`RateLimitMiddleware` keeps one budget per host (and one more per Mastodon host for
 paged calls), learnt from those headers:
