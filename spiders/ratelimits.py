@@ -145,9 +145,9 @@ class Budget:
         self.window: float | None = None
         #: Requests that took a unit and have no answer yet.
         self.in_flight = 0
-        #: Units kept for the calls the profiles of those requests may still make (one per
-        #: level of depth this host's profiles reached below each): a new profile does not
-        #: take them.
+        #: Units kept for the calls the profiles of those requests may still make (as many
+        #: as :attr:`deepest` is below each): on a host with a second budget (Mastodon's
+        #: paging one) a new profile does not take them.
         self.kept = 0
         #: The deepest request this host's profiles may make, from the audit's page cap
         #: (:func:`_deepest_of`; Mastodon: 3, a lookup, the first statuses page, two pages
