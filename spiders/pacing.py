@@ -230,6 +230,9 @@ class RateLimitMiddleware:
         self.reopened: dict[str, dict[asyncio.Future[None], None]] = {}
         #: (host budget key, profile URL) -> units kept for that profile's next request.
         self.passed_on: dict[tuple[str, str], int] = {}
+        #: (host budget key, profile URL) -> how often what it kept was taken over or given
+        #: back: a timer of :meth:`_expire` set before then has nothing left to expire.
+        self.handovers: dict[tuple[str, str], int] = {}
         self.status_path: Path | None = None
         self._status_loop: Any = None
 
@@ -408,6 +411,7 @@ class RateLimitMiddleware:
         profile = _profile_of(request)
         if profile is not None:  # what the profile's request before kept, this one takes
             host.kept = max(0, host.kept - self.passed_on.pop((keys[0], profile), 0))
+            self.handovers[(keys[0], profile)] = self.handovers.get((keys[0], profile), 0) + 1
         host.kept += kept
         request.meta[KEPT_KEY] = kept
         request.meta[TAKEN_KEY] = keys
@@ -493,7 +497,8 @@ class RateLimitMiddleware:
             host.kept = max(0, host.kept - kept)
             return
         self.passed_on[(key, profile)] = self.passed_on.get((key, profile), 0) + kept
-        loop.call_later(_KEPT_AT_MOST, self._expire, key, profile, kept)
+        loop.call_later(_KEPT_AT_MOST, self._expire, key, profile, kept,
+                        self.handovers.get((key, profile), 0))
 
     def profile_done(self, item: Any) -> None:
         """A profile's record is out: it asks nothing more, what it kept is free."""
@@ -505,7 +510,10 @@ class RateLimitMiddleware:
 
     def _forgo(self, key: str, profile: str | None) -> None:
         """Give back what ``profile`` kept of ``key``'s budget for its next request."""
-        left = self.passed_on.pop((key, profile), 0) if profile is not None else 0
+        if profile is None:
+            return
+        left = self.passed_on.pop((key, profile), 0)
+        self.handovers[(key, profile)] = self.handovers.get((key, profile), 0) + 1
         if not left:
             return
         host = self.budgets.get(key)
@@ -513,10 +521,10 @@ class RateLimitMiddleware:
             host.kept = max(0, host.kept - left)
         self._release(key)
 
-    def _expire(self, key: str, profile: str, kept: int) -> None:
+    def _expire(self, key: str, profile: str, kept: int, handovers: int) -> None:
         left = self.passed_on.get((key, profile), 0)
-        if not left:
-            return
+        if not left or self.handovers.get((key, profile), 0) != handovers:
+            return  # taken over since: what is kept now is another request's
         gone = min(left, kept)
         if left - gone:
             self.passed_on[(key, profile)] = left - gone

@@ -500,6 +500,33 @@ def test_a_profile_waiting_for_the_paging_budget_keeps_nothing_meanwhile() -> No
     assert host.remaining == 1 and not middleware.passed_on
 
 
+def test_a_late_expiry_leaves_what_the_profiles_next_request_kept() -> None:
+    # A lookup's units expire 30 s after its answer unless its profile's next request took
+    # them over. Taken over, and that request's own answer keeping 2 for the next page, the
+    # lookup's timer must not free those 2.
+    middleware = _middleware(**{"m.example": (100, 0, 25.0), **PAGING})
+    host = middleware.budgets["m.example"]
+    host.kept = 0
+    target = type("Target", (), {"url": "https://m.example/@a"})()
+    state = type("State", (), {"target": target, "options": type("O", (), {"max_pages": 3})})()
+
+    async def scenario() -> None:
+        lookup = Request(LOOKUP, meta={"auditor_state": state})
+        await middleware.process_request(lookup)  # keeps 3
+        middleware.process_response(lookup, Response(LOOKUP, status=200, request=lookup))
+        page = Request(PAGE, meta={"depth": 1, "auditor_state": state})
+        await middleware.process_request(page)  # takes the 3 over, keeps 2
+        middleware.process_response(page, Response(PAGE, status=200, request=page))
+
+    asyncio.run(scenario())
+    assert host.kept == 2 and middleware.passed_on[("m.example", target.url)] == 2
+    now = middleware.handovers[("m.example", target.url)]
+    middleware._expire("m.example", target.url, 3, now - 1)  # the lookup's timer, 30 s on
+    assert host.kept == 2
+    middleware._expire("m.example", target.url, 2, now)  # the page's own timer
+    assert host.kept == 0 and not middleware.passed_on
+
+
 def test_only_a_profiles_first_request_is_held_back() -> None:
     assert begins_profile(Request(LOOKUP))
     assert begins_profile(Request(LOOKUP, meta={"depth": 0}))
