@@ -21,7 +21,10 @@ paged calls), learnt from those headers:
   enough queued (:data:`_QUEUED_PER_SLOT`), so that the next requests of profiles begun
   reach this middleware, where they go first. On Mastodon a page with
   ``max_id`` needs the page before it, and only those pages draw on the paging budget:
-  profiles begun and finished window by window keep that budget fed;
+  profiles begun and finished window by window keep that budget fed. On a host with one
+  budget (Bluesky's) nothing is kept, and while the window has time to spare the order
+  is the other way round: profiles not begun yet go first, so that what each costs is
+  learnt early (:meth:`spiders.ratelimits.Budget.spare`);
 - when it is spent, the host's further requests wait here, asynchronously, until the
   window resets (and a margin, ``AUDITOR_RATE_LIMIT_MARGIN``), then go in order: other
   hosts are not held up. Requests waiting here do not count against Scrapy's
@@ -98,7 +101,7 @@ _PAGED_PARAMETERS = frozenset({"max_id", "min_id", "since_id"})
 #: estimate is then the full limit, which the paging budget of Mastodon may not have): so
 #: that a wrong guess costs at most one 429.
 UNKNOWN_IN_FLIGHT = 1
-#: Seconds between the requests of one depth and the next coming back from a wait.
+#: Seconds between the requests of one rank and the next coming back from a wait.
 _RANK_STEP = 0.02
 #: Seconds at most the units a request kept for its profile's next calls stay kept after
 #: its answer, for the next request of that profile to take them over (the spider makes it
@@ -129,10 +132,31 @@ def budget_keys(request: Request) -> tuple[str, ...]:
     ``max_id``/``min_id``/``since_id`` also the host's budget for paged calls."""
     parts = urlparse_cached(request)
     host = (parts.hostname or "").lower()
-    if parts.path.startswith("/api/") and parts.query and any(
+    if may_page(request) and parts.query and any(
             name in _PAGED_PARAMETERS for name, _ in parse_qsl(parts.query)):
         return host, host + " paged"
     return (host,)
+
+
+def may_page(request: Request) -> bool:
+    """Whether ``request``'s host may have a budget for paged calls besides its own (a
+    Mastodon API: ``/api/``), rather than one budget for all calls (Bluesky's ``/xrpc/``)."""
+    return urlparse_cached(request).path.startswith("/api/")
+
+
+def rank_of(request: Request) -> int:
+    """Which requests waiting for a window's reset come back first: the higher rank.
+
+    Where some calls also draw on a paging budget (Mastodon), the deeper request: a
+    profile's next page before another's first statuses page, before a new lookup, so that
+    the paging budget, which only profiles begun can spend, is fed window by window.
+
+    Where one budget pays for every call, any order of the same calls spends it alike, and
+    the profiles not begun yet come first, as in a window with time to spare
+    (:meth:`spiders.ratelimits.Budget.spare`): what a profile costs is learnt from its first
+    answer. A request asked again (after a 429 or a failure) keeps its rank."""
+    depth = int(request.meta.get("depth") or 0)
+    return depth if may_page(request) else -depth
 
 
 def begins_profile(request: Request) -> bool:
@@ -307,6 +331,7 @@ class RateLimitMiddleware:
         keys = budget_keys(request)
         begins = begins_profile(request)
         depth = int(request.meta.get("depth") or 0)
+        paging = may_page(request)
         for _ in range(_FIRST_ANSWER_POLLS):
             if section in self.sections:
                 break
@@ -322,7 +347,7 @@ class RateLimitMiddleware:
         counted = False
         try:
             while True:
-                wait, hold, host_only = self._verdict(keys, depth, begins)
+                wait, hold, host_only = self._verdict(keys, depth, begins, paging)
                 if wait <= 0 and not hold:
                     break
                 if wait > self.max_wait:
@@ -341,7 +366,7 @@ class RateLimitMiddleware:
                     self.parked.add(request)
                     self._wake_engine()
                 if wait > 0:
-                    await self._wait(request, keys, wait)
+                    await self._wait(request, keys, wait, rank_of(request))
                 else:
                     await self._hold(request, keys[0])
             self._take(request, keys, section)
@@ -350,18 +375,23 @@ class RateLimitMiddleware:
             self.parked.discard(request)
             if counted:
                 host.ahead[depth] -= 1
-                # one fewer deeper request waits: a shallower one held for it may go. Only
+                # one fewer request waits: one held for it may go. Only
                 # as it leaves: woken, it looks again and may hold on, and a request that
                 # woke another at every look kept the whole crowd of held lookups awake
                 # (a whole core on a 1,000-profile audit, and parsers starved of it).
                 self._release(keys[0])
 
-    def _verdict(self, keys: tuple[str, ...], depth: int,
-                 begins: bool) -> tuple[float, bool, bool]:
+    def _verdict(self, keys: tuple[str, ...], depth: int, begins: bool,
+                 paging: bool) -> tuple[float, bool, bool]:
         """Whether a request may go now: the seconds it must wait for a budget's reset (or
-        an answer), whether it holds back for deeper requests and profiles on their way,
-        and whether only its host's budget keeps it (not Mastodon's paging budget), so
-        that it goes before shallower requests while it waits."""
+        an answer), whether it holds back for the requests that go first when the budget
+        is nearly spent (and for profiles on their way), and whether only its host's budget
+        keeps it (not Mastodon's paging budget), so that it goes first while it waits.
+
+        Which go first: on a host with a paging budget (``paging``, Mastodon's) the deeper
+        requests. On a host with one budget, the shallower ones (profiles not begun yet)
+        while the window has time to spare, else the deeper ones
+        (:meth:`spiders.ratelimits.Budget.spare`)."""
         now = monotonic()
         wait = 0.0
         hold = False
@@ -383,8 +413,10 @@ class RateLimitMiddleware:
                     wait = max(wait, 0.1)  # not known yet: one at a time until it is
                     host_only = host_only and key == keys[0]
                 elif key == keys[0] and budget.remaining is not None and \
-                        budget.remaining <= budget.claimed(depth, begins=begins and two):
-                    hold = True  # what is left goes to deeper requests first
+                        budget.remaining <= budget.claimed(
+                            depth, begins=begins and two,
+                            shallower_first=not paging and budget.spare(now)):
+                    hold = True  # what is left goes to the others first
                 continue
             host_only = host_only and key == keys[0]
             if budget.reset_at is not None:
@@ -399,11 +431,15 @@ class RateLimitMiddleware:
     def _take(self, request: Request, keys: tuple[str, ...], section: str) -> None:
         """One unit of each budget for ``request``, given back when it is answered; and
         units of its host's kept for the calls its profile may still make."""
+        now = monotonic()
         for key in keys:
             budget = self.budgets.setdefault(key, Budget(key))
             budget.in_flight += 1
             if budget.remaining is not None:
                 budget.remaining -= 1
+            if budget.window_began is None:
+                budget.window_began = now
+            budget.taken += 1
         host = self.budgets[keys[0]]
         depth = int(request.meta.get("depth") or 0)
         host.deepest = max(host.deepest, depth, _deepest_of(request))
@@ -417,7 +453,8 @@ class RateLimitMiddleware:
         request.meta[TAKEN_KEY] = keys
         self.section_in_flight[section] = self.section_in_flight.get(section, 0) + 1
 
-    async def _wait(self, request: Request, keys: tuple[str, ...], seconds: float) -> None:
+    async def _wait(self, request: Request, keys: tuple[str, ...], seconds: float,
+                    rank: int) -> None:
         host = keys[0]
         if seconds >= 1.0 and not request.meta.get("_auditor_logged_wait"):
             logger.info("waiting %.0f s for %s's rate limit: %s", seconds, host, request.url)
@@ -434,12 +471,11 @@ class RateLimitMiddleware:
         for budget in budgets:
             budget.waiting += 1
         try:
-            # At a reset the waiting requests come back in order: the deepest first (a
-            # profile's next page before another profile's first call), so that budgets only
-            # some calls draw on (Mastodon's paged calls) are not left unspent while new
-            # profiles take the budget all calls share.
-            depth = int(request.meta.get("depth") or 0)
-            seconds += _RANK_STEP * max(0, 4 - depth) if seconds >= 0.5 else 0.0
+            # At a reset the waiting requests come back in the order of their rank
+            # (rank_of): on Mastodon the deepest first, so that the paging budget only some
+            # calls draw on is not left unspent while new profiles take the budget all calls
+            # share; with one budget the profiles not begun yet first.
+            seconds += _RANK_STEP * max(0, min(8, 4 - rank)) if seconds >= 0.5 else 0.0
             if not is_asyncio_available():  # pragma: no cover - Scrapy's default is asyncio
                 await sleep(seconds)
                 return
@@ -573,7 +609,21 @@ class RateLimitMiddleware:
     # -- answers ----------------------------------------------------------------------------
 
     def request_left_downloader(self, request: Request) -> None:
-        request.meta[GIVEN_KEY] = self._give_back(request)
+        keys = request.meta[GIVEN_KEY] = self._give_back(request)
+        for key in keys:  # answered: unread until process_response or process_exception
+            budget = self.budgets.get(key)
+            if budget is not None:
+                budget.unread += 1
+
+    def _read(self, request: Request) -> tuple[str, ...]:
+        """The budgets ``request`` gave back as it left the downloader; its answer is read
+        now (:attr:`Budget.unread`)."""
+        keys: tuple[str, ...] = request.meta.pop(GIVEN_KEY, None) or ()
+        for key in keys:
+            budget = self.budgets.get(key)
+            if budget is not None and budget.unread > 0:
+                budget.unread -= 1
+        return keys
 
     def _give_back(self, request: Request) -> tuple[str, ...]:
         keys: tuple[str, ...] = request.meta.pop(TAKEN_KEY, None) or ()
@@ -597,7 +647,7 @@ class RateLimitMiddleware:
         self.responses += 1
         if "replay" in response.flags:
             return response
-        taken = self._give_back(request) or request.meta.pop(GIVEN_KEY, None) or ()
+        taken = self._give_back(request) or self._read(request)
         keys = taken or budget_keys(request)
         local = time()
         headers = _lower_headers(response)
@@ -665,7 +715,7 @@ class RateLimitMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         self._give_back(request)
-        request.meta.pop(GIVEN_KEY, None)
+        self._read(request)
         kind = unreachable_kind(exception)
         if kind is not None:
             self.unreachable[kind] = self.unreachable.get(kind, 0) + 1

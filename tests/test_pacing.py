@@ -157,6 +157,35 @@ def test_once_nothing_is_on_its_way_the_least_count_said_is_the_servers() -> Non
     assert budget.least_said is None and budget.remaining == 300
 
 
+def test_an_answer_not_read_yet_is_still_on_its_way() -> None:
+    # 10 left, 2 calls sent (8 left); the server counts both (9, then 8 left) and both
+    # leave Scrapy's downloader, which gives their units back, before the first answer is
+    # read here. Nothing is in flight then, but the second answer is not read: the first's
+    # 9 is not what the server has left, and a call made on it would be one too many.
+    middleware = _middleware(**{"m.example": (10, 0, 25.0)})
+    budget = middleware.budgets["m.example"]
+    budget.least_said = 10
+    reset = datetime.fromtimestamp(time.time() + 25, UTC).isoformat().replace("+00:00", "Z")
+    sent = []
+    for n in range(2):
+        request = Request(f"https://m.example/api/v1/accounts/lookup?acct=u{n}")
+        middleware._take(request, ("m.example",), "m.example /api")
+        sent.append(request)
+    assert budget.remaining == 8
+    for request in sent:
+        middleware.request_left_downloader(request)
+    assert budget.in_flight == 0
+    estimates = []
+    for request, said in zip(sent, ("9", "8"), strict=True):
+        middleware.process_response(request, Response(
+            request.url, status=200, request=request,
+            headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": said,
+                     "X-RateLimit-Reset": reset}))
+        estimates.append(budget.remaining)
+    assert estimates == [8, 8]
+    assert budget.unread == 0
+
+
 def test_a_wait_for_a_budget_that_turns_out_unspent_ends_at_once() -> None:
     # The paging budget's estimate is spent and its reset a minute away; the last answer on
     # its way shows 2 calls left: the paged call waiting for the reset goes now.
@@ -303,6 +332,104 @@ def test_deeper_requests_waiting_for_the_budget_go_first() -> None:
     # the page goes once nothing deeper waits; the next page then finds the budget spent
     assert asyncio.run(scenario()) == (True, True, False)
     assert host.claimed(1, begins=False) == 0 and host.claimed(0, begins=True) == host.kept
+
+
+#: Bluesky's API: one budget for every call.
+PROFILE = "https://b.example/xrpc/app.bsky.actor.getProfile?actor=a.example"
+FEED = "https://b.example/xrpc/app.bsky.feed.getAuthorFeed?actor=a.example&limit=100"
+
+
+def test_with_one_budget_profiles_not_begun_go_first() -> None:
+    # One call left on a host with one budget, and a new profile's first call waiting for
+    # it: a profile's next page leaves it to that call (what the new profile will cost is
+    # learnt from its answer; the pages can go in the next window alike), and a new
+    # profile's call goes even while a page waits. On Mastodon it is the other way round
+    # (test_deeper_requests_waiting_for_the_budget_go_first).
+    middleware = _middleware(**{"b.example": (1, 0, 25.0)})
+    middleware.sections["b.example /xrpc"] = True
+    host = middleware.budgets["b.example"]
+    host.ahead[0] = 1
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        page = asyncio.ensure_future(middleware.process_request(
+            Request(FEED, meta={"depth": 1})))
+        await asyncio.sleep(0.1)
+        held = not page.done()
+        host.ahead[0] = 0  # the new profile's call went its own way
+        middleware._release("b.example")
+        await asyncio.sleep(0.1)
+        gone = page.done()
+        host.remaining, host.ahead[1] = 1, 1  # now a page waits: a first call still goes
+        first = await _gone_within(middleware.process_request(Request(PROFILE)), 0.1)
+        return held, gone, first
+
+    assert asyncio.run(scenario()) == (True, True, True)
+
+
+def test_a_window_with_time_to_spare_begins_profiles_first() -> None:
+    # 100 calls left, the window's 200 calls so far at 0.025 s each (5 s) and 5 s to its
+    # reset: time to spare, new profiles go first. 2.5 s later (0.0375 s a call so far,
+    # held back meanwhile) the 100 left take longer than the window has: none to spare,
+    # the profiles begun go first, their costs known.
+    budget = Budget("b.example")
+    budget.remaining, budget.reset_at, budget.kept = 100, 110.0, 4
+    budget.window_began, budget.taken = 100.0, 200
+    assert budget.spare(105.0)
+    assert not budget.spare(107.5)
+    budget.ahead = {0: 3, 1: 2}
+    assert budget.claimed(1, begins=False, shallower_first=True) == 3
+    assert budget.claimed(0, begins=False, shallower_first=True) == 0
+    assert budget.claimed(0, begins=False) == 2
+    assert budget.claimed(0, begins=True) == 2 + 4
+    # a window not judged yet (fewer than 20 calls) has time to spare
+    budget.taken = 10
+    assert budget.spare(109.9)
+
+    middleware = _middleware(**{"b.example": (1, 0, 1.0)})
+    middleware.sections["b.example /xrpc"] = True
+    host = middleware.budgets["b.example"]
+    host.window_began, host.taken = time.monotonic() - 10.0, 100  # 0.1 s a call so far
+    host.ahead[0] = 1  # a new profile's first call waits, but there is no time to spare
+
+    async def scenario() -> bool:
+        return await _gone_within(middleware.process_request(
+            Request(FEED, meta={"depth": 1})), 0.1)
+
+    assert asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("budgets, first, then", [
+    # Mastodon: a profile's next page before a new profile's lookup
+    ({"m.example": (0, 0, 0.6), **PAGING}, NEXT_PAGE, LOOKUP),
+    # one budget: a new profile's first call before a profile's next page
+    ({"b.example": (0, 0, 0.6)}, PROFILE, FEED),
+])
+def test_at_a_reset_the_waiting_requests_come_back_by_rank(
+        budgets: dict[str, tuple[int, int, float]], first: str, then: str) -> None:
+    middleware = _middleware(**budgets)
+    middleware.sections["b.example /xrpc"] = True
+    host = middleware.budgets[next(iter(budgets))]
+    gone: list[str] = []
+    depth = {LOOKUP: 0, NEXT_PAGE: 2, PROFILE: 0, FEED: 2}
+
+    async def ask(url: str) -> None:
+        await middleware.process_request(Request(url, meta={"depth": depth[url]}))
+        gone.append(url)
+
+    async def scenario() -> list[str]:
+        # the one to come back last asks first
+        later = asyncio.ensure_future(ask(then))
+        sooner = asyncio.ensure_future(ask(first))
+        await asyncio.sleep(1.0)
+        # past the reset the first to come back went; the other waits for its answer to
+        # confirm the new window (one at a time until then)
+        after_reset = list(gone)
+        host.confirmed = True
+        await asyncio.wait_for(asyncio.gather(later, sooner), 5)
+        return after_reset
+
+    assert asyncio.run(scenario()) == [first]
+    assert gone == [first, then]
 
 
 def test_paged_answers_keep_the_hosts_budget_going_when_no_other_call_is_left() -> None:
