@@ -48,7 +48,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from time import monotonic
+from time import monotonic, time
 from typing import Any, ClassVar, Self
 from urllib.parse import urljoin, urlsplit
 
@@ -93,6 +93,7 @@ from auditor.models import cap_text
 from auditor.platforms.base import TOO_LARGE, size_text
 from auditor.urls import control_character
 from spiders.middlewares import auditor_option
+from spiders.ratelimits import read_rate_limit
 
 logger = logging.getLogger(__name__)
 
@@ -382,11 +383,25 @@ def _server_now(response: Response) -> datetime | None:
     return when if when is not None and when.tzinfo is not None else None
 
 
+def _calls_left(response: Response) -> bool:
+    """Whether a refusal's own rate-limit headers say the host takes more calls now (its
+    ``X-RateLimit-Remaining`` or ``RateLimit-Remaining`` above 0)."""
+    headers = {name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+               for name, values in response.headers.items()}
+    said = read_rate_limit(headers, now=time())
+    return said is not None and bool(said.remaining)
+
+
 class RetryAfterMiddleware:
     """Wait as a 429 or 503 answer's ``Retry-After`` asks, then ask again; a few times.
 
     The wait is asynchronous (other hosts keep being crawled) and holds back the host's own
-    download queue for as long, so its other requests wait too. A wait longer than
+    download queue for as long, so its other requests wait too; unless the refusal's own
+    rate-limit headers say the host takes more calls now (``X-RateLimit-Remaining: 12``):
+    then it refused that request, not the client, and only that request waits. (Held back
+    host-wide, the 3% of a benchmark's profiles answering so held a rate-limited host still
+    2 s each, one after another as the crawl found them: a run of 150 profiles took 1.45
+    times the least its calls allow.) A wait longer than
     ``AUDITOR_RETRY_AFTER_MAX`` seconds is not made at all: asking again sooner than the
     server said would be rude and futile, so the answer goes straight through. Without a
     (readable) ``Retry-After`` the answer goes through at once as well. Scrapy's own
@@ -432,7 +447,8 @@ class RetryAfterMiddleware:
                     response.status, request.url, delay, waits + 1, self.max_times)
         if stats:
             stats.inc_value("retry_after/waits")
-        self._hold_host(request, delay)
+        if not _calls_left(response):
+            self._hold_host(request, delay)
         await sleep(delay)
         retry = request.copy()
         retry.meta[WAITS_KEY] = waits + 1

@@ -136,6 +136,12 @@ FAULTS: dict[str, Callable[[int], Answer | None]] = {
                            if n == 0 else None),
     "r429twice": lambda n: (_json(429, {"error": "Too many requests"}, ("Retry-After", "2"))
                             if n == 0 else None),
+    # refused with calls left: about this request, not the client (its headers say so)
+    "r429left": lambda n: (_json(429, {"error": "Too many requests"}, ("Retry-After", "1"),
+                                 ("X-RateLimit-Limit", "300"),
+                                 ("X-RateLimit-Remaining", "250"),
+                                 ("X-RateLimit-Reset", _retry_after_date(120)))
+                           if n == 0 else None),
     "slowok": lambda n: None,
 }
 #: Handles whose healthy answers come late (seconds), to see what happens meanwhile.

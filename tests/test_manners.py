@@ -204,6 +204,26 @@ def test_retry_after_holds_back_the_hosts_other_requests(retry_crawl: Any) -> No
     assert statuses[0].at - waited_from >= 0.8
 
 
+def test_a_refusal_whose_headers_say_calls_are_left_holds_back_only_its_request(
+        tmp_path: Path) -> None:
+    # The same wait, but the 429's own X-RateLimit-Remaining says the host takes 250 more
+    # calls: it refused that request, not the client. slowok's lookup, asked after the
+    # refusal, and its statuses go on meanwhile; the refused lookup is asked again 1 s on.
+    with serve_faults() as server:
+        config = write_config(tmp_path / "a.toml",
+                              [server.profile("r429left"), server.profile("slowok")])
+        run = run_audit(config, tmp_path / "out", *FAST)
+    assert run.returncode == 0, run.stderr + crawl_log(tmp_path / "out")
+    records = records_by_url(tmp_path / "out")
+    assert records[server.profile("r429left")]["outcome"] == "ok"
+    assert records[server.profile("slowok")]["outcome"] == "ok"
+    refused = server.lookups("r429left")
+    assert len(refused) == 2 and _gaps(refused)[0] >= 0.9
+    statuses = server.statuses_requests("slowok")
+    assert len(statuses) == 1
+    assert statuses[0].at - refused[0].at < 0.8  # held back host-wide: 1 s and more
+
+
 def test_user_agent_names_the_tool_and_its_home(retry_crawl: Any) -> None:
     agents = {s.user_agent for s in retry_crawl.server.seen}
     assert agents == {f"social-presence-auditor/{__version__} "

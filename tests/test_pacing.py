@@ -398,6 +398,47 @@ def test_a_window_with_time_to_spare_begins_profiles_first() -> None:
     assert asyncio.run(scenario())
 
 
+def test_a_paging_budget_the_audit_cannot_run_out_of_leaves_one_budget() -> None:
+    # 150 Mastodon profiles planned on m.example, three statuses pages at most (two with
+    # max_id): at most 300 paged calls, what the paging window allows. Then the host's one
+    # budget binds, and it is paced as Bluesky's: a new profile's lookup goes before a page
+    # waiting for the last unit, nothing kept. With 151 the paging budget may run out:
+    # the page goes first.
+    middleware = _middleware(**{"m.example": (1, 0, 25.0), **PAGING})
+    host = middleware.budgets["m.example"]
+    host.deepest = 3
+
+    async def lookup_goes() -> bool:
+        host.remaining, host.ahead[1] = 1, 1  # a profile's first statuses page waits
+        return await _gone_within(middleware.process_request(Request(LOOKUP)), 0.1)
+
+    middleware.planned["m.example"] = 151
+    assert middleware.paging_binds("m.example")
+    assert not asyncio.run(lookup_goes())
+    middleware.planned["m.example"] = 150
+    assert not middleware.paging_binds("m.example")
+    assert asyncio.run(lookup_goes())
+
+    # the paged calls made count with those the profiles may still make: a's page asked
+    # twice (the server counts both) leaves a nothing more to page, once its record is out
+    target = type("Target", (), {"url": "https://m.example/@a"})()
+    state = type("State", (), {"target": target})()
+    for _ in range(2):
+        middleware._take(Request(NEXT_PAGE, meta={"depth": 2, "auditor_state": state}),
+                         ("m.example", "m.example paged"), "m.example /api")
+    assert middleware.paged_taken["m.example"] == 2
+    assert not middleware.paging_binds("m.example")  # 2 made, 2 * 149 + 0 for a to come
+    middleware._take(Request(NEXT_PAGE, meta={"depth": 2, "auditor_state": state}),
+                     ("m.example", "m.example paged"), "m.example /api")
+    assert middleware.paging_binds("m.example")  # 3 made: 301 in all
+    middleware.profile_done({"url": "https://m.example/@someone-else"})
+    middleware.profile_done({"url": target.url})
+    assert middleware.finished["m.example"] == 2 and not middleware.paged_open["m.example"]
+    assert not middleware.paging_binds("m.example")  # 3 made, 148 * 2 to come
+    # no plan (another spider): the paging budget may always bind
+    assert RateLimitMiddleware(get_crawler()).paging_binds("m.example")
+
+
 @pytest.mark.parametrize("budgets, first, then", [
     # Mastodon: a profile's next page before a new profile's lookup
     ({"m.example": (0, 0, 0.6), **PAGING}, NEXT_PAGE, LOOKUP),
