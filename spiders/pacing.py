@@ -22,9 +22,10 @@ paged calls), learnt from those headers:
   reach this middleware, where they go first. On Mastodon a page with
   ``max_id`` needs the page before it, and only those pages draw on the paging budget:
   profiles begun and finished window by window keep that budget fed. On a host with one
-  budget (Bluesky's) nothing is kept, and while the window has time to spare the order
-  is the other way round: profiles not begun yet go first, so that what each costs is
-  learnt early (:meth:`spiders.ratelimits.Budget.spare`);
+  budget (Bluesky's, or Mastodon's where the audit's paged calls there fit in one paging
+  window: :meth:`RateLimitMiddleware.paging_binds`) nothing is kept, and while the window
+  has time to spare the order is the other way round: profiles not begun yet go first,
+  so that what each costs is learnt early (:meth:`spiders.ratelimits.Budget.spare`);
 - when it is spent, the host's further requests wait here, asynchronously, until the
   window resets (and a margin, ``AUDITOR_RATE_LIMIT_MARGIN``), then go in order: other
   hosts are not held up. Requests waiting here do not count against Scrapy's
@@ -411,8 +412,10 @@ class RateLimitMiddleware:
         kept for the profiles begun, new profiles first while the window has time to spare.
         Deepest first there (150 profiles on Mastodon, windows shrunk tenfold, 198 paged
         calls of the 300 a window allows), the profiles listed last began after the last
-        reset, and each answering 429 with ``Retry-After`` held the host back then: the run
-        took 1.24-1.29 times the least its calls allow at four of seven starting points.
+        reset, and those answering 429 with ``Retry-After`` made the run's last seconds
+        wait: 1.24-1.29 times the least its calls allow at four of seven starting points
+        (1.01-1.03 with this and the refusals that leave the host alone, in
+        :class:`spiders.manners.RetryAfterMiddleware`).
 
         This judges the run's own calls: a paging budget others spend from the same address
         runs out all the same, answers 429 and is waited for; only the order was less apt."""
@@ -526,9 +529,9 @@ class RateLimitMiddleware:
             budget.waiting += 1
         try:
             # At a reset the waiting requests come back in the order of their rank
-            # (rank_of): on Mastodon the deepest first, so that the paging budget only some
-            # calls draw on is not left unspent while new profiles take the budget all calls
-            # share; with one budget the profiles not begun yet first.
+            # (rank_of): where a paging budget may run out (Mastodon's) the deepest first, so
+            # that the budget only some calls draw on is not left unspent while new profiles
+            # take the budget all calls share; with one budget the profiles not begun first.
             seconds += _RANK_STEP * max(0, min(8, 4 - rank)) if seconds >= 0.5 else 0.0
             if not is_asyncio_available():  # pragma: no cover - Scrapy's default is asyncio
                 await sleep(seconds)
