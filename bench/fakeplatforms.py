@@ -971,6 +971,9 @@ class RateLimiter:
         self._lock = threading.Lock()
         #: (budget, window index) -> [requests answered, 429s answered, first, last (epoch)]
         self.per_window: dict[tuple[str, int], list[float]] = {}
+        #: When (epoch) each limited call came, in order: how fast an audit went (the
+        #: benchmark's unlimited run, bench/ratelimit.py).
+        self.times: list[float] = []
 
     def limited(self, path: str) -> bool:
         if self.style == "mastodon":
@@ -999,6 +1002,7 @@ class RateLimiter:
                 # Mastodon shows the most limited of the budgets a request counts against
                 if shown is None or remaining < shown[1]:
                     shown = (limit, remaining, reset)
+            self.times.append(now + self.origin)
             for name, _limit, window in budgets:
                 noted = self.per_window.setdefault((name, int(now // window)),
                                                    [0, 0, now + self.origin, 0.0])
@@ -1038,6 +1042,7 @@ class RateLimiter:
         paged calls (Mastodon's max_id/min_id/since_id) also in their own windows."""
         with self._lock:
             windows = sorted(self.per_window.items())
+            times = [round(at, 4) for at in self.times]
         paged_limit, paged_window = self.paged or (None, None)
 
         def listed(budget: str, length: float) -> list[dict[str, Any]]:
@@ -1049,7 +1054,8 @@ class RateLimiter:
         return {"style": self.style, "limit": self.limit, "window": self.window,
                 "windows": listed("api", self.window), "paged_limit": paged_limit,
                 "paged_window": paged_window,
-                "paged_windows": listed("paged", paged_window) if paged_window else []}
+                "paged_windows": listed("paged", paged_window) if paged_window else [],
+                "times": times}
 
 
 # -- conditional requests ------------------------------------------------------------------

@@ -32,7 +32,9 @@ Measures (the audit is ``auditor audit CONFIG --no-history``, every profile on t
   (:func:`ordered_minimum`): the same audit is first run against an unlimited copy of the
   host, which gives its speed (start-up before the first call, seconds per call, judging
   and reports after the last; the limited run's own fastest window when that was faster)
-  and the calls each profile makes in the order it must make them (the server's log:
+  and when it made each call (none of the limited run's schedule comes earlier: from a
+  cold start no audit makes calls at the pace it reaches in full swing) and the calls each
+  profile makes in the order it must make them (the server's log:
   Mastodon's lookup, then the first statuses page, then the pages with ``max_id`` that
   draw on the paging budget too). The bound is the longest of: all calls at the API's
   ``limit`` per window; the paged calls at the paging budget's, none before the calls
@@ -169,7 +171,7 @@ def _number(url: str) -> str:
 
 
 def minimum_wall(calls: int, limit: int, window: float, start: float,
-                 free: dict[str, float]) -> float:
+                 free: dict[str, Any]) -> float:
     """The least time ``calls`` calls can take from ``start`` at ``limit`` per fixed window
     (aligned to the epoch), made one after another at the speed of the same audit without a
     limit (``free``: its time before its first call, seconds per call, and time after its
@@ -181,13 +183,23 @@ def minimum_wall(calls: int, limit: int, window: float, start: float,
 
 
 def _call_times(calls: int, limit: int, window: float, start: float,
-                free: dict[str, float]) -> list[float]:
-    """The earliest time of each of ``calls`` calls at ``limit`` per window and the speed."""
+                free: dict[str, Any]) -> list[float]:
+    """The earliest time of each of ``calls`` calls at ``limit`` per window and the speed;
+    and none before the same audit without a limit made its call of that rank (``free``'s
+    ``timeline``: seconds from its start, when recorded). Seconds per call alone is the
+    pace of a crawl in full swing (or of a burst of calls that waited for a reset): from a
+    cold start (robots.txt, the first answer telling the budget, start requests taken in as
+    Scrapy makes room) no audit gets there at once, and a bound that let a window a second
+    long hold its 300 calls at that pace was below what the audit reaches with no limit at
+    all (78 calls there, one of 1,000 Bluesky profiles' runs: a whole window more)."""
     now = start + free["head_s"]
     per_call = free["per_call_s"]
+    timeline: list[float] = free.get("timeline") or []
     counts: dict[int, int] = {}
     times = []
-    for _ in range(calls):
+    for rank in range(calls):
+        if rank < len(timeline):
+            now = max(now, start + timeline[rank])
         index = int(now // window)
         if counts.get(index, 0) >= limit:
             index += 1
@@ -235,13 +247,14 @@ def call_chains(urls: Iterable[str], platform: str) -> list[tuple[int, int]]:
 
 def ordered_minimum(chains: list[tuple[int, int]], *, limit: int, window: float,
                     paged_limit: int | None, paged_window: float | None, start: float,
-                    free: dict[str, float], rtt: float) -> dict[str, float]:
+                    free: dict[str, Any], rtt: float) -> dict[str, float]:
     """The least wall time any schedule of these calls could take: a lower bound that knows
     both budgets and the order each profile's calls must be made in.
 
     With ``head``, ``per_call`` and ``tail`` the speed of the same audit without a limit, and
     A(n) the earliest the n-th API call can be made (``limit`` per fixed window aligned to
-    the epoch, one call per ``per_call`` at most, the first at ``start + head``):
+    the epoch, one call per ``per_call`` at most, the first at ``start + head``, none before
+    the unlimited run made its n-th: :func:`_call_times`):
 
     - the API's budget: the last of all N calls at A(N), then ``per_call + tail``;
     - the paging budget, in the order calls must come: before the k-th paged call, the
@@ -401,7 +414,10 @@ def run_row(row: Row, *, out: Path, latency: float, timeout: float, skip_free: b
                 "head_s": round(first - started, 3),
                 "per_call_s": round((last - first) / max(calls - 1, 1), 5),
                 "tail_s": round(started + run.wall_s - last, 3)}
-        results["free"] = free
+        results["free"] = dict(free)
+        # when it made each call, from its start: no call of the limited run's schedule
+        # comes before the unlimited run's of the same rank (_call_times)
+        free["timeline"] = [round(at - started, 4) for at in summary.get("times") or ()]
         base_prefix = base.rstrip("/")
         chains = call_chains((line[len(base_prefix):] if line.startswith(base_prefix) else ""
                               for line in (work / "free.log").read_text("utf-8").splitlines()

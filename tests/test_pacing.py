@@ -989,6 +989,20 @@ def test_the_bound_knows_a_paged_call_comes_after_its_profiles_first_calls() -> 
     assert bound["api_s"] == pytest.approx(0.13)  # 3 calls before the reset, 3 after
     assert bound["paged_s"] == pytest.approx(20.11)  # the second paged call at 40.0
     assert bound["minimum_s"] == pytest.approx(20.11)
+    # no faster than the same audit with no limit at all: where it made its third call
+    # 1.5 s after its start, a window 1 s from its end holds two of the six calls, not
+    # three, and the sixth waits for the window after
+    assert minimum_wall(6, 3, 10.0, 9.0, free) == pytest.approx(1.03)
+    slow = dict(free, timeline=[0.0, 0.5, 1.5, 1.6, 1.7, 1.8])
+    assert minimum_wall(6, 3, 10.0, 9.0, slow) == pytest.approx(11.01)
+    # the fake platforms' limiter records when each limited call came, in order
+    from fakeplatforms import RateLimiter
+
+    clock = iter([100.0, 100.5, 101.5]).__next__
+    limiter = RateLimiter("bluesky", 300, 30.0, clock=clock)
+    for _ in range(3):
+        limiter.check("/xrpc/app.bsky.actor.getProfile", "actor=a")
+    assert limiter.summary()["times"] == [100.0, 100.5, 101.5]
     # Bluesky: one budget, a profile's calls grouped by actor
     assert sorted(call_chains([
         "/xrpc/app.bsky.actor.getProfile?actor=a.example",
