@@ -189,6 +189,14 @@ def _deepest_of(request: Request) -> int:
     return pages if isinstance(pages, int) and 0 < pages <= 100 else 0
 
 
+def _host_of(url: str) -> str:
+    """The lower-case host of ``url`` ("" for an address that does not parse)."""
+    try:
+        return (urlparse(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def _settle(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
@@ -295,7 +303,7 @@ class RateLimitMiddleware:
         plan = getattr(self.crawler.spider, "plan", None)
         for target in getattr(plan, "targets", None) or ():
             if getattr(target, "platform", None) == "mastodon":
-                host = (urlparse(str(target.url)).hostname or "").lower()
+                host = _host_of(str(target.url))
                 self.planned[host] = self.planned.get(host, 0) + 1
         records = getattr(self.crawler.spider, "records", None) or \
             self.crawler.settings.get("AUDITOR_RECORDS_FILE")
@@ -598,7 +606,7 @@ class RateLimitMiddleware:
         url = item.get("url") if isinstance(item, dict) else None
         if not isinstance(url, str):
             return
-        host = (urlparse(url).hostname or "").lower()
+        host = _host_of(url)
         if host in self.planned:
             self.finished[host] = self.finished.get(host, 0) + 1
             self.paged_open.get(host, {}).pop(url, None)
