@@ -92,7 +92,7 @@ from auditor.messages import format_number
 from auditor.models import cap_text
 from auditor.platforms.base import TOO_LARGE, size_text
 from auditor.urls import control_character
-from spiders.middlewares import auditor_option
+from spiders.middlewares import auditor_option, header_dict
 from spiders.ratelimits import read_rate_limit
 
 logger = logging.getLogger(__name__)
@@ -386,9 +386,7 @@ def _server_now(response: Response) -> datetime | None:
 def _calls_left(response: Response) -> bool:
     """Whether a refusal's own rate-limit headers say the host takes more calls now (its
     ``X-RateLimit-Remaining`` or ``RateLimit-Remaining`` above 0)."""
-    headers = {name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
-               for name, values in response.headers.items()}
-    said = read_rate_limit(headers, now=time())
+    said = read_rate_limit(header_dict(response), now=time())
     return said is not None and bool(said.remaining)
 
 

@@ -18,6 +18,13 @@ class NotInReplay(IgnoreRequest):
     """--replay was given and the manifest has no answer for this URL."""
 
 
+def header_dict(response: Response) -> dict[str, str]:
+    """A response's headers by lower-case name, repeated ones joined with ", " (what the
+    adapters, the rate-limit readers and the answer cache read)."""
+    return {name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+            for name, values in response.headers.items()}
+
+
 def auditor_option(crawler: Crawler, name: str) -> Any:
     """An auditor option: the spider argument (``-a replay=DIR``) or the setting."""
     spider_value = getattr(crawler.spider, name, None) if crawler.spider else None

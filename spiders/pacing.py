@@ -77,7 +77,7 @@ from twisted.internet.error import (
 
 from auditor.crawlstatus import STATUS_FILE
 from spiders.manners import ROBOTS_KEY
-from spiders.middlewares import auditor_option
+from spiders.middlewares import auditor_option, header_dict
 from spiders.ratelimits import Budget, read_rate_limit, server_time
 
 logger = logging.getLogger(__name__)
@@ -204,11 +204,6 @@ def _settle(future: asyncio.Future[None]) -> None:
 
 def _retry_after_present(response: Response) -> bool:
     return bool((response.headers.get(b"Retry-After") or b"").strip())
-
-
-def _lower_headers(response: Response) -> dict[str, str]:
-    return {name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
-            for name, values in response.headers.items()}
 
 
 #: Failures before any answer that say the network (or the host) could not be reached.
@@ -721,7 +716,7 @@ class RateLimitMiddleware:
         taken = self._give_back(request) or self._read(request)
         keys = taken or budget_keys(request)
         local = time()
-        headers = _lower_headers(response)
+        headers = header_dict(response)
         said = read_rate_limit(headers, now=server_time(headers, local=local))
         now = monotonic()
         # A paged call's headers show the tighter of the API's budget and the paging one

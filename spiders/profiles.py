@@ -54,7 +54,7 @@ from auditor.replay import ReplayError, ReplayStore
 from auditor.scrapyd_api import fetch_plan
 from auditor.urls import host_of, is_http_url
 from spiders.manners import AddressRefused
-from spiders.middlewares import NotInReplay
+from spiders.middlewares import NotInReplay, header_dict
 
 logger = logging.getLogger(__name__)
 
@@ -244,8 +244,7 @@ class ProfilesSpider(scrapy.Spider):
         page = Page(
             url=response.url,
             status=response.status,
-            headers={k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-                     for k, v in response.headers.items()},
+            headers=header_dict(response),
             body=response.body,
             fetched_at=datetime.now(UTC),
         )
@@ -321,8 +320,7 @@ class ProfilesSpider(scrapy.Spider):
         """A batch's accounts go on as their lookups' answers would; the rest are looked
         up one by one (auditor.platforms.mastodon_batch.split)."""
         page = Page(url=response.url, status=response.status,
-                    headers={k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-                             for k, v in response.headers.items()},
+                    headers=header_dict(response),
                     body=response.body, fetched_at=datetime.now(UTC))
         found, missing = mastodon_batch.split(response.meta["auditor_batch"], page)
         adapter = adapter_named("mastodon")
@@ -418,8 +416,7 @@ class ProfilesSpider(scrapy.Spider):
         elif 200 <= response.status < 300 and response.body:
             digest = hashlib.sha256(response.body).hexdigest()
         if digest is not None and self.cache is not None:
-            headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-                       for k, v in response.headers.items()}
+            headers = header_dict(response)
             prior = self.cache.answer(IMAGE_KEY + avatar) if response.status == 304 else None
             # a 304 may leave out what it did not change (Last-Modified): keep the rest
             self.cache.keep_image(avatar, {**(prior[0] if prior else {}), **headers}, digest)

@@ -66,6 +66,12 @@ def _html(status: int, text: str, *headers: tuple[str, str]) -> Answer:
     return Answer(status, text.encode(), (("Content-Type", "text/html; charset=utf-8"), *headers))
 
 
+def _iso_in(seconds: int) -> str:
+    """A time ``seconds`` from now as Mastodon writes ``X-RateLimit-Reset``."""
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(
+        timespec="microseconds").replace("+00:00", "Z")
+
+
 def _retry_after_date(seconds: int) -> str:
     return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds), usegmt=True)
 
@@ -140,7 +146,7 @@ FAULTS: dict[str, Callable[[int], Answer | None]] = {
     "r429left": lambda n: (_json(429, {"error": "Too many requests"}, ("Retry-After", "1"),
                                  ("X-RateLimit-Limit", "300"),
                                  ("X-RateLimit-Remaining", "250"),
-                                 ("X-RateLimit-Reset", _retry_after_date(120)))
+                                 ("X-RateLimit-Reset", _iso_in(120)))
                            if n == 0 else None),
     "slowok": lambda n: None,
 }
